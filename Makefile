@@ -1,0 +1,120 @@
+# brokernet: plain Makefile. `make` builds bin/brokernetd; `make check` installs
+# what is missing, builds, and runs unit tests (plain and ASan+UBSan) and the
+# integration tests against real ActiveMQ brokers.
+
+CC	?= cc
+PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client
+VERSION	 = 0.1.0
+PREFIX	?= /usr/local
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBN_VERSION='"$(VERSION)"' $(WARN) \
+	     -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+LIBS	 = $(PKG_LIBS) -lssl -lcrypto -lm
+
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all
+
+LIB_SRCS   := $(filter-out bridge/main.c,$(wildcard bridge/*.c)) \
+	      $(wildcard discovery/*.c)
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+TOOL_SRCS  := $(wildcard tools/*.c)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+
+OBJ	   := $(LIB_SRCS:%.c=obj/%.o)
+SAN_OBJ	   := $(LIB_SRCS:%.c=obj-san/%.o)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=bin/tests/%)
+SAN_BINS   := $(UNIT_SRCS:tests/unit/%.c=bin/tests-san/%)
+TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
+
+.SECONDARY:
+
+.PHONY: all check unit unit-san integration deps demo fuzz clean fmt lint \
+	bench install uninstall
+
+all: bin/brokernetd $(TOOL_BINS)
+
+obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+obj-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+obj/libbrokernet.a: $(OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+obj-san/libbrokernet.a: $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+bin/brokernetd: obj/bridge/main.o obj/libbrokernet.a
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+bin/brokernetd-san: obj-san/bridge/main.o obj-san/libbrokernet.a
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+bin/%: obj/tools/%.o obj/libbrokernet.a
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+bin/tests/%: obj/tests/unit/%.o obj/libbrokernet.a
+	@mkdir -p bin/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+bin/tests-san/%: obj-san/tests/unit/%.o obj-san/libbrokernet.a
+	@mkdir -p bin/tests-san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh tools/deps.sh
+
+unit: $(UNIT_BINS)
+	@sh tools/run-unit.sh plain $(UNIT_BINS)
+
+unit-san: $(SAN_BINS)
+	@sh tools/run-unit.sh asan $(SAN_BINS)
+
+integration: all bin/brokernetd-san
+	@sh tools/run-integration.sh
+
+# check: deps, then every test; tools/check.sh prints "N passed, N failed".
+check:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(SAN_BINS) bin/brokernetd-san
+	@sh tools/check.sh
+
+demo:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+# Bounded fuzzing of every parser with libFuzzer (FUZZ_SECONDS each).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tools/fuzz.sh $(FUZZ_SECONDS)
+
+bench: all
+	@sh tools/bench-network.sh
+
+fmt:
+	clang-format -i bridge/*.c discovery/*.c include/brokernet/*.h tools/*.c tests/unit/*.c
+
+lint:
+	clang-format --dry-run -Werror bridge/*.c discovery/*.c include/brokernet/*.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr -Iinclude bridge discovery
+
+clean:
+	rm -rf bin obj obj-san tests/out
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(wildcard obj/tests/unit/*.d obj-san/tests/unit/*.d obj/tools/*.d obj/bridge/main.d obj-san/bridge/main.d)

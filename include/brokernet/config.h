@@ -1,0 +1,166 @@
+/*
+ * The configuration model: plain data loaded from the XML file described in
+ * DESIGN.md (element and attribute names follow ActiveMQ's activemq.xml).
+ * No runtime state lives here. The loader is in bridge/config.c.
+ */
+#ifndef BN_CONFIG_H
+#define BN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* scheme://host:port; scheme is lower-case ("stomp", "tcp", "ssl", ...). */
+struct bn_endpoint {
+	char		*scheme;
+	char		*host;		/* without brackets for IPv6 */
+	uint16_t	 port;
+};
+
+/* Reconnect policy of a failover transport (ActiveMQ failover: names). */
+struct bn_failover {
+	struct bn_endpoint *uris;	/* in order given; >= 1 */
+	size_t		 nuris;
+	uint64_t	 initial_delay_ms;	/* initialReconnectDelay, 10 */
+	uint64_t	 max_delay_ms;		/* maxReconnectDelay, 30000 */
+	bool		 exponential;		/* useExponentialBackOff, true */
+	double		 exponent;		/* reconnectDelayExponent, 2.0 */
+	int64_t		 max_attempts;		/* maxReconnectAttempts, 0 =
+						   forever (-1 also forever) */
+	int64_t		 startup_max_attempts;	/* startupMaxReconnectAttempts,
+						   0 = as max_attempts */
+	bool		 randomize;		/* randomize, true */
+	bool		 priority_backup;	/* priorityBackup, false */
+	struct bn_endpoint *priority_uris;	/* priorityURIs; empty = the
+						   first uri when
+						   priorityBackup */
+	size_t		 npriority;
+	int64_t		 timeout_ms;		/* timeout, -1 = wait forever */
+	double		 jitter;		/* jitter (brokernet), 0.0 */
+};
+
+/* Reconnect policy of static:/multicast: network connectors. */
+struct bn_reconnect {
+	uint64_t	 initial_delay_ms;	/* initialReconnectDelay, 1000 */
+	uint64_t	 max_delay_ms;		/* maxReconnectDelay, 30000 */
+	bool		 exponential;		/* useExponentialBackOff, true */
+	double		 multiplier;		/* backOffMultiplier, 2.0 */
+	int64_t		 max_attempts;		/* maxReconnectAttempts, 0 =
+						   forever (-1 also forever) */
+	double		 jitter;		/* jitter, 0.1 = +-10% */
+};
+
+enum bn_flavor {
+	BN_FLAVOR_ACTIVEMQ = 0
+};
+
+struct bn_broker_conf {
+	char		*uri;		/* as written */
+	struct bn_failover failover;	/* stomp://h:p -> a one-uri list */
+	enum bn_flavor	 flavor;	/* flavor="activemq" (default) */
+	char		*login;		/* NULL if absent */
+	char		*passcode;
+	uint64_t	 heartbeat_ms;	/* heartBeat, 10000; 0 = off */
+	uint64_t	 receipt_window;/* receiptWindow, 1000 */
+	int		 line;
+};
+
+/* A link listener: tcp://host:port?maximumConnections=&maxFrameSize= */
+struct bn_transport_connector {
+	char		*name;
+	char		*uri;
+	struct bn_endpoint listen;
+	uint64_t	 max_connections;	/* maximumConnections, 1000 */
+	uint64_t	 max_frame_size;	/* maxFrameSize, 104857600 */
+	int		 line;
+};
+
+/* One <queue physicalName="..."/> (or <topic .../>) filter entry. */
+struct bn_dest_filter {
+	char		*pattern;	/* ActiveMQ wildcards: . * > */
+	bool		 topic;		/* <topic>; brokernet forwards queues */
+	int		 line;
+};
+
+struct bn_dest_list {
+	struct bn_dest_filter *items;
+	size_t		 n;
+};
+
+enum bn_discovery {
+	BN_DISC_STATIC = 0,	/* static:(tcp://h:p,...)?opts, or a bare
+				   tcp://h:p, or masterslave:(...) */
+	BN_DISC_MULTICAST	/* multicast://GROUP?opts */
+};
+
+struct bn_network_connector {
+	char		*name;		/* name; default "NC" + index, unique */
+	char		*uri;		/* as written */
+	enum bn_discovery discovery;
+	struct bn_endpoint *peers;	/* static: the list; dial in order */
+	size_t		 npeers;
+	bool		 masterslave;	/* masterslave:(...) spelling */
+	char		*group;		/* multicast: the group, "default" */
+	char		*interface;	/* multicast: ?interface=, or NULL */
+	struct bn_reconnect reconnect;
+	int64_t		 network_ttl;	/* networkTTL, 1; -1 = unlimited */
+	int64_t		 message_ttl;	/* messageTTL, = networkTTL */
+	int64_t		 consumer_ttl;	/* consumerTTL, = networkTTL */
+	bool		 duplex;	/* duplex, false */
+	bool		 dynamic_only;	/* dynamicOnly, false */
+	bool		 decrease_priority; /* decreaseNetworkConsumerPriority,
+					   true */
+	uint64_t	 prefetch;	/* prefetchSize, 1000 (>= 1) */
+	bool		 conduit;	/* conduitSubscriptions, true */
+	char		*username;	/* userName, NULL if absent */
+	char		*password;	/* password */
+	uint64_t	 replay_delay_ms; /* replayDelay, 1000 */
+	struct bn_dest_list dynamic_include;	/* dynamicallyIncluded... */
+	struct bn_dest_list static_include;	/* staticallyIncluded... */
+	struct bn_dest_list exclude;		/* excludedDestinations */
+	int		 line;
+};
+
+struct bn_auth_user {
+	char		*username;
+	char		*password;
+	int		 line;
+};
+
+struct bn_config {
+	char		*file;		/* path or the name given for strings */
+	char		*name;		/* <brokernet name="A"> (required) */
+	struct bn_broker_conf broker;	/* <broker> (required) */
+	struct bn_transport_connector *listeners;
+	size_t		 nlisteners;
+	struct bn_network_connector *connectors;
+	size_t		 nconnectors;
+	char		*management_uri;	/* NULL when absent */
+	struct bn_endpoint management;
+	bool		 auth_enabled;	/* <simpleAuthenticationPlugin> seen */
+	struct bn_auth_user *users;
+	size_t		 nusers;
+	uint64_t	 dup_window_count;	/* duplicateWindow, 100000 */
+	uint64_t	 dup_window_age_ms;	/* duplicateWindowAge, 3600000 */
+	char		*state_dir;	/* dataDirectory, NULL = none */
+};
+
+/*
+ * Load a config. On error returns NULL and writes "FILE:LINE: reason" into
+ * err (errlen bytes). The result is freed with bn_config_free.
+ */
+struct bn_config *bn_config_load_file(const char *path, char *err,
+	    size_t errlen);
+/* Same from memory; name stands for the file name in messages. */
+struct bn_config *bn_config_load_string(const char *xml, size_t len,
+	    const char *name, char *err, size_t errlen);
+/* Accepts NULL. */
+void	 bn_config_free(struct bn_config *);
+
+/* Sets every field of the struct to its ActiveMQ default. */
+void	 bn_failover_defaults(struct bn_failover *);
+void	 bn_reconnect_defaults(struct bn_reconnect *);
+void	 bn_endpoint_free(struct bn_endpoint *);
+void	 bn_failover_free(struct bn_failover *);
+
+#endif /* BN_CONFIG_H */

@@ -1,0 +1,18 @@
+#!/bin/sh
+# make check's driver: unit tests, the same under ASan+UBSan, then the
+# integration tests against real brokers. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p tests/out
+rm -f tests/out/counts
+start=$(date +%s)
+rc=0
+sh tools/run-unit.sh plain bin/tests/test_* || rc=1
+sh tools/run-unit.sh asan bin/tests-san/test_* || rc=1
+sh tools/run-integration.sh || rc=1
+pass=$(awk '{s += $2} END {print s + 0}' tests/out/counts)
+fail=$(awk '{s += $3} END {print s + 0}' tests/out/counts)
+echo "make check took $(( $(date +%s) - start )) s"
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] || rc=1
+exit $rc
