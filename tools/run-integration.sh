@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p tests/out
 out=tests/out/integration.log
 pat=${BN_TESTS:-test_*.py}
-python3 -u -m unittest discover -s tests/integration -t . -p "$pat" -v 2>&1 | tee "$out"
+python3 -u -m unittest discover -s tests/integration -p "$pat" -v 2>&1 | tee "$out"
 st=$?
 ran=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
 ran=${ran:-0}

@@ -1,0 +1,373 @@
+/*
+ * The daemon: two STOMP sessions to the local broker (one consumes
+ * advisories and network subscriptions, one stores messages that arrive
+ * over links), the local demand learned from consumer advisories, and the
+ * graceful stop.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "brokernet/advisory.h"
+#include "brokernet/config.h"
+#include "brokernet/daemon.h"
+#include "brokernet/filter.h"
+#include "brokernet/log.h"
+#include "brokernet/stomp.h"
+
+#define ADVISORY_SUB_ID		"adv"
+#define ADVISORY_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.Queue.>"
+#define STOP_GRACE_MS		5000
+
+static bool
+daemon_is_own(struct bn_daemon *d, const char *connection_id)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
+	    i++)
+		if (d->own_sessions[i] != NULL &&
+		    strcmp(d->own_sessions[i], connection_id) == 0)
+			return true;
+	return false;
+}
+
+static void
+daemon_remember_session(struct bn_daemon *d, const char *session)
+{
+	size_t	n = sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
+
+	free(d->own_sessions[n - 1]);
+	memmove(&d->own_sessions[1], &d->own_sessions[0],
+	    (n - 1) * sizeof(d->own_sessions[0]));
+	d->own_sessions[0] = xstrdup(session);
+}
+
+void
+bn_daemon_queue_changed(struct bn_daemon *d, const char *q)
+{
+	struct bn_link	*l;
+
+	TAILQ_FOREACH(l, &d->links, entry)
+		if (l->state == BN_LINK_UP)
+			bn_link_advert_sync(l, q);
+}
+
+void
+bn_daemon_queues_changed(struct bn_daemon *d, const struct bn_buf *names)
+{
+	size_t	off;
+
+	for (off = 0; off < names->len; off += strlen(names->data + off) + 1)
+		bn_daemon_queue_changed(d, names->data + off);
+}
+
+/* One consumer advisory: count consumers that are not ours, by id. */
+static void
+daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
+{
+	struct bn_advisory	 adv;
+	const char		*err;
+	char			*q;
+	uint32_t		 n;
+
+	d->c.advisories++;
+	if (bn_advisory_parse(f->body, f->body_len, &adv, &err) == -1) {
+		log_warnx("broker: ignoring advisory %s: %s",
+		    bn_frame_get(f, "message-id") ? bn_frame_get(f,
+		    "message-id") : "?", err);
+		return;
+	}
+	if (daemon_is_own(d, adv.connection_id))
+		return;
+	if (adv.kind == BN_ADV_ADD) {
+		if (!adv.queue || adv.browser ||
+		    bn_hmap_get(&d->consumers, adv.consumer_id) != NULL)
+			return;
+		bn_hmap_put(&d->consumers, adv.consumer_id,
+		    xstrdup(adv.destination));
+		n = bn_demand_local_add(&d->demand, adv.destination, 1);
+		log_debug("demand: queue %s: local consumer added (%u)",
+		    adv.destination, n);
+		if (n == 1) {
+			log_info("demand: queue %s has local consumers",
+			    adv.destination);
+			bn_daemon_queue_changed(d, adv.destination);
+		}
+		return;
+	}
+	if ((q = bn_hmap_del(&d->consumers, adv.consumer_id)) == NULL)
+		return;
+	n = bn_demand_local_add(&d->demand, q, -1);
+	log_debug("demand: queue %s: local consumer removed (%u)", q, n);
+	if (n == 0) {
+		log_info("demand: queue %s has no local consumers", q);
+		bn_daemon_queue_changed(d, q);
+	}
+	free(q);
+}
+
+static void
+daemon_clear_consumers(struct bn_daemon *d)
+{
+	struct bn_hmap_ent	*e;
+	struct bn_buf		 changed = { 0 };
+	size_t			 i;
+
+	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
+	    e = bn_hmap_next(&d->consumers, e, &i))
+		free(e->value);
+	bn_hmap_clear(&d->consumers);
+	bn_hmap_init(&d->consumers);
+	bn_demand_local_clear(&d->demand, &changed);
+	bn_daemon_queues_changed(d, &changed);
+	bn_buf_free(&changed);
+}
+
+static void
+daemon_cons_connected(struct bn_stomp *s, void *arg)
+{
+	struct bn_daemon	*d = arg;
+	struct bn_header	 h[] = {
+		{ "transformation", "jms-advisory-json" },
+	};
+
+	d->broker_up = true;
+	d->broker_gen++;
+	d->c.broker_connects++;
+	daemon_remember_session(d, bn_stomp_session(s));
+	/* The broker replays one ConsumerInfo per existing consumer. */
+	bn_stomp_subscribe(s, ADVISORY_SUB_ID, ADVISORY_TOPIC, "auto", h,
+	    sizeof(h) / sizeof(h[0]));
+	if (!d->stopping)
+		bn_fwd_resubscribe_all(d);
+}
+
+static void
+daemon_cons_disconnected(struct bn_stomp *s, const char *reason, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	d->broker_up = false;
+	log_warnx("broker: session lost (%s); withdrawing demand from peers",
+	    reason);
+	bn_fwd_broker_lost(d);
+	daemon_clear_consumers(d);
+}
+
+static void
+daemon_cons_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
+{
+	struct bn_daemon	*d = arg;
+	const char		*sub = bn_frame_get(f, "subscription");
+
+	if (sub != NULL && strcmp(sub, ADVISORY_SUB_ID) == 0) {
+		daemon_on_advisory(d, f);
+		bn_frame_free(f);
+		return;
+	}
+	bn_fwd_on_broker_message(d, f);
+}
+
+static void
+daemon_giveup(struct bn_stomp *s, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	log_warnx("broker: no more reconnect attempts; stopping");
+	d->exit_code = 1;
+	bn_daemon_stop(d);
+}
+
+static void
+daemon_prod_writable(struct bn_stomp *s, void *arg)
+{
+	bn_link_pause_all(arg, false);
+}
+
+static void
+daemon_prod_connected(struct bn_stomp *s, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	daemon_remember_session(d, bn_stomp_session(s));
+}
+
+struct bn_daemon *
+bn_daemon_new(struct event_base *base, struct bn_config *cfg)
+{
+	struct bn_daemon	*d;
+
+	d = xcalloc(1, sizeof(*d));
+	d->base = base;
+	d->cfg = cfg;
+	d->self = cfg->name;
+	bn_demand_init(&d->demand);
+	bn_hmap_init(&d->consumers);
+	bn_hmap_init(&d->subs_by_id);
+	TAILQ_INIT(&d->links);
+	TAILQ_INIT(&d->dialers);
+	d->next_link_id = 1;
+	d->next_sub = 1;
+	d->started_ms = bn_now_ms();
+	return d;
+}
+
+static struct bn_stomp *
+daemon_broker_session(struct bn_daemon *d, const char *name,
+    const struct bn_stomp_cbs *cbs)
+{
+	struct bn_stomp_opts	o;
+
+	memset(&o, 0, sizeof(o));
+	o.name = name;
+	o.failover = &d->cfg->broker.failover;
+	o.login = d->cfg->broker.login;
+	o.passcode = d->cfg->broker.passcode;
+	o.heartbeat_ms = d->cfg->broker.heartbeat_ms;
+	o.receipt_window = d->cfg->broker.receipt_window;
+	return bn_stomp_new(d->base, &o, cbs, d);
+}
+
+static void
+daemon_signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: configuration reload is not supported yet;"
+		    " restart to apply changes");
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	bn_daemon_stop(d);
+}
+
+int
+bn_daemon_start(struct bn_daemon *d)
+{
+	struct bn_stomp_cbs	 cc, pc;
+	int			 sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	size_t			 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		d->sigs[i] = evsignal_new(d->base, sigs[i], daemon_signal_cb,
+		    d);
+		evsignal_add(d->sigs[i], NULL);
+	}
+	if (bn_status_start(d) == -1)
+		return -1;
+	if (bn_link_listen(d) == -1)
+		return -1;
+	memset(&cc, 0, sizeof(cc));
+	cc.connected = daemon_cons_connected;
+	cc.disconnected = daemon_cons_disconnected;
+	cc.message = daemon_cons_message;
+	cc.giveup = daemon_giveup;
+	memset(&pc, 0, sizeof(pc));
+	pc.connected = daemon_prod_connected;
+	pc.writable = daemon_prod_writable;
+	pc.giveup = daemon_giveup;
+	d->cons = daemon_broker_session(d, "broker", &cc);
+	d->prod = daemon_broker_session(d, "broker-store", &pc);
+	bn_stomp_start(d->cons);
+	bn_stomp_start(d->prod);
+	bn_link_dial_all(d);
+	log_info("brokernetd %s: broker %s, %zu listener(s), %zu connector(s)",
+	    d->self, d->cfg->broker.uri, d->cfg->nlisteners,
+	    d->cfg->nconnectors);
+	return 0;
+}
+
+static void
+daemon_stopped(struct bn_stomp *s, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	if ((s == d->cons || s == d->prod) &&
+	    (d->cons == NULL || !bn_stomp_connected(d->cons)) &&
+	    (d->prod == NULL || !bn_stomp_connected(d->prod)))
+		event_base_loopexit(d->base, NULL);
+}
+
+/* Waits (bounded) for in-flight messages both ways, then closes all. */
+static void
+daemon_stop_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bn_daemon	*d = arg;
+	uint64_t		 out = bn_fwd_total_inflight(d);
+	uint64_t		 in = bn_stomp_inflight(d->prod);
+	struct timeval		 tv = { 0, 50000 };
+
+	if ((out > 0 || in > 0) && bn_now_ms() < d->stop_deadline) {
+		evtimer_add(d->stop_timer, &tv);
+		return;
+	}
+	if (out > 0 || in > 0)
+		log_warnx("stop: %llu sent and %llu received messages still"
+		    " unconfirmed; the brokers will redeliver them",
+		    (unsigned long long)out, (unsigned long long)in);
+	bn_link_shutdown_all(d, "sidecar stopping");
+	bn_status_stop(d);
+	bn_stomp_disconnect(d->cons, 2000, daemon_stopped, d);
+	bn_stomp_disconnect(d->prod, 2000, daemon_stopped, d);
+}
+
+void
+bn_daemon_stop(struct bn_daemon *d)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	d->stop_deadline = bn_now_ms() + STOP_GRACE_MS;
+	bn_fwd_quiesce(d);
+	d->stop_timer = evtimer_new(d->base, daemon_stop_tick, d);
+	evtimer_add(d->stop_timer, &tv);
+}
+
+void
+bn_daemon_free(struct bn_daemon *d)
+{
+	struct bn_dialer	*dl;
+	struct bn_hmap_ent	*e;
+	size_t			 i;
+
+	if (d == NULL)
+		return;
+	bn_link_shutdown_all(d, "sidecar exiting");
+	while ((dl = TAILQ_FIRST(&d->dialers)) != NULL) {
+		TAILQ_REMOVE(&d->dialers, dl, entry);
+		if (dl->timer != NULL)
+			event_free(dl->timer);
+		free(dl->last_error);
+		free(dl);
+	}
+	for (i = 0; i < d->nlisteners; i++)
+		if (d->listeners[i].el != NULL)
+			evconnlistener_free(d->listeners[i].el);
+	free(d->listeners);
+	bn_status_stop(d);
+	bn_stomp_free(d->cons);
+	bn_stomp_free(d->prod);
+	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
+	    e = bn_hmap_next(&d->consumers, e, &i))
+		free(e->value);
+	bn_hmap_clear(&d->consumers);
+	bn_hmap_clear(&d->subs_by_id);
+	bn_demand_free(&d->demand);
+	for (i = 0; i < sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
+	    i++)
+		free(d->own_sessions[i]);
+	for (i = 0; i < sizeof(d->sigs) / sizeof(d->sigs[0]); i++)
+		if (d->sigs[i] != NULL)
+			event_free(d->sigs[i]);
+	if (d->stop_timer != NULL)
+		event_free(d->stop_timer);
+	free(d);
+}

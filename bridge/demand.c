@@ -1,0 +1,265 @@
+/* The demand table: local consumer counts and remote adverts per link. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "brokernet/demand.h"
+#include "brokernet/util.h"
+
+void
+bn_demand_init(struct bn_demand *d)
+{
+	bn_hmap_init(&d->queues);
+}
+
+static void
+demand_q_free(struct bn_demand_q *q)
+{
+	size_t	i;
+
+	for (i = 0; i < q->nremote; i++)
+		free(q->remote[i].path);
+	free(q->remote);
+	free(q->name);
+	free(q);
+}
+
+void
+bn_demand_free(struct bn_demand *d)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i;
+
+	for (e = bn_hmap_first(&d->queues, &i); e != NULL;
+	    e = bn_hmap_next(&d->queues, e, &i))
+		demand_q_free(e->value);
+	bn_hmap_clear(&d->queues);
+}
+
+static struct bn_demand_q *
+demand_q(struct bn_demand *d, const char *name, bool create)
+{
+	struct bn_demand_q	*q;
+
+	if ((q = bn_hmap_get(&d->queues, name)) != NULL || !create)
+		return q;
+	q = xcalloc(1, sizeof(*q));
+	q->name = xstrdup(name);
+	bn_hmap_put(&d->queues, name, q);
+	return q;
+}
+
+/* Drops an entry that no longer carries any demand. */
+static void
+demand_gc(struct bn_demand *d, struct bn_demand_q *q)
+{
+	if (q->local == 0 && q->nremote == 0) {
+		bn_hmap_del(&d->queues, q->name);
+		demand_q_free(q);
+	}
+}
+
+uint32_t
+bn_demand_local_add(struct bn_demand *d, const char *name, int delta)
+{
+	struct bn_demand_q	*q;
+	uint32_t		 n;
+
+	q = demand_q(d, name, delta > 0);
+	if (q == NULL)
+		return 0;
+	if (delta < 0 && (uint32_t)-delta >= q->local)
+		q->local = 0;
+	else
+		q->local = (uint32_t)((int64_t)q->local + delta);
+	n = q->local;
+	demand_gc(d, q);
+	return n;
+}
+
+/* Appends the names of queues matching pred to out, NUL-separated. */
+static void
+demand_collect(const struct bn_demand *d, bool (*pred)(const struct bn_demand_q *,
+    uint64_t), uint64_t arg, struct bn_buf *out)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i;
+
+	for (e = bn_hmap_first(&d->queues, &i); e != NULL;
+	    e = bn_hmap_next(&d->queues, e, &i))
+		if (pred(e->value, arg))
+			bn_buf_add(out, e->key, strlen(e->key) + 1);
+}
+
+static bool
+demand_has_local(const struct bn_demand_q *q, uint64_t unused)
+{
+	return q->local > 0;
+}
+
+void
+bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
+{
+	struct bn_buf		 names = { 0 };
+	struct bn_demand_q	*q;
+	size_t			 off;
+
+	demand_collect(d, demand_has_local, 0, &names);
+	for (off = 0; off < names.len; off += strlen(names.data + off) + 1) {
+		q = demand_q(d, names.data + off, false);
+		q->local = 0;
+		demand_gc(d, q);
+	}
+	if (changed != NULL && names.len > 0)
+		bn_buf_add(changed, names.data, names.len);
+	bn_buf_free(&names);
+}
+
+static struct bn_demand_remote *
+demand_remote_find(const struct bn_demand_q *q, uint64_t link)
+{
+	size_t	i;
+
+	for (i = 0; i < q->nremote; i++)
+		if (q->remote[i].link == link)
+			return &q->remote[i];
+	return NULL;
+}
+
+bool
+bn_demand_remote_set(struct bn_demand *d, const char *name, uint64_t link,
+    uint32_t hops, const char *path)
+{
+	struct bn_demand_q	*q = demand_q(d, name, true);
+	struct bn_demand_remote	*r;
+
+	if ((r = demand_remote_find(q, link)) != NULL) {
+		if (r->hops == hops && strcmp(r->path, path) == 0)
+			return false;
+		free(r->path);
+	} else {
+		q->remote = xrealloc(q->remote,
+		    (q->nremote + 1) * sizeof(*q->remote));
+		r = &q->remote[q->nremote++];
+		r->link = link;
+	}
+	r->hops = hops;
+	r->path = xstrdup(path);
+	return true;
+}
+
+bool
+bn_demand_remote_del(struct bn_demand *d, const char *name, uint64_t link)
+{
+	struct bn_demand_q	*q = demand_q(d, name, false);
+	struct bn_demand_remote	*r;
+
+	if (q == NULL || (r = demand_remote_find(q, link)) == NULL)
+		return false;
+	free(r->path);
+	*r = q->remote[--q->nremote];
+	demand_gc(d, q);
+	return true;
+}
+
+static bool
+demand_has_link(const struct bn_demand_q *q, uint64_t link)
+{
+	return demand_remote_find(q, link) != NULL;
+}
+
+void
+bn_demand_remote_clear_link(struct bn_demand *d, uint64_t link,
+    struct bn_buf *changed)
+{
+	struct bn_buf	names = { 0 };
+	size_t		off;
+
+	demand_collect(d, demand_has_link, link, &names);
+	for (off = 0; off < names.len; off += strlen(names.data + off) + 1)
+		bn_demand_remote_del(d, names.data + off, link);
+	if (changed != NULL && names.len > 0)
+		bn_buf_add(changed, names.data, names.len);
+	bn_buf_free(&names);
+}
+
+const struct bn_demand_q *
+bn_demand_get(const struct bn_demand *d, const char *name)
+{
+	return bn_hmap_get(&d->queues, name);
+}
+
+uint32_t
+bn_demand_remote_hops(const struct bn_demand *d, const char *name,
+    uint64_t link)
+{
+	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	const struct bn_demand_remote	*r;
+
+	if (q == NULL || (r = demand_remote_find(q, link)) == NULL)
+		return 0;
+	return r->hops;
+}
+
+bool
+bn_path_contains(const char *path, const char *name)
+{
+	size_t		 nlen = strlen(name);
+	const char	*p = path, *comma;
+
+	if (path == NULL || nlen == 0)
+		return false;
+	for (;;) {
+		comma = strchr(p, ',');
+		if ((comma ? (size_t)(comma - p) : strlen(p)) == nlen &&
+		    strncmp(p, name, nlen) == 0)
+			return true;
+		if (comma == NULL)
+			return false;
+		p = comma + 1;
+	}
+}
+
+bool
+bn_demand_advert(const struct bn_demand *d, const char *name, uint64_t to,
+    const char *peer, const char *self, int64_t consumer_ttl, uint32_t *hops,
+    struct bn_buf *path)
+{
+	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	const struct bn_demand_remote	*best = NULL;
+	size_t				 i;
+
+	if (q == NULL)
+		return false;
+	if (q->local > 0) {
+		*hops = 1;
+		bn_buf_addstr(path, self);
+		return true;
+	}
+	for (i = 0; i < q->nremote; i++) {
+		const struct bn_demand_remote	*r = &q->remote[i];
+
+		if (r->link == to || bn_path_contains(r->path, peer) ||
+		    bn_path_contains(r->path, self))
+			continue;
+		if (consumer_ttl >= 0 && (int64_t)r->hops >= consumer_ttl)
+			continue;
+		if (best == NULL || r->hops < best->hops ||
+		    (r->hops == best->hops && strcmp(r->path, best->path) < 0))
+			best = r;
+	}
+	if (best == NULL)
+		return false;
+	*hops = best->hops + 1;
+	bn_buf_addstr(path, best->path);
+	bn_buf_addc(path, ',');
+	bn_buf_addstr(path, self);
+	return true;
+}
+
+int
+bn_demand_priority(uint32_t hops)
+{
+	if (hops <= 1)
+		return -5;
+	return -5 - (int)(hops + 1);
+}

@@ -1,0 +1,545 @@
+/*
+ * Message transfer between the local broker and links.
+ *
+ * Forwarding side: one network subscription per (link, queue) with remote
+ * demand (conduit), client-individual acks, prefetch and priority from the
+ * connector, a selector that keeps messages the link may not carry (TTL,
+ * path) in the broker. A message goes over the link with a sequence number;
+ * only when the peer acks that number is it acked on our broker.
+ *
+ * Receiving side: a MESSAGE from a link is SENT to our broker with a
+ * receipt (pipelined, retried across a broker failover); on RECEIPT the
+ * link ack for its sequence number is queued.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brokernet/config.h"
+#include "brokernet/daemon.h"
+#include "brokernet/filter.h"
+#include "brokernet/log.h"
+#include "brokernet/stomp.h"
+
+/* Headers that belong to one delivery and are never carried on. */
+static const char *const fwd_strip[] = {
+	"ack", "subscription", "message-id", "receipt", "redelivered",
+	"destination", "content-length", "transaction", "seq",
+};
+
+static bool
+fwd_is_stripped(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(fwd_strip) / sizeof(fwd_strip[0]); i++)
+		if (strcmp(name, fwd_strip[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Appends s quoted for a JMS selector LIKE pattern (escape char '!'). */
+static void
+fwd_like_quote(struct bn_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\'')
+			bn_buf_addstr(b, "''");
+		else if (*s == '%' || *s == '_' || *s == '!') {
+			bn_buf_addc(b, '!');
+			bn_buf_addc(b, *s);
+		} else
+			bn_buf_addc(b, *s);
+	}
+}
+
+/*
+ * The selector of a network subscription towards peer: never to a broker
+ * already on the message's path, never beyond messageTTL hops. STOMP
+ * headers are string properties, so hops are matched as strings.
+ */
+static void
+fwd_selector(const struct bn_link *l, struct bn_buf *b)
+{
+	int64_t	ttl = l->nc->message_ttl;
+	int64_t	i;
+
+	bn_buf_addstr(b, "(brokernet_path IS NULL OR brokernet_path NOT LIKE"
+	    " '%,");
+	fwd_like_quote(b, l->peer);
+	bn_buf_addstr(b, ",%' ESCAPE '!')");
+	if (ttl < 0 || ttl > 64)
+		return;
+	if (ttl <= 1) {
+		bn_buf_addstr(b, " AND brokernet_hops IS NULL");
+		return;
+	}
+	bn_buf_addstr(b, " AND (brokernet_hops IS NULL OR brokernet_hops IN (");
+	for (i = 1; i < ttl; i++)
+		bn_buf_printf(b, "%s'%lld'", i > 1 ? "," : "", (long long)i);
+	bn_buf_addstr(b, "))");
+}
+
+static void
+fwd_subscribe(struct bn_fwd_sub *s)
+{
+	struct bn_daemon	*d = s->link->d;
+	struct bn_header	 h[3];
+	struct bn_buf		 sel = { 0 }, dest = { 0 };
+	char			 prefetch[24], prio[16];
+	size_t			 n = 0;
+
+	if (!d->broker_up || s->subscribed)
+		return;
+	snprintf(prefetch, sizeof(prefetch), "%llu",
+	    (unsigned long long)s->link->nc->prefetch);
+	h[n].name = "activemq.prefetchSize";
+	h[n++].value = prefetch;
+	if (s->link->nc->decrease_priority) {
+		snprintf(prio, sizeof(prio), "%d", s->priority);
+		h[n].name = "activemq.priority";
+		h[n++].value = prio;
+	}
+	fwd_selector(s->link, &sel);
+	h[n].name = "selector";
+	h[n++].value = sel.data;
+	bn_buf_printf(&dest, "/queue/%s", s->dest);
+	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client-individual",
+	    h, n) == 0) {
+		s->subscribed = true;
+		log_info("forward: %s -> %s: network subscription %s%s"
+		    " (prefetch %s, priority %s)", s->dest, s->link->peer,
+		    s->id, s->is_static ? " (static)" : "", prefetch,
+		    s->link->nc->decrease_priority ? prio : "default");
+	}
+	bn_buf_free(&sel);
+	bn_buf_free(&dest);
+}
+
+static void
+fwd_drop(struct bn_fwd_sub *s, const char *why)
+{
+	struct bn_link		*l = s->link;
+	struct bn_daemon	*d = l->d;
+	struct bn_inflight	*inf;
+
+	if (s->subscribed && d->broker_up)
+		bn_stomp_unsubscribe(d->cons, s->id);
+	if (s->subscribed || s->inflight > 0)
+		log_info("forward: %s -> %s: subscription %s dropped (%s;"
+		    " %llu forwarded, %llu left to the broker)", s->dest,
+		    l->peer ? l->peer : "?", s->id, why,
+		    (unsigned long long)s->forwarded,
+		    (unsigned long long)s->inflight);
+	TAILQ_FOREACH(inf, &l->inflight, entry)
+		if (inf->sub == s)
+			inf->sub = NULL;
+	bn_hmap_del(&d->subs_by_id, s->id);
+	bn_hmap_del(&l->subs_by_dest, s->dest);
+	TAILQ_REMOVE(&l->subs, s, entry);
+	free(s->dest);
+	free(s);
+}
+
+static struct bn_fwd_sub *
+fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
+    bool is_static, uint32_t hops)
+{
+	struct bn_daemon	*d = l->d;
+	struct bn_fwd_sub	*s;
+
+	s = xcalloc(1, sizeof(*s));
+	s->link = l;
+	s->dest = xstrdup(dest);
+	s->is_static = is_static;
+	s->hops = hops;
+	s->priority = bn_demand_priority(hops ? hops : 1);
+	snprintf(s->id, sizeof(s->id), "s%llu",
+	    (unsigned long long)d->next_sub++);
+	TAILQ_INSERT_TAIL(&l->subs, s, entry);
+	bn_hmap_put(&l->subs_by_dest, key, s);
+	bn_hmap_put(&d->subs_by_id, s->id, s);
+	fwd_subscribe(s);
+	return s;
+}
+
+void
+bn_fwd_sync(struct bn_link *l, const char *q)
+{
+	struct bn_daemon	*d = l->d;
+	struct bn_fwd_sub	*s;
+	enum bn_filter_verdict	 v;
+	uint32_t		 hops;
+	bool			 want;
+
+	if (!l->we_forward)
+		return;
+	v = bn_connector_filter(l->nc, q);
+	hops = bn_demand_remote_hops(&d->demand, q, l->id);
+	want = l->state == BN_LINK_UP && !d->stopping && hops > 0 &&
+	    (v == BN_FILTER_DYNAMIC ||
+	    (v == BN_FILTER_STATIC && l->nc->dynamic_only));
+	s = bn_hmap_get(&l->subs_by_dest, q);
+	if (want) {
+		if (s == NULL) {
+			fwd_new_sub(l, q, q, false, hops);
+			return;
+		}
+		if (s->draining) {
+			s->draining = false;
+			log_debug("forward: %s -> %s: demand is back",
+			    q, l->peer);
+		}
+		s->hops = hops;
+		return;
+	}
+	if (s == NULL || s->is_static)
+		return;
+	if (s->inflight == 0) {
+		fwd_drop(s, "no more demand");
+		return;
+	}
+	/* Let in-flight messages finish; hold the rest; then drop. */
+	s->draining = true;
+}
+
+void
+bn_fwd_sync_static(struct bn_link *l)
+{
+	struct bn_buf	key = { 0 };
+	size_t		i;
+
+	if (!l->we_forward || l->nc->dynamic_only)
+		return;
+	for (i = 0; i < l->nc->static_include.n; i++) {
+		const char	*p = l->nc->static_include.items[i].pattern;
+
+		if (l->nc->static_include.items[i].topic)
+			continue;
+		bn_buf_reset(&key);
+		bn_buf_printf(&key, "static:%s", p);
+		if (bn_hmap_get(&l->subs_by_dest, key.data) != NULL)
+			continue;
+		if (bn_connector_filter(l->nc, p) == BN_FILTER_DENY)
+			continue;
+		fwd_new_sub(l, key.data, p, true, 0);
+	}
+	bn_buf_free(&key);
+}
+
+void
+bn_fwd_resubscribe_all(struct bn_daemon *d)
+{
+	struct bn_link		*l;
+	struct bn_fwd_sub	*s;
+
+	TAILQ_FOREACH(l, &d->links, entry) {
+		if (l->state != BN_LINK_UP)
+			continue;
+		bn_link_advert_all(l);
+		TAILQ_FOREACH(s, &l->subs, entry)
+			if (!s->draining)
+				fwd_subscribe(s);
+	}
+}
+
+void
+bn_fwd_broker_lost(struct bn_daemon *d)
+{
+	struct bn_link		*l;
+	struct bn_fwd_sub	*s, *next;
+
+	TAILQ_FOREACH(l, &d->links, entry) {
+		for (s = TAILQ_FIRST(&l->subs); s != NULL; s = next) {
+			next = TAILQ_NEXT(s, entry);
+			s->subscribed = false;
+			/* The broker gives back what it had dispatched. */
+			if (s->draining)
+				fwd_drop(s, "broker session lost");
+		}
+		bn_link_advert_all(l);
+	}
+}
+
+/* Writes the link MESSAGE for broker frame f directly in wire form. */
+static void
+fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
+    const char *dest)
+{
+	struct bn_buf	*b = &l->out;
+	const char	*self = l->d->self;
+	const char	*path = bn_frame_get(f, "brokernet_path");
+	const char	*hops_s = bn_frame_get(f, "brokernet_hops");
+	uint64_t	 hops = 0;
+	size_t		 i;
+
+	if (hops_s != NULL && bn_strtou64(hops_s, 100000, &hops) == -1)
+		hops = 0;
+	bn_buf_reset(b);
+	bn_buf_printf(b, "MESSAGE\nseq:%llu\ndestination:",
+	    (unsigned long long)seq);
+	bn_frame_escape(dest, b);
+	for (i = 0; i < f->nheaders; i++) {
+		const char	*n = f->headers[i].name;
+
+		if (fwd_is_stripped(n) || strcmp(n, "brokernet_path") == 0 ||
+		    strcmp(n, "brokernet_hops") == 0)
+			continue;
+		bn_buf_addc(b, '\n');
+		bn_frame_escape(n, b);
+		bn_buf_addc(b, ':');
+		bn_frame_escape(f->headers[i].value, b);
+	}
+	if (bn_frame_get(f, "brokernet_origin") == NULL) {
+		bn_buf_addstr(b, "\nbrokernet_origin:");
+		bn_frame_escape(self, b);
+	}
+	if (bn_frame_get(f, "brokernet_origin_id") == NULL &&
+	    bn_frame_get(f, "message-id") != NULL) {
+		bn_buf_addstr(b, "\nbrokernet_origin_id:");
+		bn_frame_escape(bn_frame_get(f, "message-id"), b);
+	}
+	bn_buf_addstr(b, "\nbrokernet_path:");
+	bn_frame_escape(path != NULL && *path == ',' ? path : ",", b);
+	bn_frame_escape(self, b);
+	bn_buf_printf(b, ",\nbrokernet_hops:%llu\ncontent-length:%zu\n\n",
+	    (unsigned long long)hops + 1, f->body_len);
+	bn_buf_add(b, f->body, f->body_len);
+	bn_buf_add(b, "", 1);
+}
+
+void
+bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
+{
+	const char		*sid = bn_frame_get(f, "subscription");
+	const char		*ack = bn_frame_get(f, "ack");
+	const char		*dest = bn_frame_get(f, "destination");
+	struct bn_fwd_sub	*s;
+	struct bn_link		*l;
+	struct bn_inflight	*inf;
+	size_t			 alen;
+
+	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
+	if (s == NULL || ack == NULL || dest == NULL ||
+	    strncmp(dest, "/queue/", 7) != 0) {
+		/* Not acked: the broker gives it back on unsubscribe. */
+		log_debug("forward: message for unknown subscription %s held",
+		    sid ? sid : "(none)");
+		bn_frame_free(f);
+		return;
+	}
+	l = s->link;
+	if (s->draining || d->stopping || l->state != BN_LINK_UP) {
+		s->held++;
+		bn_frame_free(f);
+		return;
+	}
+	alen = strlen(ack);
+	inf = xmalloc(sizeof(*inf) + alen + 1);
+	inf->seq = l->next_seq++;
+	inf->sub = s;
+	inf->broker_gen = d->broker_gen;
+	memcpy(inf->ack_id, ack, alen + 1);
+	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
+	l->ninflight++;
+	s->inflight++;
+	fwd_wire(l, f, inf->seq, dest);
+	bn_link_write(l, l->out.data, l->out.len);
+	l->msgs_out++;
+	d->c.forwarded++;
+	log_trace("forward: %s -> %s seq %llu", dest, l->peer,
+	    (unsigned long long)inf->seq);
+	bn_frame_free(f);
+}
+
+static struct bn_inflight *
+fwd_find_inflight(struct bn_link *l, uint64_t seq)
+{
+	struct bn_inflight	*inf;
+
+	/* Acks come in order almost always: the head matches. */
+	TAILQ_FOREACH(inf, &l->inflight, entry)
+		if (inf->seq == seq)
+			return inf;
+	return NULL;
+}
+
+int
+bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
+{
+	struct bn_daemon	*d = l->d;
+	struct bn_inflight	*inf;
+	struct bn_fwd_sub	*s;
+	const char		*p = ids, *comma;
+	uint64_t		 seq;
+	size_t			 len;
+
+	if (ids == NULL || *ids == '\0') {
+		bn_link_close(l, "bad ACK frame: no ids");
+		return -1;
+	}
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (bn_strntou64(p, len, UINT64_MAX, &seq) == -1) {
+			bn_link_close(l, "bad ACK frame: ids not numbers");
+			return -1;
+		}
+		if ((inf = fwd_find_inflight(l, seq)) == NULL)
+			log_warnx("link %s: ACK for unknown seq %llu ignored",
+			    l->peer, (unsigned long long)seq);
+		else {
+			s = inf->sub;
+			if (inf->broker_gen == d->broker_gen && d->broker_up) {
+				bn_stomp_ack(d->cons, inf->ack_id);
+				d->c.forward_acked++;
+			} else
+				d->c.stale_acks++;
+			l->acks_in++;
+			l->ninflight--;
+			TAILQ_REMOVE(&l->inflight, inf, entry);
+			free(inf);
+			if (s != NULL) {
+				s->inflight--;
+				s->forwarded++;
+				if (s->draining && s->inflight == 0)
+					fwd_drop(s, "no more demand");
+			}
+		}
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+struct fwd_rx {
+	struct bn_daemon	*d;
+	uint64_t		 link;
+	uint64_t		 seq;
+};
+
+static void
+fwd_stored_cb(struct bn_stomp *st, void *ctx, bool ok,
+    const struct bn_frame *err)
+{
+	struct fwd_rx	*rx = ctx;
+	struct bn_link	*l = bn_link_find(rx->d, rx->link);
+
+	if (l != NULL && l->rx_pending > 0)
+		l->rx_pending--;
+	if (ok) {
+		rx->d->c.stored++;
+		if (l != NULL && l->state == BN_LINK_UP)
+			bn_link_queue_ack(l, rx->seq);
+	} else {
+		rx->d->c.store_failed++;
+		if (l != NULL) {
+			char	why[512];
+
+			snprintf(why, sizeof(why), "broker did not store"
+			    " message seq %llu: %s", (unsigned long long)rx->seq,
+			    err && bn_frame_get(err, "message") ?
+			    bn_frame_get(err, "message") : "no receipt");
+			bn_link_close(l, why);
+		}
+	}
+	free(rx);
+}
+
+int
+bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
+{
+	struct bn_daemon	*d = l->d;
+	const char		*dest = bn_frame_get(f, "destination");
+	const char		*seq_s = bn_frame_get(f, "seq");
+	struct bn_frame		*snd;
+	struct fwd_rx		*rx;
+	uint64_t		 seq;
+	size_t			 i;
+	const char		*why = NULL;
+
+	if (!l->they_forward)
+		why = "bad MESSAGE: this peer may not forward on this link";
+	else if (seq_s == NULL || bn_strtou64(seq_s, UINT64_MAX, &seq) == -1)
+		why = "bad MESSAGE: missing or invalid seq";
+	else if (dest == NULL || strncmp(dest, "/queue/", 7) != 0 ||
+	    dest[7] == '\0' || strncmp(dest + 7, "ActiveMQ.", 9) == 0)
+		why = "bad MESSAGE: destination is not a forwardable queue";
+	if (why != NULL) {
+		bn_frame_free(f);
+		bn_link_close(l, why);
+		return -1;
+	}
+	snd = bn_frame_new("SEND");
+	bn_frame_add_header(snd, "destination", dest);
+	for (i = 0; i < f->nheaders; i++)
+		if (!fwd_is_stripped(f->headers[i].name))
+			bn_frame_add_header(snd, f->headers[i].name,
+			    f->headers[i].value);
+	bn_frame_set_body(snd, f->body, f->body_len);
+	bn_frame_free(f);
+	rx = xmalloc(sizeof(*rx));
+	rx->d = d;
+	rx->link = l->id;
+	rx->seq = seq;
+	l->msgs_in++;
+	d->c.received++;
+	if (bn_stomp_send(d->prod, snd, BN_STOMP_RETRY, fwd_stored_cb,
+	    rx) == -1) {
+		bn_frame_free(snd);
+		free(rx);
+		bn_link_close(l, "local broker unavailable for good");
+		return -1;
+	}
+	bn_frame_free(snd);
+	l->rx_pending++;
+	if (!bn_stomp_can_send(d->prod))
+		bn_link_pause_all(d, true);
+	return 0;
+}
+
+void
+bn_fwd_link_closed(struct bn_link *l)
+{
+	struct bn_fwd_sub	*s;
+	struct bn_inflight	*inf;
+
+	while ((inf = TAILQ_FIRST(&l->inflight)) != NULL) {
+		TAILQ_REMOVE(&l->inflight, inf, entry);
+		free(inf);
+	}
+	l->ninflight = 0;
+	while ((s = TAILQ_FIRST(&l->subs)) != NULL) {
+		s->inflight = 0;
+		fwd_drop(s, "link down");
+	}
+}
+
+void
+bn_fwd_quiesce(struct bn_daemon *d)
+{
+	struct bn_link		*l;
+	struct bn_fwd_sub	*s, *next;
+
+	/* Subscriptions with nothing in flight give their messages back. */
+	TAILQ_FOREACH(l, &d->links, entry)
+		for (s = TAILQ_FIRST(&l->subs); s != NULL; s = next) {
+			next = TAILQ_NEXT(s, entry);
+			if (s->inflight == 0)
+				fwd_drop(s, "sidecar stopping");
+			else
+				s->draining = true;
+		}
+}
+
+uint64_t
+bn_fwd_total_inflight(struct bn_daemon *d)
+{
+	struct bn_link	*l;
+	uint64_t	 n = 0;
+
+	TAILQ_FOREACH(l, &d->links, entry)
+		n += l->ninflight;
+	return n;
+}

@@ -1,0 +1,243 @@
+/*
+ * brokernetd's runtime state, shared by the daemon's modules: daemon.c (the
+ * broker session and local demand), link.c (sidecar links, listeners,
+ * dialers), forward.c (network subscriptions and message transfer) and
+ * status.c (/status, /metrics). The configuration stays in struct
+ * bn_config; everything here is runtime.
+ */
+#ifndef BN_DAEMON_H
+#define BN_DAEMON_H
+
+#include <sys/queue.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "brokernet/backoff.h"
+#include "brokernet/demand.h"
+#include "brokernet/frame.h"
+#include "brokernet/hmap.h"
+#include "brokernet/util.h"
+
+struct event;
+struct event_base;
+struct evconnlistener;
+struct evhttp;
+struct bufferevent;
+struct bn_config;
+struct bn_network_connector;
+struct bn_transport_connector;
+struct bn_stomp;
+struct bn_daemon;
+struct bn_link;
+
+/* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
+#define BN_LINK_VERSION		"1"
+/* Most demand entries one peer may advertise on a link. */
+#define BN_LINK_MAX_ADVERTS	100000
+/* A handshake must complete within this. */
+#define BN_LINK_HANDSHAKE_MS	10000
+/* Link heart-beat interval; a peer silent for 3x is dropped. */
+#define BN_LINK_HEARTBEAT_MS	2000
+
+/* A message sent over a link, waiting for the peer's stored-ack. */
+struct bn_inflight {
+	TAILQ_ENTRY(bn_inflight) entry;
+	uint64_t		 seq;
+	struct bn_fwd_sub	*sub;
+	uint64_t		 broker_gen;	/* broker session it came on */
+	char			 ack_id[];	/* the broker's ack header */
+};
+TAILQ_HEAD(bn_inflightq, bn_inflight);
+
+/* One network subscription on the local broker, feeding one link. */
+struct bn_fwd_sub {
+	TAILQ_ENTRY(bn_fwd_sub)	 entry;		/* in the link's list */
+	struct bn_link		*link;
+	char			*dest;		/* queue or static pattern */
+	bool			 is_static;
+	char			 id[24];	/* STOMP subscription id */
+	uint32_t		 hops;		/* demand hops (0: static) */
+	int			 priority;
+	bool			 subscribed;	/* on the current session */
+	bool			 draining;	/* demand gone: finish, drop */
+	uint64_t		 inflight;
+	uint64_t		 forwarded;
+	uint64_t		 held;		/* not forwarded while draining */
+};
+TAILQ_HEAD(bn_fwd_subq, bn_fwd_sub);
+
+enum bn_link_state {
+	BN_LINK_CONNECTING = 0,	/* dialer: TCP connect in progress */
+	BN_LINK_HANDSHAKE,	/* HELLO sent (dialer) or awaited (acceptor) */
+	BN_LINK_UP,
+	BN_LINK_CLOSED
+};
+
+/* A static dialer: one per static URI, or per masterslave: list. */
+struct bn_dialer {
+	TAILQ_ENTRY(bn_dialer)	 entry;
+	struct bn_daemon	*d;
+	struct bn_network_connector *nc;
+	size_t			 first, npeers;	/* indexes into nc->peers */
+	size_t			 cur;
+	struct bn_backoff	 backoff;
+	struct event		*timer;
+	struct bn_link		*link;		/* current, or NULL */
+	bool			 stopped;	/* refused for good */
+	char			*last_error;
+	uint64_t		 attempts;
+};
+TAILQ_HEAD(bn_dialerq, bn_dialer);
+
+struct bn_listener {
+	struct bn_daemon	*d;
+	struct bn_transport_connector *tc;
+	struct evconnlistener	*el;
+	uint64_t		 nconns;
+	uint64_t		 refused;
+	struct bn_frame_limits	 limits;
+};
+
+struct bn_link {
+	TAILQ_ENTRY(bn_link)	 entry;
+	struct bn_daemon	*d;
+	uint64_t		 id;
+	bool			 dialer;
+	struct bn_dialer	*dl;		/* dialer side */
+	struct bn_listener	*ls;		/* acceptor side */
+	struct bufferevent	*bev;
+	enum bn_link_state	 state;
+	char			*peer;		/* peer broker name */
+	char			*peer_addr;	/* host:port */
+	char			*connector;	/* connector name */
+	char			*peer_mgmt;	/* peer's management URI */
+	struct bn_network_connector *nc;	/* options of this link */
+	bool			 own_nc;	/* acceptor: nc built from HELLO */
+	bool			 we_forward;
+	bool			 they_forward;
+	uint64_t		 since_ms;	/* wall clock, ms since epoch */
+	struct event		*hs_timer;
+	struct event		*hb_timer;
+	struct event		*ack_ev;	/* flushes batched acks */
+	uint64_t		 last_write_ms;
+	size_t			 need;
+	struct bn_frame_limits	 limits;
+	struct bn_hmap		 adverts;	/* queue -> "hops path" sent */
+	struct bn_hmap		 remote;	/* queues the peer advertised */
+	struct bn_fwd_subq	 subs;
+	struct bn_hmap		 subs_by_dest;
+	struct bn_inflightq	 inflight;
+	uint64_t		 ninflight;
+	uint64_t		 next_seq;
+	struct bn_buf		 acks;		/* "1,2,3" to send */
+	struct bn_buf		 out;		/* scratch for serialising */
+	uint64_t		 msgs_out, msgs_in, acks_in, acks_out;
+	uint64_t		 bytes_out, bytes_in;
+	uint64_t		 rx_pending;	/* received, not yet stored */
+	bool			 read_paused;
+};
+TAILQ_HEAD(bn_linkq, bn_link);
+
+/* Counters exported on /status and /metrics. */
+struct bn_counters {
+	uint64_t	forwarded;	/* messages sent over links */
+	uint64_t	forward_acked;	/* ... and confirmed, acked on broker */
+	uint64_t	received;	/* messages received from links */
+	uint64_t	stored;		/* ... and stored on our broker */
+	uint64_t	store_failed;
+	uint64_t	links_accepted;
+	uint64_t	links_refused;
+	uint64_t	link_errors;
+	uint64_t	advisories;
+	uint64_t	adverts_sent;
+	uint64_t	adverts_received;
+	uint64_t	broker_connects;
+	uint64_t	stale_acks;	/* link acks for an earlier session */
+};
+
+struct bn_daemon {
+	struct event_base	*base;
+	struct bn_config	*cfg;
+	const char		*self;
+	struct bn_stomp		*cons;		/* advisories, subs, acks */
+	struct bn_stomp		*prod;		/* SENDs of received messages */
+	bool			 broker_up;	/* cons session established */
+	uint64_t		 broker_gen;	/* bumped per cons session */
+	char			*own_sessions[8];/* ours, newest first */
+	struct bn_demand	 demand;
+	struct bn_hmap		 consumers;	/* consumer id -> queue */
+	struct bn_linkq		 links;
+	uint64_t		 next_link_id;
+	struct bn_dialerq	 dialers;
+	struct bn_listener	*listeners;
+	size_t			 nlisteners;
+	struct bn_hmap		 subs_by_id;	/* STOMP sub id -> fwd sub */
+	uint64_t		 next_sub;
+	struct evhttp		*http;
+	struct bn_counters	 c;
+	uint64_t		 started_ms;
+	bool			 stopping;
+	uint64_t		 stop_deadline;
+	struct event		*stop_timer;
+	struct event		*sigs[4];
+	int			 exit_code;
+};
+
+/* daemon.c */
+struct bn_daemon *bn_daemon_new(struct event_base *, struct bn_config *);
+int	 bn_daemon_start(struct bn_daemon *);
+void	 bn_daemon_free(struct bn_daemon *);
+/* Re-evaluates what every link should be told about queue q. */
+void	 bn_daemon_queue_changed(struct bn_daemon *, const char *q);
+/* Calls bn_daemon_queue_changed for each NUL-separated name in buf. */
+void	 bn_daemon_queues_changed(struct bn_daemon *, const struct bn_buf *);
+/* Starts a graceful stop (SIGTERM). */
+void	 bn_daemon_stop(struct bn_daemon *);
+
+/* link.c */
+int	 bn_link_listen(struct bn_daemon *);
+void	 bn_link_dial_all(struct bn_daemon *);
+/* Closes the link with a reason (logged once) and frees it. */
+void	 bn_link_close(struct bn_link *, const char *reason);
+/* Brings the link's demand advert for q up to date. */
+void	 bn_link_advert_sync(struct bn_link *, const char *q);
+/* Sends every advert (link up). */
+void	 bn_link_advert_all(struct bn_link *);
+/* Queues a stored-ack for seq (batched per loop iteration). */
+void	 bn_link_queue_ack(struct bn_link *, uint64_t seq);
+struct bn_link *bn_link_find(struct bn_daemon *, uint64_t id);
+/* Writes a serialised frame on the link. */
+void	 bn_link_write(struct bn_link *, const char *, size_t);
+/* Pauses/resumes reading from every link (broker back-pressure). */
+void	 bn_link_pause_all(struct bn_daemon *, bool pause);
+void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
+
+/* forward.c */
+/* Creates, keeps or drains the subscription of link for q. */
+void	 bn_fwd_sync(struct bn_link *, const char *q);
+/* Static includes of the link (at link up / broker reconnect). */
+void	 bn_fwd_sync_static(struct bn_link *);
+/* Re-creates every subscription after a broker reconnect. */
+void	 bn_fwd_resubscribe_all(struct bn_daemon *);
+/* Marks every subscription unsubscribed (broker session lost). */
+void	 bn_fwd_broker_lost(struct bn_daemon *);
+/* A MESSAGE from the broker for a network subscription. */
+void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
+/* A MESSAGE from a link: store it on our broker, then ack. */
+int	 bn_fwd_on_link_message(struct bn_link *, struct bn_frame *);
+/* An ACK from a link: ack those messages on our broker. */
+int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
+/* Drops every subscription and in-flight entry of a closing link. */
+void	 bn_fwd_link_closed(struct bn_link *);
+/* Stops taking new messages (graceful stop). */
+void	 bn_fwd_quiesce(struct bn_daemon *);
+uint64_t bn_fwd_total_inflight(struct bn_daemon *);
+
+/* status.c */
+int	 bn_status_start(struct bn_daemon *);
+void	 bn_status_stop(struct bn_daemon *);
+void	 bn_status_json(struct bn_daemon *, struct bn_buf *);
+void	 bn_status_metrics(struct bn_daemon *, struct bn_buf *);
+
+#endif /* BN_DAEMON_H */

@@ -1,0 +1,103 @@
+/*
+ * A STOMP 1.2 client connection on libevent with ActiveMQ's failover:
+ * transport semantics: a list of broker URIs tried in turn with back-off,
+ * heart-beats, pipelined receipts, and SENDs that survive a reconnect.
+ * Subscriptions are not replayed: owners re-create them in on_connected.
+ */
+#ifndef BN_STOMP_H
+#define BN_STOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brokernet/frame.h"
+
+struct event_base;
+struct bn_failover;
+struct bn_stomp;
+
+struct bn_stomp_opts {
+	const char	*name;		/* for log lines, e.g. "broker" */
+	const struct bn_failover *failover;	/* copied */
+	const char	*login;		/* NULL: none */
+	const char	*passcode;
+	const char	*vhost;		/* CONNECT host header; NULL: "/" */
+	const char	*client_id;	/* NULL: none (see NOTES.md) */
+	uint64_t	 heartbeat_ms;	/* both directions; 0: off */
+	size_t		 receipt_window;/* outstanding receipts; 0: 1000 */
+	uint64_t	 connect_timeout_ms; /* TCP + CONNECTED; 0: 10000 */
+	struct bn_frame_limits limits;	/* zeroed: defaults */
+};
+
+struct bn_stomp_cbs {
+	/* CONNECTED arrived: (re)subscribe here. */
+	void	(*connected)(struct bn_stomp *, void *arg);
+	/* The session ended (reason); a reconnect follows unless given up. */
+	void	(*disconnected)(struct bn_stomp *, const char *reason,
+		    void *arg);
+	/* A MESSAGE; the callee owns the frame and frees it. */
+	void	(*message)(struct bn_stomp *, struct bn_frame *, void *arg);
+	/* An ERROR frame that answers no pending receipt. */
+	void	(*error)(struct bn_stomp *, const struct bn_frame *, void *arg);
+	/* Room in the receipt window / output buffer again. */
+	void	(*writable)(struct bn_stomp *, void *arg);
+	/* maxReconnectAttempts used up: no more reconnects. */
+	void	(*giveup)(struct bn_stomp *, void *arg);
+};
+
+/*
+ * Called once per receipt-tracked frame: ok on RECEIPT; !ok with the ERROR
+ * frame (or NULL when the connection was lost and the frame is not retried,
+ * or the failover timeout expired).
+ */
+typedef void (*bn_stomp_receipt_cb)(struct bn_stomp *, void *ctx, bool ok,
+    const struct bn_frame *error);
+
+/* Flags for bn_stomp_send. */
+#define BN_STOMP_RETRY	0x1	/* re-send after a reconnect until receipted */
+
+/* Returns a new connection (not yet started); free with bn_stomp_free. */
+struct bn_stomp	*bn_stomp_new(struct event_base *, const struct bn_stomp_opts *,
+		    const struct bn_stomp_cbs *, void *arg);
+/* Starts connecting (the first URI of the list, per the options). */
+void		 bn_stomp_start(struct bn_stomp *);
+/* Closes at once (no DISCONNECT); pending receipts fail. Accepts NULL. */
+void		 bn_stomp_free(struct bn_stomp *);
+/* DISCONNECT with a receipt, then close; done is called either way. */
+void		 bn_stomp_disconnect(struct bn_stomp *, uint64_t timeout_ms,
+		    void (*done)(struct bn_stomp *, void *), void *arg);
+/* Drops the current session (as if the broker went away) and fails over. */
+void		 bn_stomp_reconnect(struct bn_stomp *, const char *reason);
+
+bool		 bn_stomp_connected(const struct bn_stomp *);
+/* CONNECTED's session header; NULL when not connected. */
+const char	*bn_stomp_session(const struct bn_stomp *);
+/* "stomp://host:port" of the current or last broker. */
+const char	*bn_stomp_current_uri(const struct bn_stomp *);
+/* Times the session was established (1 after the first CONNECTED). */
+uint64_t	 bn_stomp_connects(const struct bn_stomp *);
+/* Receipts outstanding, and whether another receipt-tracked send fits. */
+size_t		 bn_stomp_inflight(const struct bn_stomp *);
+bool		 bn_stomp_can_send(const struct bn_stomp *);
+
+/*
+ * Sends a frame (SEND, ACK, NACK, BEGIN, COMMIT, ...). The frame stays the
+ * caller's. With cb, a receipt header is added and cb is called exactly
+ * once. With BN_STOMP_RETRY, an unreceipted frame is sent again after a
+ * reconnect (ActiveMQ failover's message tracking); without it, a lost
+ * connection fails the receipt. Returns -1 when not connected and the frame
+ * cannot be queued (no RETRY), 0 otherwise.
+ */
+int		 bn_stomp_send(struct bn_stomp *, const struct bn_frame *,
+		    int flags, bn_stomp_receipt_cb cb, void *ctx);
+/* SUBSCRIBE id/destination/ack plus extra headers (may be NULL/0). */
+int		 bn_stomp_subscribe(struct bn_stomp *, const char *id,
+		    const char *dest, const char *ack,
+		    const struct bn_header *extra, size_t nextra);
+int		 bn_stomp_unsubscribe(struct bn_stomp *, const char *id);
+/* ACK/NACK by the MESSAGE's ack header value. */
+int		 bn_stomp_ack(struct bn_stomp *, const char *ack_id);
+int		 bn_stomp_nack(struct bn_stomp *, const char *ack_id);
+
+#endif /* BN_STOMP_H */

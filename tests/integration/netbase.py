@@ -1,0 +1,144 @@
+"""Shared fixtures for brokernet network tests: real ActiveMQ brokers (started
+once per test class, since a broker takes ~1 s and 110 MB), brokernetd
+sidecars per test, STOMP producers/consumers, and a metrics log.
+
+Every process started here is stopped by PID in cleanups, also on failure.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOLS = os.path.join(ROOT, "tools")
+OUT = os.path.join(ROOT, "tests", "out")
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+
+import bnharness  # noqa: E402
+import bnsidecar  # noqa: E402
+from bnsidecar import Sidecar, connector_xml, wait_for  # noqa: E402,F401
+from stompclient import StompClient  # noqa: E402
+
+
+def metric(line):
+    """Appends a measured figure to tests/out/metrics.log (and prints it)."""
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "metrics.log"), "a") as f:
+        f.write("%s %s\n" % (time.strftime("%Y-%m-%dT%H:%M:%S"), line))
+    print("\n  metric: " + line, flush=True)
+
+
+class NetTestCase(unittest.TestCase):
+    """Starts BROKERS (names) once for the class; sidecars per test."""
+
+    BROKERS = ("A", "B")
+
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(OUT, exist_ok=True)
+        cls.dir = tempfile.mkdtemp(prefix="net-%s-" % cls.__name__, dir=OUT)
+        cls.brokers = {}
+        try:
+            for n in cls.BROKERS:
+                cls.brokers[n] = bnharness.Broker(n, os.path.join(cls.dir, "broker-" + n))
+            bnharness.start_all(*cls.brokers.values())
+        except Exception:
+            bnharness.stop_all(list(cls.brokers.values()))
+            raise
+        cls.failed = False
+
+    @classmethod
+    def tearDownClass(cls):
+        bnharness.stop_all(list(cls.brokers.values()))
+        if not cls.failed:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def setUp(self):
+        self.sidecars = []
+        self.clients = []
+        self.tdir = os.path.join(self.dir, self._testMethodName)
+        os.makedirs(self.tdir, exist_ok=True)
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        for c in self.clients:
+            try:
+                c.close()
+            except Exception:
+                pass
+        for s in self.sidecars:
+            rc = s.stop()
+            if rc not in (None, 0) and not getattr(s, "killed", False):
+                type(self).failed = True
+                print("sidecar %s exited %s; log tail:\n%s" % (s.name, rc, s.log_tail()))
+        outcome = getattr(self, "_outcome", None)
+        if outcome is not None and not getattr(outcome, "success", True):
+            type(self).failed = True
+            for s in self.sidecars:
+                print("---- sidecar %s log tail\n%s" % (s.name, s.log_tail(60)))
+
+    # -- helpers
+    def queue(self, tag):
+        return "test.%s.%s" % (tag, uuid.uuid4().hex[:8])
+
+    def sidecar(self, name, connectors=(), broker=None, start=True, **kw):
+        s = Sidecar(name, self.tdir, broker or self.brokers[name], connectors, **kw)
+        self.sidecars.append(s)
+        if start:
+            s.start()
+        return s
+
+    def client(self, broker):
+        c = StompClient()
+        c.connect("127.0.0.1", self.brokers[broker].stomp_port if isinstance(broker, str)
+                  else broker.stomp_port)
+        self.clients.append(c)
+        return c
+
+    def consumer(self, broker, queue, prefetch=100, headers=None):
+        c = self.client(broker)
+        h = {"activemq.prefetchSize": str(prefetch)}
+        h.update(headers or {})
+        c.subscribe("/queue/" + queue, "c1", ack="client-individual", headers=h, receipt=True)
+        return c
+
+    def produce(self, broker, queue, n, persistent=True, size=1024, start=0, headers=None,
+                window=200):
+        c = self.client(broker)
+
+        def hdrs(i, body):
+            h = {"persistent": "true" if persistent else "false", "n": str(start + i)}
+            h.update(headers or {})
+            return h
+        bodies = (("%08d" % (start + i)).encode() + b"x" * (size - 8) for i in range(n))
+        c.send_many("/queue/" + queue, bodies, headers_fn=hdrs, window=window)
+        c.disconnect()
+        self.clients.remove(c)
+
+    def collect(self, c, expect, idle=3.0, limit=60.0):
+        """Receives and acks until expect messages or idle seconds of silence."""
+        got = []
+        deadline = time.monotonic() + limit
+        while len(got) < expect and time.monotonic() < deadline:
+            f = c.receive(idle)
+            if f is None:
+                break
+            self.assertEqual(f.command, "MESSAGE", f)
+            c.ack(f)
+            got.append(f)
+        return got
+
+    def drain(self, broker, queue, idle=1.0):
+        c = self.client(broker)
+        frames = c.drain("/queue/" + queue, timeout_idle=idle)
+        c.disconnect()
+        self.clients.remove(c)
+        return frames
+
+    def ns(self, frames):
+        return [int(f.headers["n"]) for f in frames]

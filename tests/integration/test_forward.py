@@ -1,0 +1,291 @@
+"""Demand-driven store-and-forward over static links, against real brokers.
+
+Issue 3's must-shows: exact counts, intact headers and bodies, no forwarding
+without demand, priority, fan-out, filters, duplex, a sidecar crash, and bad
+input on the link port.
+"""
+
+import collections
+import socket
+import time
+import unittest
+
+from netbase import NetTestCase, connector_xml, metric, wait_for
+
+
+class TwoBrokers(NetTestCase):
+    BROKERS = ("A", "B")
+
+    def pair(self, **opts):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port], **opts)])
+        a.wait_link("B")
+        b.wait_link("A")
+        return a, b
+
+    def test_forward_1000_persistent_exact(self):
+        a, b = self.pair()
+        q = self.queue("exact")
+        cons = self.consumer("B", q, prefetch=200)
+        a.wait_subscription(q)
+        odd = {"odd": "a:b\\c\nd", "custom-header": "value with spaces"}
+        t0 = time.monotonic()
+        self.produce("A", q, 1000, headers=odd, window=500)
+        got = self.collect(cons, 1000, idle=5)
+        dt = time.monotonic() - t0
+        ns = self.ns(got)
+        self.assertEqual(len(ns), 1000, "B received %d of 1000" % len(ns))
+        self.assertEqual(sorted(ns), list(range(1000)), "each message exactly once")
+        for f in got:
+            n = int(f.headers["n"])
+            self.assertEqual(f.body, ("%08d" % n).encode() + b"x" * 1016)
+            self.assertEqual(f.headers["odd"], "a:b\\c\nd")
+            self.assertEqual(f.headers["custom-header"], "value with spaces")
+            self.assertEqual(f.headers.get("persistent"), "true")
+            self.assertEqual(f.headers["brokernet_origin"], "A")
+            self.assertEqual(f.headers["brokernet_path"], ",A,")
+            self.assertEqual(f.headers["brokernet_hops"], "1")
+            self.assertIn("brokernet_origin_id", f.headers)
+        metric("forward A->B 1000 persistent 1KiB (python producer/consumer): %.2f s, %.0f msg/s"
+               % (dt, 1000 / dt))
+        cons.unsubscribe("c1")
+        left = self.drain("A", q)
+        self.assertEqual(left, [], "A's queue must end empty")
+        st = a.status()
+        self.assertEqual(st["counters"]["forwarded"], 1000)
+        wait_for(lambda: a.status()["counters"]["forward_acked"] == 1000, 10,
+                 what="all forwarded messages acked on A")
+        self.assertEqual(b.status()["counters"]["stored"], 1000)
+
+    def test_no_demand_nothing_leaves(self):
+        a, b = self.pair()
+        q = self.queue("nodemand")
+        self.produce("A", q, 50)
+        time.sleep(2.0)
+        self.assertEqual(a.subscriptions(q), [], "no network subscription without demand")
+        self.assertEqual(a.status()["counters"]["forwarded"], 0)
+        got = self.drain("A", q)
+        self.assertEqual(sorted(self.ns(got)), list(range(50)))
+        self.assertEqual(self.drain("B", q, idle=0.5), [])
+
+    def priority_split(self, decrease):
+        a, b = self.pair(decreaseNetworkConsumerPriority=decrease)
+        q = self.queue("prio")
+        ca = self.consumer("A", q, prefetch=10)
+        cb = self.consumer("B", q, prefetch=10)
+        a.wait_subscription(q)
+        p = self.client("A")
+        n = 200
+        for i in range(n):
+            p.send("/queue/" + q, b"%d" % i, {"n": str(i), "persistent": "true"})
+            # the consumers read while the trickle goes on
+            for c in (ca, cb):
+                f = c.receive(0.001)
+                while f is not None:
+                    c.ack(f)
+                    c.got = getattr(c, "got", 0) + 1
+                    f = c.receive(0.001)
+            time.sleep(0.005)
+        deadline = time.monotonic() + 15
+        while getattr(ca, "got", 0) + getattr(cb, "got", 0) < n and time.monotonic() < deadline:
+            for c in (ca, cb):
+                f = c.receive(0.05)
+                if f is not None:
+                    c.ack(f)
+                    c.got = getattr(c, "got", 0) + 1
+        return getattr(ca, "got", 0), getattr(cb, "got", 0)
+
+    def test_priority_local_consumer_preferred(self):
+        on_a, on_b = self.priority_split(True)
+        metric("trickle of 200 to A, decreaseNetworkConsumerPriority=true: A %d, B %d"
+               % (on_a, on_b))
+        self.assertEqual(on_a + on_b, 200)
+        self.assertGreaterEqual(on_a, 190, "the local consumer must get the trickle")
+
+    def test_priority_off_both_share(self):
+        on_a, on_b = self.priority_split(False)
+        metric("trickle of 200 to A, decreaseNetworkConsumerPriority=false: A %d, B %d"
+               % (on_a, on_b))
+        self.assertEqual(on_a + on_b, 200)
+        self.assertGreaterEqual(on_a, 20)
+        self.assertGreaterEqual(on_b, 20)
+
+    def test_filters(self):
+        q_ex = "local.%s" % self.queue("ex")
+        q_in = "orders.%s" % self.queue("in")
+        q_other = "misc.%s" % self.queue("other")
+        q_static = "audit.%s" % self.queue("st")
+        a, b = self.pair(include=["orders.>"], exclude=["local.>"], static=[q_static])
+        consumers = {q: self.consumer("B", q) for q in (q_ex, q_in, q_other)}
+        a.wait_subscription(q_in)
+        a.wait_subscription(q_static)
+        time.sleep(1.0)
+        self.assertEqual(a.subscriptions(q_ex), [], "excluded queue must not be subscribed")
+        self.assertEqual(a.subscriptions(q_other), [], "queue outside the include list")
+        for q in (q_ex, q_in, q_other, q_static):
+            self.produce("A", q, 20)
+        self.assertEqual(len(self.collect(consumers[q_in], 20)), 20)
+        self.assertEqual(self.collect(consumers[q_ex], 1, idle=1.0), [])
+        self.assertEqual(self.collect(consumers[q_other], 1, idle=0.5), [])
+        # static include: forwarded with no consumer anywhere
+        wait_for(lambda: b.status()["counters"]["stored"] >= 40, 15,
+                 what="static include stored on B")
+        for c in consumers.values():
+            c.unsubscribe("c1")
+        self.assertEqual(sorted(self.ns(self.drain("B", q_static))), list(range(20)))
+        self.assertEqual(len(self.drain("A", q_ex)), 20)
+        self.assertEqual(len(self.drain("A", q_other)), 20)
+
+    def test_duplex_one_connection(self):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port], duplex=True)])
+        la, lb = a.wait_link("B"), b.wait_link("A")
+        qa, qb = self.queue("toA"), self.queue("toB")
+        ca = self.consumer("A", qa)
+        cb = self.consumer("B", qb)
+        b.wait_subscription(qa)
+        a.wait_subscription(qb)
+        self.produce("B", qa, 100)
+        self.produce("A", qb, 100)
+        self.assertEqual(sorted(self.ns(self.collect(ca, 100))), list(range(100)))
+        self.assertEqual(sorted(self.ns(self.collect(cb, 100))), list(range(100)))
+        sa, sb = a.status(), b.status()
+        self.assertEqual(len(sa["links"]), 1, "one connection on A")
+        self.assertEqual(len(sb["links"]), 1, "one connection on B")
+        self.assertEqual(sa["links"][0]["direction"], "dialed")
+        self.assertEqual(sb["links"][0]["direction"], "accepted")
+        self.assertTrue(sb["links"][0]["we_forward"])
+        self.assertEqual(sa["links"][0]["messages_out"], 100)
+        self.assertEqual(sa["links"][0]["messages_in"], 100)
+        # the accepted connection's local port is B's link port (one TCP pair)
+        self.assertTrue(la["address"].endswith(":%d" % b.link_port))
+
+    def test_not_duplex_acceptor_does_not_forward(self):
+        a, b = self.pair()
+        q = self.queue("back")
+        c = self.consumer("A", q)
+        time.sleep(1.5)
+        self.assertEqual(b.subscriptions(q), [])
+        self.produce("B", q, 10)
+        self.assertEqual(self.collect(c, 1, idle=1.5), [])
+        c.unsubscribe("c1")
+        self.assertEqual(len(self.drain("B", q)), 10)
+
+    def test_sidecar_kill9_midstream(self):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        q = self.queue("crash")
+        cons = self.consumer("B", q, prefetch=100)
+        a.wait_subscription(q)
+        self.produce("A", q, 1000)
+        first = self.collect(cons, 300, idle=5)
+        b.kill9()
+        b.killed = True
+        b.start()
+        a.wait_link("B")
+        rest = self.collect(cons, 1000, idle=5, limit=60)
+        counts = collections.Counter(self.ns(first + rest))
+        dups = sum(v - 1 for v in counts.values())
+        metric("kill -9 of B's sidecar mid-stream: %d distinct of 1000, %d duplicates"
+               % (len(counts), dups))
+        left = []
+        if len(counts) < 1000:
+            cons.unsubscribe("c1")
+            left = self.drain("A", q)
+        self.assertEqual(set(counts) | set(self.ns(left)), set(range(1000)),
+                         "every message arrives (or is still on A)")
+        self.assertEqual(len(counts), 1000, "every message reached B")
+
+    def test_garbage_and_oversize_on_link_port(self):
+        b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        q = self.queue("garbage")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        # garbage
+        s = socket.create_connection(("127.0.0.1", b.link_port))
+        s.sendall(b"\x00\x01 this is not a frame \xff\xfe\n\n")
+        s.settimeout(5)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            self.fail("garbage connection was not closed")
+        s.close()
+        self.assertIn(b"ERROR", data)
+        # oversized frame
+        s = socket.create_connection(("127.0.0.1", b.link_port))
+        s.sendall(b"BN_HELLO\nbroker:X\nversion:1\ncontent-length:1000000\n\n")
+        s.settimeout(5)
+        data = s.recv(4096)
+        s.close()
+        self.assertIn(b"too large", data)
+        wait_for(lambda: "bad frame from peer" in b.log_text(), 5, what="logged reason")
+        self.assertEqual(b.status()["counters"]["link_errors"], 2)
+        # the real link still forwards
+        self.produce("A", q, 50)
+        self.assertEqual(sorted(self.ns(self.collect(cons, 50))), list(range(50)))
+        self.assertIsNotNone(b.link_to("A"))
+
+    def test_wrong_password_refused(self):
+        b = self.sidecar("B", users={"net": "secret"})
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port], userName="net",
+                                             password="wrong")])
+        wait_for(lambda: "authentication failed" in a.log_text(), 10, what="refusal logged")
+        self.assertEqual(b.status()["links"], [])
+        self.assertIn("authentication failed", a.status()["connectors"][0]["last_error"])
+        good = self.sidecar("A", [connector_xml("to-B", [b.link_port], userName="net",
+                                                password="secret")], start=False)
+        a.stop()
+        good.start()
+        good.wait_link("B")
+
+    def test_link_to_itself_refused(self):
+        a = self.sidecar("A")
+        a.stop()
+        a2 = self.sidecar("A", [connector_xml("self", [a.link_port])], link_port=a.link_port)
+        wait_for(lambda: a2.status()["connectors"][0]["state"] == "refused", 10,
+                 what="self link refused")
+        self.assertIn("loop", a2.status()["connectors"][0]["last_error"])
+
+
+class ThreeBrokers(NetTestCase):
+    BROKERS = ("A", "B", "C")
+
+    def test_fan_out_split_exact(self):
+        a = self.sidecar("A")
+        c = self.sidecar("C")
+        b = self.sidecar("B", [connector_xml("to-A", [a.link_port]),
+                               connector_xml("to-C", [c.link_port])])
+        b.wait_link("A")
+        b.wait_link("C")
+        q = self.queue("fanout")
+        ca = self.consumer("A", q, prefetch=50)
+        cc = self.consumer("C", q, prefetch=50)
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 15,
+                 what="two network subscriptions on B")
+        self.produce("B", q, 1000)
+        got_a, got_c = [], []
+        deadline = time.monotonic() + 60
+        while len(got_a) + len(got_c) < 1000 and time.monotonic() < deadline:
+            for cons, got in ((ca, got_a), (cc, got_c)):
+                f = cons.receive(0.05)
+                while f is not None:
+                    cons.ack(f)
+                    got.append(f)
+                    f = cons.receive(0)
+        metric("fan-out B->A,C of 1000: A %d, C %d" % (len(got_a), len(got_c)))
+        ns = self.ns(got_a) + self.ns(got_c)
+        self.assertEqual(sorted(ns), list(range(1000)), "total exact, each once")
+        self.assertGreater(len(got_a), 0)
+        self.assertGreater(len(got_c), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
