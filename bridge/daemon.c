@@ -4,6 +4,9 @@
  * over links), the local demand learned from consumer advisories, and the
  * graceful stop.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "brokernet/advisory.h"
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/dedupstore.h"
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
 #include "brokernet/stomp.h"
@@ -52,8 +56,12 @@ bn_daemon_queue_changed(struct bn_daemon *d, const char *q)
 	struct bn_link	*l;
 
 	TAILQ_FOREACH(l, &d->links, entry)
-		if (l->state == BN_LINK_UP)
+		if (l->state == BN_LINK_UP) {
 			bn_link_advert_sync(l, q);
+			if (bn_demand_remote_hops(&d->demand, q, l->id) > 0 ||
+			    bn_hmap_get(&l->subs_by_dest, q) != NULL)
+				bn_fwd_sync(l, q);
+		}
 }
 
 void
@@ -206,6 +214,8 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	d->cfg = cfg;
 	d->self = cfg->name;
 	bn_demand_init(&d->demand);
+	bn_dedup_init(&d->dedup, (size_t)cfg->dup_window_count,
+	    cfg->dup_window_age_ms);
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
 	TAILQ_INIT(&d->links);
@@ -259,6 +269,21 @@ bn_daemon_start(struct bn_daemon *d)
 		    d);
 		evsignal_add(d->sigs[i], NULL);
 	}
+	if (d->cfg->state_dir != NULL) {
+		char	*path;
+
+		if (mkdir(d->cfg->state_dir, 0700) == -1 && errno != EEXIST) {
+			log_warn("dataDirectory %s", d->cfg->state_dir);
+			return -1;
+		}
+		xasprintf(&path, "%s/duplicates.log", d->cfg->state_dir);
+		d->dstore = bn_dedupstore_open(path, &d->dedup, bn_wall_ms());
+		free(path);
+		if (d->dstore == NULL)
+			return -1;
+	} else
+		log_info("no dataDirectory: the duplicate window is kept in"
+		    " memory only and does not survive a restart");
 	if (bn_status_start(d) == -1)
 		return -1;
 	if (bn_link_listen(d) == -1)
@@ -277,6 +302,7 @@ bn_daemon_start(struct bn_daemon *d)
 	bn_stomp_start(d->cons);
 	bn_stomp_start(d->prod);
 	bn_link_dial_all(d);
+	bn_fwd_start(d);
 	log_info("brokernetd %s: broker %s, %zu listener(s), %zu connector(s)",
 	    d->self, d->cfg->broker.uri, d->cfg->nlisteners,
 	    d->cfg->nconnectors);
@@ -361,6 +387,8 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_hmap_clear(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
 	bn_demand_free(&d->demand);
+	bn_dedup_free(&d->dedup);
+	bn_dedupstore_close(d->dstore);
 	for (i = 0; i < sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
 	    i++)
 		free(d->own_sessions[i]);
@@ -369,5 +397,7 @@ bn_daemon_free(struct bn_daemon *d)
 			event_free(d->sigs[i]);
 	if (d->stop_timer != NULL)
 		event_free(d->stop_timer);
+	if (d->replay_timer != NULL)
+		event_free(d->replay_timer);
 	free(d);
 }

@@ -44,6 +44,7 @@ demand_q(struct bn_demand *d, const char *name, bool create)
 		return q;
 	q = xcalloc(1, sizeof(*q));
 	q->name = xstrdup(name);
+	q->local_zero_ms = bn_now_ms();
 	bn_hmap_put(&d->queues, name, q);
 	return q;
 }
@@ -72,6 +73,8 @@ bn_demand_local_add(struct bn_demand *d, const char *name, int delta)
 	else
 		q->local = (uint32_t)((int64_t)q->local + delta);
 	n = q->local;
+	if (n == 0 && delta < 0)
+		q->local_zero_ms = bn_now_ms();
 	demand_gc(d, q);
 	return n;
 }
@@ -107,6 +110,7 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 	for (off = 0; off < names.len; off += strlen(names.data + off) + 1) {
 		q = demand_q(d, names.data + off, false);
 		q->local = 0;
+		q->local_zero_ms = bn_now_ms();
 		demand_gc(d, q);
 	}
 	if (changed != NULL && names.len > 0)

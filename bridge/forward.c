@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/dedupstore.h"
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
 #include "brokernet/stomp.h"
@@ -59,22 +62,28 @@ fwd_like_quote(struct bn_buf *b, const char *s)
  * headers are string properties, so hops are matched as strings.
  */
 static void
-fwd_selector(const struct bn_link *l, struct bn_buf *b)
+fwd_selector(const struct bn_link *l, bool replay, struct bn_buf *b)
 {
 	int64_t	ttl = l->nc->message_ttl;
 	int64_t	i;
 
-	bn_buf_addstr(b, "(brokernet_path IS NULL OR brokernet_path NOT LIKE"
-	    " '%,");
+	/* replay: exactly the messages the normal selector keeps back */
+	bn_buf_addstr(b, replay ? "brokernet_path IS NOT NULL AND"
+	    " (brokernet_path LIKE '%," : "(brokernet_path IS NULL OR"
+	    " brokernet_path NOT LIKE '%,");
 	fwd_like_quote(b, l->peer);
-	bn_buf_addstr(b, ",%' ESCAPE '!')");
-	if (ttl < 0 || ttl > 64)
-		return;
-	if (ttl <= 1) {
-		bn_buf_addstr(b, " AND brokernet_hops IS NULL");
+	bn_buf_addstr(b, ",%' ESCAPE '!'");
+	if (ttl < 0 || ttl > 64) {
+		bn_buf_addc(b, ')');
 		return;
 	}
-	bn_buf_addstr(b, " AND (brokernet_hops IS NULL OR brokernet_hops IN (");
+	if (ttl <= 1) {
+		bn_buf_addstr(b, replay ? " OR brokernet_hops IS NOT NULL)" :
+		    ") AND brokernet_hops IS NULL");
+		return;
+	}
+	bn_buf_addstr(b, replay ? " OR brokernet_hops NOT IN (" :
+	    ") AND (brokernet_hops IS NULL OR brokernet_hops IN (");
 	for (i = 1; i < ttl; i++)
 		bn_buf_printf(b, "%s'%lld'", i > 1 ? "," : "", (long long)i);
 	bn_buf_addstr(b, "))");
@@ -100,7 +109,7 @@ fwd_subscribe(struct bn_fwd_sub *s)
 		h[n].name = "activemq.priority";
 		h[n++].value = prio;
 	}
-	fwd_selector(s->link, &sel);
+	fwd_selector(s->link, s->is_replay, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
 	bn_buf_printf(&dest, "/queue/%s", s->dest);
@@ -109,7 +118,8 @@ fwd_subscribe(struct bn_fwd_sub *s)
 		s->subscribed = true;
 		log_info("forward: %s -> %s: network subscription %s%s"
 		    " (prefetch %s, priority %s)", s->dest, s->link->peer,
-		    s->id, s->is_static ? " (static)" : "", prefetch,
+		    s->id, s->is_static ? " (static)" : s->is_replay ?
+		    " (replay of stranded messages)" : "", prefetch,
 		    s->link->nc->decrease_priority ? prio : "default");
 	}
 	bn_buf_free(&sel);
@@ -135,7 +145,20 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 		if (inf->sub == s)
 			inf->sub = NULL;
 	bn_hmap_del(&d->subs_by_id, s->id);
-	bn_hmap_del(&l->subs_by_dest, s->dest);
+	if (s->is_replay) {
+		struct bn_buf	key = { 0 };
+
+		bn_buf_printf(&key, "replay:%s", s->dest);
+		bn_hmap_del(&l->subs_by_dest, key.data);
+		bn_buf_free(&key);
+	} else if (s->is_static) {
+		struct bn_buf	key = { 0 };
+
+		bn_buf_printf(&key, "static:%s", s->dest);
+		bn_hmap_del(&l->subs_by_dest, key.data);
+		bn_buf_free(&key);
+	} else
+		bn_hmap_del(&l->subs_by_dest, s->dest);
 	TAILQ_REMOVE(&l->subs, s, entry);
 	free(s->dest);
 	free(s);
@@ -143,7 +166,7 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 
 static struct bn_fwd_sub *
 fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
-    bool is_static, uint32_t hops)
+    bool is_static, bool is_replay, uint32_t hops)
 {
 	struct bn_daemon	*d = l->d;
 	struct bn_fwd_sub	*s;
@@ -152,6 +175,7 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	s->link = l;
 	s->dest = xstrdup(dest);
 	s->is_static = is_static;
+	s->is_replay = is_replay;
 	s->hops = hops;
 	s->priority = bn_demand_priority(hops ? hops : 1);
 	snprintf(s->id, sizeof(s->id), "s%llu",
@@ -163,44 +187,118 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	return s;
 }
 
+/* Keeps or drains s: drained once nothing is in flight. */
+static void
+fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
+    const char *why)
+{
+	if (want) {
+		if (s->draining)
+			log_debug("forward: %s -> %s: wanted again", s->dest,
+			    l->peer);
+		s->draining = false;
+		return;
+	}
+	if (s->inflight == 0)
+		fwd_drop(s, why);
+	else
+		/* Let in-flight messages finish; hold the rest; then drop. */
+		s->draining = true;
+}
+
+/*
+ * Stranded messages: this broker has had no local consumer for q for
+ * replayDelay, and the peer's own broker has consumers (demand at hop 1).
+ * Then messages the normal selector keeps back (they passed the peer
+ * already, or used up their TTL) may go there: they move towards a
+ * consumer and never towards a broker without one, so they cannot
+ * ping-pong.
+ */
+static bool
+fwd_replay_wanted(struct bn_link *l, const char *q, uint32_t hops,
+    enum bn_filter_verdict v)
+{
+	const struct bn_demand_q	*dq = bn_demand_get(&l->d->demand, q);
+
+	return dq != NULL && dq->local == 0 && hops == 1 &&
+	    v != BN_FILTER_DENY && bn_now_ms() - dq->local_zero_ms >=
+	    l->nc->replay_delay_ms;
+}
+
 void
 bn_fwd_sync(struct bn_link *l, const char *q)
 {
 	struct bn_daemon	*d = l->d;
 	struct bn_fwd_sub	*s;
+	struct bn_buf		 key = { 0 };
 	enum bn_filter_verdict	 v;
 	uint32_t		 hops;
-	bool			 want;
+	bool			 want, live;
 
 	if (!l->we_forward)
 		return;
 	v = bn_connector_filter(l->nc, q);
 	hops = bn_demand_remote_hops(&d->demand, q, l->id);
-	want = l->state == BN_LINK_UP && !d->stopping && hops > 0 &&
-	    (v == BN_FILTER_DYNAMIC ||
+	live = l->state == BN_LINK_UP && !d->stopping;
+	want = live && hops > 0 && (v == BN_FILTER_DYNAMIC ||
 	    (v == BN_FILTER_STATIC && l->nc->dynamic_only));
 	s = bn_hmap_get(&l->subs_by_dest, q);
-	if (want) {
-		if (s == NULL) {
-			fwd_new_sub(l, q, q, false, hops);
-			return;
-		}
-		if (s->draining) {
-			s->draining = false;
-			log_debug("forward: %s -> %s: demand is back",
-			    q, l->peer);
-		}
-		s->hops = hops;
-		return;
+	if (s == NULL && want)
+		fwd_new_sub(l, q, q, false, false, hops);
+	else if (s != NULL) {
+		s->hops = hops ? hops : s->hops;
+		fwd_want(l, s, want, "no more demand");
 	}
-	if (s == NULL || s->is_static)
+	want = live && fwd_replay_wanted(l, q, hops, v);
+	bn_buf_printf(&key, "replay:%s", q);
+	s = bn_hmap_get(&l->subs_by_dest, key.data);
+	if (s == NULL && want)
+		fwd_new_sub(l, key.data, q, false, true, hops);
+	else if (s != NULL)
+		fwd_want(l, s, want, "local consumers or no remote demand");
+	bn_buf_free(&key);
+}
+
+static void
+fwd_replay_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bn_daemon	*d = arg;
+	struct bn_link		*l;
+	struct bn_hmap_ent	*e;
+	struct bn_buf		 names = { 0 };
+	uint64_t		*ids = NULL;
+	size_t			 n = 0, i, j, off;
+
+	if (d->stopping || !d->broker_up)
 		return;
-	if (s->inflight == 0) {
-		fwd_drop(s, "no more demand");
-		return;
+	TAILQ_FOREACH(l, &d->links, entry)
+		if (l->state == BN_LINK_UP && l->we_forward) {
+			ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+			ids[n++] = l->id;
+		}
+	for (i = 0; i < n; i++) {
+		if ((l = bn_link_find(d, ids[i])) == NULL)
+			continue;
+		bn_buf_reset(&names);
+		for (e = bn_hmap_first(&l->remote, &j); e != NULL;
+		    e = bn_hmap_next(&l->remote, e, &j))
+			bn_buf_add(&names, e->key, strlen(e->key) + 1);
+		for (off = 0; off < names.len;
+		    off += strlen(names.data + off) + 1)
+			bn_fwd_sync(l, names.data + off);
 	}
-	/* Let in-flight messages finish; hold the rest; then drop. */
-	s->draining = true;
+	free(ids);
+	bn_buf_free(&names);
+}
+
+void
+bn_fwd_start(struct bn_daemon *d)
+{
+	struct timeval	tv = { 0, 250000 };
+
+	d->replay_timer = event_new(d->base, -1, EV_PERSIST, fwd_replay_tick,
+	    d);
+	event_add(d->replay_timer, &tv);
 }
 
 void
@@ -222,7 +320,7 @@ bn_fwd_sync_static(struct bn_link *l)
 			continue;
 		if (bn_connector_filter(l->nc, p) == BN_FILTER_DENY)
 			continue;
-		fwd_new_sub(l, key.data, p, true, 0);
+		fwd_new_sub(l, key.data, p, true, false, 0);
 	}
 	bn_buf_free(&key);
 }
@@ -417,23 +515,52 @@ struct fwd_rx {
 	struct bn_daemon	*d;
 	uint64_t		 link;
 	uint64_t		 seq;
+	char			 key[];		/* duplicate-window key or "" */
 };
+
+static void
+fwd_ack_to(struct bn_daemon *d, uint64_t link, uint64_t seq)
+{
+	struct bn_link	*l = bn_link_find(d, link);
+
+	if (l != NULL && l->state == BN_LINK_UP)
+		bn_link_queue_ack(l, seq);
+}
 
 static void
 fwd_stored_cb(struct bn_stomp *st, void *ctx, bool ok,
     const struct bn_frame *err)
 {
-	struct fwd_rx	*rx = ctx;
-	struct bn_link	*l = bn_link_find(rx->d, rx->link);
+	struct fwd_rx		*rx = ctx;
+	struct bn_daemon	*d = rx->d;
+	struct bn_link		*l = bn_link_find(d, rx->link);
+	struct bn_dedup_ent	*e = NULL;
+	size_t			 i;
 
 	if (l != NULL && l->rx_pending > 0)
 		l->rx_pending--;
+	if (rx->key[0] != '\0')
+		e = bn_hmap_get(&d->dedup.map, rx->key);
 	if (ok) {
-		rx->d->c.stored++;
-		if (l != NULL && l->state == BN_LINK_UP)
-			bn_link_queue_ack(l, rx->seq);
+		d->c.stored++;
+		if (e != NULL) {
+			/* Remember it before the peer hears it is stored. */
+			e->state = BN_DEDUP_STORED;
+			e->ts_ms = bn_wall_ms();
+			bn_dedupstore_append(d->dstore, &d->dedup, e->ts_ms,
+			    rx->key);
+			for (i = 0; i < e->nwaiters; i++)
+				fwd_ack_to(d, e->waiters[i].link,
+				    e->waiters[i].seq);
+			free(e->waiters);
+			e->waiters = NULL;
+			e->nwaiters = 0;
+		}
+		fwd_ack_to(d, rx->link, rx->seq);
 	} else {
-		rx->d->c.store_failed++;
+		d->c.store_failed++;
+		if (e != NULL)
+			bn_dedup_del(&d->dedup, rx->key);
 		if (l != NULL) {
 			char	why[512];
 
@@ -447,6 +574,30 @@ fwd_stored_cb(struct bn_stomp *st, void *ctx, bool ok,
 	free(rx);
 }
 
+/*
+ * A copy we stored (or are storing) already: ack it once the first copy
+ * is stored, never store it twice. Returns true when f was a duplicate.
+ */
+static bool
+fwd_duplicate(struct bn_link *l, const char *key, uint64_t seq)
+{
+	struct bn_daemon	*d = l->d;
+	struct bn_dedup_ent	*e;
+
+	if (key[0] == '\0' ||
+	    (e = bn_dedup_get(&d->dedup, key, bn_wall_ms())) == NULL)
+		return false;
+	d->c.duplicates++;
+	d->dedup.suppressed++;
+	log_debug("link %s: duplicate %s (seq %llu) not stored again",
+	    l->peer, key, (unsigned long long)seq);
+	if (e->state == BN_DEDUP_STORED)
+		bn_link_queue_ack(l, seq);
+	else
+		bn_dedup_wait(e, l->id, seq);
+	return true;
+}
+
 int
 bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 {
@@ -458,6 +609,7 @@ bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 	uint64_t		 seq;
 	size_t			 i;
 	const char		*why = NULL;
+	char			 key[1024];
 
 	if (!l->they_forward)
 		why = "bad MESSAGE: this peer may not forward on this link";
@@ -471,6 +623,16 @@ bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 		bn_link_close(l, why);
 		return -1;
 	}
+	l->msgs_in++;
+	d->c.received++;
+	if (bn_dedup_key(bn_frame_get(f, "brokernet_origin"),
+	    bn_frame_get(f, "brokernet_origin_id"),
+	    bn_frame_get(f, "brokernet_path"), key, sizeof(key)) == -1)
+		key[0] = '\0';
+	if (fwd_duplicate(l, key, seq)) {
+		bn_frame_free(f);
+		return 0;
+	}
 	snd = bn_frame_new("SEND");
 	bn_frame_add_header(snd, "destination", dest);
 	for (i = 0; i < f->nheaders; i++)
@@ -479,15 +641,18 @@ bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 			    f->headers[i].value);
 	bn_frame_set_body(snd, f->body, f->body_len);
 	bn_frame_free(f);
-	rx = xmalloc(sizeof(*rx));
+	rx = xmalloc(sizeof(*rx) + strlen(key) + 1);
 	rx->d = d;
 	rx->link = l->id;
 	rx->seq = seq;
-	l->msgs_in++;
-	d->c.received++;
+	memcpy(rx->key, key, strlen(key) + 1);
+	if (key[0] != '\0')
+		bn_dedup_add(&d->dedup, key, BN_DEDUP_STORING, bn_wall_ms());
 	if (bn_stomp_send(d->prod, snd, BN_STOMP_RETRY, fwd_stored_cb,
 	    rx) == -1) {
 		bn_frame_free(snd);
+		if (key[0] != '\0')
+			bn_dedup_del(&d->dedup, key);
 		free(rx);
 		bn_link_close(l, "local broker unavailable for good");
 		return -1;

@@ -40,15 +40,6 @@
 static void	link_dial(struct bn_dialer *);
 static void	link_send_frame(struct bn_link *, const struct bn_frame *);
 
-static uint64_t
-link_wallclock_ms(void)
-{
-	struct timeval	tv;
-
-	evutil_gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
-
 static const char *
 link_name(const struct bn_link *l)
 {
@@ -306,7 +297,7 @@ link_go_up(struct bn_link *l)
 	if (l->hs_timer != NULL)
 		event_del(l->hs_timer);
 	l->state = BN_LINK_UP;
-	l->since_ms = link_wallclock_ms();
+	l->since_ms = bn_wall_ms();
 	tv.tv_sec = BN_LINK_HEARTBEAT_MS * 3 / 1000;
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(l->bev, &tv, NULL);

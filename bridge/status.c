@@ -200,7 +200,10 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	status_kv_u64(b, "advisories", c->advisories, true);
 	status_kv_u64(b, "adverts_sent", c->adverts_sent, true);
 	status_kv_u64(b, "adverts_received", c->adverts_received, true);
-	status_kv_u64(b, "stale_acks", c->stale_acks, false);
+	status_kv_u64(b, "stale_acks", c->stale_acks, true);
+	status_kv_u64(b, "duplicates_suppressed", c->duplicates, true);
+	status_kv_u64(b, "duplicate_window", bn_dedup_count(&d->dedup),
+	    false);
 	bn_buf_addstr(b, "}}\n");
 }
 
@@ -240,6 +243,11 @@ bn_status_metrics(struct bn_daemon *d, struct bn_buf *b)
 	    "link connections refused", c->links_refused);
 	status_metric(b, "link_errors_total", "counter",
 	    "links closed for bad input", c->link_errors);
+	status_metric(b, "duplicates_suppressed_total", "counter",
+	    "messages received again and acked without storing them twice",
+	    c->duplicates);
+	status_metric(b, "duplicate_window_keys", "gauge",
+	    "keys in the duplicate window", bn_dedup_count(&d->dedup));
 	status_metric(b, "advisories_total", "counter",
 	    "consumer advisories read", c->advisories);
 	status_metric(b, "local_demand_queues", "gauge",

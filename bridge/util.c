@@ -287,6 +287,15 @@ bn_buf_free(struct bn_buf *b)
 }
 
 uint64_t
+bn_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t
 bn_now_ms(void)
 {
 	struct timespec	ts;

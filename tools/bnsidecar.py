@@ -99,7 +99,8 @@ class Sidecar:
                        "</simpleAuthenticationPlugin></plugins>" % "".join(
                            "<authenticationUser username=%s password=%s/>"
                            % (quoteattr(u), quoteattr(p)) for u, p in self.users.items()))
-        xml = """<brokernet name=%s %s>
+        state = os.path.join(self.dir, "state")
+        xml = """<brokernet name=%s dataDirectory=%s %s>
   <broker uri=%s heartBeat="2000"/>
   <transportConnectors>
     <transportConnector name="link" uri="tcp://127.0.0.1:%d%s"/>
@@ -110,7 +111,8 @@ class Sidecar:
   <management uri="http://127.0.0.1:%d"/>
   %s
 </brokernet>
-""" % (quoteattr(self.name), self.extra_root_attrs, quoteattr(buri), self.link_port,
+""" % (quoteattr(self.name), quoteattr(state), self.extra_root_attrs, quoteattr(buri),
+       self.link_port,
        self.listener_opts, "\n    ".join(self.connectors), self.mgmt_port, plugins)
         with open(self.conf_path, "w") as f:
             f.write(xml)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "brokernet/backoff.h"
+#include "brokernet/dedup.h"
 #include "brokernet/demand.h"
 #include "brokernet/frame.h"
 #include "brokernet/hmap.h"
@@ -30,6 +31,7 @@ struct bn_transport_connector;
 struct bn_stomp;
 struct bn_daemon;
 struct bn_link;
+struct bn_dedupstore;
 
 /* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
 #define BN_LINK_VERSION		"1"
@@ -56,6 +58,7 @@ struct bn_fwd_sub {
 	struct bn_link		*link;
 	char			*dest;		/* queue or static pattern */
 	bool			 is_static;
+	bool			 is_replay;	/* stranded messages only */
 	char			 id[24];	/* STOMP subscription id */
 	uint32_t		 hops;		/* demand hops (0: static) */
 	int			 priority;
@@ -154,6 +157,7 @@ struct bn_counters {
 	uint64_t	adverts_received;
 	uint64_t	broker_connects;
 	uint64_t	stale_acks;	/* link acks for an earlier session */
+	uint64_t	duplicates;	/* received again, acked, not stored */
 };
 
 struct bn_daemon {
@@ -166,6 +170,8 @@ struct bn_daemon {
 	uint64_t		 broker_gen;	/* bumped per cons session */
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;
+	struct bn_dedup		 dedup;		/* receive-side window */
+	struct bn_dedupstore	*dstore;	/* its state file */
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
 	uint64_t		 next_link_id;
@@ -180,6 +186,7 @@ struct bn_daemon {
 	bool			 stopping;
 	uint64_t		 stop_deadline;
 	struct event		*stop_timer;
+	struct event		*replay_timer;
 	struct event		*sigs[4];
 	int			 exit_code;
 };
@@ -230,6 +237,8 @@ int	 bn_fwd_on_link_message(struct bn_link *, struct bn_frame *);
 int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
 /* Drops every subscription and in-flight entry of a closing link. */
 void	 bn_fwd_link_closed(struct bn_link *);
+/* Starts the periodic stranded-message check. */
+void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);

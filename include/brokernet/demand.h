@@ -28,6 +28,8 @@ struct bn_demand_remote {
 struct bn_demand_q {
 	char			*name;
 	uint32_t		 local;		/* local consumers */
+	uint64_t		 local_zero_ms;	/* monotonic ms since when
+						   local == 0 */
 	struct bn_demand_remote	*remote;
 	size_t			 nremote;
 };

@@ -57,5 +57,7 @@ void	 bn_buf_free(struct bn_buf *);
 
 /* Monotonic milliseconds. */
 uint64_t bn_now_ms(void);
+/* Wall-clock milliseconds since the epoch. */
+uint64_t bn_wall_ms(void);
 
 #endif /* BN_UTIL_H */
