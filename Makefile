@@ -6,6 +6,9 @@ CC	?= cc
 PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client
 VERSION	 = 0.1.0
 PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+MANDIR	?= $(PREFIX)/share/man
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -26,8 +29,8 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS  := $(wildcard tools/*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
-OBJ	   := $(LIB_SRCS:%.c=obj/%.o)
-SAN_OBJ	   := $(LIB_SRCS:%.c=obj-san/%.o)
+OBJ	   := $(LIB_SRCS:%.c=obj/%.o) obj/gen/ui_html.o
+SAN_OBJ	   := $(LIB_SRCS:%.c=obj-san/%.o) obj-san/gen/ui_html.o
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=bin/tests/%)
 SAN_BINS   := $(UNIT_SRCS:tests/unit/%.c=bin/tests-san/%)
 TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
@@ -46,6 +49,18 @@ obj/%.o: %.c
 obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+# The topology page is compiled into the binary.
+obj/gen/ui_html.c: bridge/ui/topology.html tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh bn_ui_html bridge/ui/topology.html > $@
+
+obj/gen/ui_html.o: obj/gen/ui_html.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+obj-san/gen/ui_html.o: obj/gen/ui_html.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 obj/libbrokernet.a: $(OBJ)
 	@mkdir -p $(dir $@)
@@ -105,6 +120,29 @@ fuzz:
 
 bench: all
 	@sh tools/bench-network.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/brokernet $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(PREFIX)/share/brokernet
+	install -m 755 bin/brokernetd $(DESTDIR)$(PREFIX)/bin/brokernetd
+	install -m 644 doc/brokernetd.8 $(DESTDIR)$(MANDIR)/man8/brokernetd.8
+	install -m 644 bridge/ui/topology.html \
+	    $(DESTDIR)$(PREFIX)/share/brokernet/topology.html
+	for f in etc/*.xml; do install -m 644 $$f \
+	    $(DESTDIR)$(PREFIX)/share/brokernet/; done
+	test -e $(DESTDIR)$(SYSCONFDIR)/brokernet/brokernet.xml || \
+	    install -m 640 etc/brokernet.xml \
+	    $(DESTDIR)$(SYSCONFDIR)/brokernet/brokernet.xml
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    etc/brokernetd.service > $(DESTDIR)$(UNITDIR)/brokernetd.service
+
+# Leaves the configuration in $(SYSCONFDIR)/brokernet alone.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/brokernetd \
+	    $(DESTDIR)$(MANDIR)/man8/brokernetd.8 \
+	    $(DESTDIR)$(UNITDIR)/brokernetd.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/brokernet
 
 fmt:
 	clang-format -i bridge/*.c discovery/*.c include/brokernet/*.h tools/*.c tests/unit/*.c

@@ -197,6 +197,18 @@ daemon_prod_writable(struct bn_stomp *s, void *arg)
 }
 
 static void
+daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
+{
+	bn_fwd_on_store_message(arg, f);
+}
+
+static void
+daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
+{
+	bn_fwd_store_lost(arg);
+}
+
+static void
 daemon_prod_connected(struct bn_stomp *s, void *arg)
 {
 	struct bn_daemon	*d = arg;
@@ -218,8 +230,11 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	    cfg->dup_window_age_ms);
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
+	bn_hmap_init(&d->doubt);
+	bn_hmap_init(&d->browses);
 	TAILQ_INIT(&d->links);
 	TAILQ_INIT(&d->dialers);
+	TAILQ_INIT(&d->mcasts);
 	d->next_link_id = 1;
 	d->next_sub = 1;
 	d->started_ms = bn_now_ms();
@@ -295,13 +310,17 @@ bn_daemon_start(struct bn_daemon *d)
 	cc.giveup = daemon_giveup;
 	memset(&pc, 0, sizeof(pc));
 	pc.connected = daemon_prod_connected;
+	pc.message = daemon_prod_message;
+	pc.disconnected = daemon_prod_disconnected;
 	pc.writable = daemon_prod_writable;
 	pc.giveup = daemon_giveup;
 	d->cons = daemon_broker_session(d, "broker", &cc);
 	d->prod = daemon_broker_session(d, "broker-store", &pc);
+	bn_stomp_set_doubt_cb(d->prod, bn_fwd_doubt);
 	bn_stomp_start(d->cons);
 	bn_stomp_start(d->prod);
-	bn_link_dial_all(d);
+	if (bn_link_dial_all(d) == -1)
+		return -1;
 	bn_fwd_start(d);
 	log_info("brokernetd %s: broker %s, %zu listener(s), %zu connector(s)",
 	    d->self, d->cfg->broker.uri, d->cfg->nlisteners,
@@ -360,20 +379,13 @@ bn_daemon_stop(struct bn_daemon *d)
 void
 bn_daemon_free(struct bn_daemon *d)
 {
-	struct bn_dialer	*dl;
 	struct bn_hmap_ent	*e;
 	size_t			 i;
 
 	if (d == NULL)
 		return;
 	bn_link_shutdown_all(d, "sidecar exiting");
-	while ((dl = TAILQ_FIRST(&d->dialers)) != NULL) {
-		TAILQ_REMOVE(&d->dialers, dl, entry);
-		if (dl->timer != NULL)
-			event_free(dl->timer);
-		free(dl->last_error);
-		free(dl);
-	}
+	bn_link_free_dialers(d);
 	for (i = 0; i < d->nlisteners; i++)
 		if (d->listeners[i].el != NULL)
 			evconnlistener_free(d->listeners[i].el);
@@ -386,6 +398,9 @@ bn_daemon_free(struct bn_daemon *d)
 		free(e->value);
 	bn_hmap_clear(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
+	bn_fwd_store_lost(d);
+	bn_hmap_clear(&d->doubt);
+	bn_hmap_clear(&d->browses);
 	bn_demand_free(&d->demand);
 	bn_dedup_free(&d->dedup);
 	bn_dedupstore_close(d->dstore);

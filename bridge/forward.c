@@ -515,7 +515,10 @@ struct fwd_rx {
 	struct bn_daemon	*d;
 	uint64_t		 link;
 	uint64_t		 seq;
-	char			 key[];		/* duplicate-window key or "" */
+	const char		*dest;		/* into buf */
+	const char		*oid;		/* into buf: origin id or "" */
+	char			 key[];		/* dup-window key or "", then
+						   dest and oid */
 };
 
 static void
@@ -641,11 +644,22 @@ bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 			    f->headers[i].value);
 	bn_frame_set_body(snd, f->body, f->body_len);
 	bn_frame_free(f);
-	rx = xmalloc(sizeof(*rx) + strlen(key) + 1);
+	dest = bn_frame_get(snd, "destination");
+	{
+		const char	*oid = bn_frame_get(snd, "brokernet_origin_id");
+		size_t		 kl = strlen(key), dl = strlen(dest),
+				 ol = oid ? strlen(oid) : 0;
+
+		rx = xmalloc(sizeof(*rx) + kl + dl + ol + 3);
+		memcpy(rx->key, key, kl + 1);
+		memcpy(rx->key + kl + 1, dest, dl + 1);
+		memcpy(rx->key + kl + dl + 2, oid ? oid : "", ol + 1);
+		rx->dest = rx->key + kl + 1;
+		rx->oid = rx->key + kl + dl + 2;
+	}
 	rx->d = d;
 	rx->link = l->id;
 	rx->seq = seq;
-	memcpy(rx->key, key, strlen(key) + 1);
 	if (key[0] != '\0')
 		bn_dedup_add(&d->dedup, key, BN_DEDUP_STORING, bn_wall_ms());
 	if (bn_stomp_send(d->prod, snd, BN_STOMP_RETRY, fwd_stored_cb,
@@ -662,6 +676,143 @@ bn_fwd_on_link_message(struct bn_link *l, struct bn_frame *f)
 	if (!bn_stomp_can_send(d->prod))
 		bn_link_pause_all(d, true);
 	return 0;
+}
+
+/*
+ * Looks for the in-doubt messages of one queue on our broker: a browser
+ * subscription (the queue stays as it is) selecting their origin ids.
+ */
+static void
+fwd_browse(struct bn_daemon *d, const char *dest)
+{
+	struct bn_hmap_ent	*e;
+	struct bn_buf		 sel = { 0 };
+	struct bn_header	 h[2];
+	char			 id[32];
+	size_t			 i, n = 0;
+	const char		*p;
+
+	bn_buf_addstr(&sel, "brokernet_origin_id IN (");
+	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->doubt, e, &i)) {
+		struct fwd_rx	*r = e->value;
+
+		if (strcmp(r->dest, dest) != 0)
+			continue;
+		bn_buf_addstr(&sel, n++ ? ",'" : "'");
+		for (p = r->oid; *p; p++)
+			bn_buf_add(&sel, *p == '\'' ? "''" : p,
+			    *p == '\'' ? 2 : 1);
+		bn_buf_addc(&sel, '\'');
+	}
+	bn_buf_addc(&sel, ')');
+	snprintf(id, sizeof(id), "doubt%llu",
+	    (unsigned long long)d->next_browse++);
+	h[0].name = "browser";
+	h[0].value = "true";
+	h[1].name = "selector";
+	h[1].value = sel.data;
+	log_info("store: browsing %s for %zu unconfirmed messages", dest, n);
+	if (bn_stomp_subscribe(d->prod, id, dest, "auto", h, 2) == 0)
+		bn_hmap_put(&d->browses, id, xstrdup(dest));
+	bn_buf_free(&sel);
+}
+
+/* A browse result: found ones are stored already; at the end, resend. */
+void
+bn_fwd_on_store_message(struct bn_daemon *d, struct bn_frame *f)
+{
+	const char	*sid = bn_frame_get(f, "subscription");
+	const char	*end = bn_frame_get(f, "browser");
+	char		*dest, key[1024];
+	struct fwd_rx	*rx;
+
+	if (sid == NULL || (dest = bn_hmap_get(&d->browses, sid)) == NULL) {
+		log_warnx("store: unexpected MESSAGE on the store session");
+		bn_frame_free(f);
+		return;
+	}
+	if (end != NULL && strcmp(end, "end") == 0) {
+		struct bn_hmap_ent	*e;
+		struct bn_buf		 keys = { 0 };
+		size_t			 i, off;
+
+		for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
+		    e = bn_hmap_next(&d->doubt, e, &i))
+			if (strcmp(((struct fwd_rx *)e->value)->dest,
+			    dest) == 0)
+				bn_buf_add(&keys, e->key, strlen(e->key) + 1);
+		for (off = 0; off < keys.len;
+		    off += strlen(keys.data + off) + 1) {
+			rx = bn_hmap_del(&d->doubt, keys.data + off);
+			d->c.doubt_resent++;
+			bn_stomp_resolve(d->prod, rx, false);
+		}
+		bn_buf_free(&keys);
+		bn_stomp_unsubscribe(d->prod, sid);
+		free(bn_hmap_del(&d->browses, sid));
+		bn_frame_free(f);
+		return;
+	}
+	if (bn_dedup_key(bn_frame_get(f, "brokernet_origin"),
+	    bn_frame_get(f, "brokernet_origin_id"),
+	    bn_frame_get(f, "brokernet_path"), key, sizeof(key)) == 0 &&
+	    (rx = bn_hmap_del(&d->doubt, key)) != NULL) {
+		d->c.doubt_found++;
+		log_debug("store: %s was stored before the broker went away;"
+		    " not sending it again", key);
+		bn_stomp_resolve(d->prod, rx, true);
+	}
+	bn_frame_free(f);
+}
+
+void
+bn_fwd_store_lost(struct bn_daemon *d)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i;
+
+	/* Unsettled ones stay in doubt in the client; asked again later. */
+	bn_hmap_clear(&d->doubt);
+	bn_hmap_init(&d->doubt);
+	for (e = bn_hmap_first(&d->browses, &i); e != NULL;
+	    e = bn_hmap_next(&d->browses, e, &i))
+		free(e->value);
+	bn_hmap_clear(&d->browses);
+	bn_hmap_init(&d->browses);
+}
+
+/* In-doubt sends are collected per key; the end marker starts browses. */
+void
+bn_fwd_doubt(struct bn_stomp *st, void *ctx, void *arg)
+{
+	struct bn_daemon	*d = arg;
+	struct fwd_rx		*rx = ctx;
+	struct bn_hmap_ent	*e;
+	struct bn_buf		 dests = { 0 };
+	size_t			 i, off;
+
+	if (rx != NULL) {
+		if (rx->key[0] == '\0' || rx->oid[0] == '\0')
+			bn_stomp_resolve(st, rx, false);	/* cannot tell */
+		else
+			bn_hmap_put(&d->doubt, rx->key, rx);
+		return;
+	}
+	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->doubt, e, &i)) {
+		struct fwd_rx	*r = e->value;
+		bool		 seen = false;
+
+		for (off = 0; off < dests.len;
+		    off += strlen(dests.data + off) + 1)
+			seen |= strcmp(dests.data + off, r->dest) == 0;
+		if (!seen)
+			bn_buf_add(&dests, r->dest, strlen(r->dest) + 1);
+	}
+	for (off = 0; off < dests.len; off += strlen(dests.data + off) + 1)
+		fwd_browse(d, dests.data + off);
+	bn_buf_free(&dests);
 }
 
 void

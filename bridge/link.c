@@ -35,9 +35,11 @@
 #include "brokernet/evframe.h"
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
+#include "brokernet/mdns.h"
 #include "brokernet/stomp.h"
 
 static void	link_dial(struct bn_dialer *);
+static void	link_remove_dialer(struct bn_dialer *);
 static void	link_send_frame(struct bn_link *, const struct bn_frame *);
 
 static const char *
@@ -117,7 +119,13 @@ link_schedule_redial(struct bn_dialer *dl, const char *why)
 	dl->last_error = xstrdup(why);
 	if (dl->stopped || dl->d->stopping)
 		return;
-	if (++dl->cur < dl->npeers) {
+	if (dl->discovered && dl->gone) {
+		log_info("connector %s: peer %s left the group; not"
+		    " re-dialing", dl->nc->name, dl->peer_name);
+		link_remove_dialer(dl);
+		return;
+	}
+	if (++dl->cur < dl->neps) {
 		/* masterslave: try the next one at once */
 		tv.tv_sec = 0;
 		tv.tv_usec = 0;
@@ -344,7 +352,7 @@ link_send_hello(struct bn_link *l)
 	bn_frame_add_header(f, "broker", l->d->self);
 	bn_frame_add_header(f, "version", BN_LINK_VERSION);
 	bn_frame_add_header(f, "connector", nc->name);
-	bn_frame_add_header(f, "duplex", nc->duplex ? "true" : "false");
+	bn_frame_add_header(f, "duplex", l->duplex ? "true" : "false");
 	snprintf(num, sizeof(num), "%lld", (long long)nc->message_ttl);
 	bn_frame_add_header(f, "message-ttl", num);
 	snprintf(num, sizeof(num), "%lld", (long long)nc->consumer_ttl);
@@ -530,7 +538,8 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 	l->connector = xstrdup(l->nc->name);
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
 	l->they_forward = true;
-	l->we_forward = l->nc->duplex;
+	l->duplex = l->nc->duplex;
+	l->we_forward = l->duplex;
 	/* One live link per (peer, connector): a reconnect replaces. */
 	for (o = TAILQ_FIRST(&d->links); o != NULL; o = next) {
 		next = TAILQ_NEXT(o, entry);
@@ -896,8 +905,7 @@ static void
 link_dial(struct bn_dialer *dl)
 {
 	struct bn_daemon		*d = dl->d;
-	const struct bn_endpoint	*ep = &dl->nc->peers[dl->first +
-					    dl->cur];
+	const struct bn_endpoint	*ep = &dl->eps[dl->cur];
 	struct evutil_addrinfo		 hints, *ai = NULL;
 	struct bufferevent		*bev;
 	struct bn_link			*l;
@@ -927,7 +935,8 @@ link_dial(struct bn_dialer *dl)
 	l->nc = dl->nc;
 	l->connector = xstrdup(dl->nc->name);
 	l->we_forward = true;
-	l->they_forward = dl->nc->duplex;
+	l->duplex = dl->nc->duplex || dl->discovered;
+	l->they_forward = l->duplex;
 	l->state = BN_LINK_CONNECTING;
 	dl->link = l;
 	log_debug("connector %s: dialing %s", dl->nc->name, addr);
@@ -940,18 +949,24 @@ link_dial(struct bn_dialer *dl)
 	evutil_freeaddrinfo(ai);
 }
 
-static void
+static struct bn_dialer *
 link_add_dialer(struct bn_daemon *d, struct bn_network_connector *nc,
-    size_t first, size_t n)
+    const struct bn_endpoint *eps, size_t n)
 {
 	struct bn_dialer	*dl;
 	struct timeval		 tv = { 0, 0 };
+	size_t			 i;
 
 	dl = xcalloc(1, sizeof(*dl));
 	dl->d = d;
 	dl->nc = nc;
-	dl->first = first;
-	dl->npeers = n;
+	dl->eps = xcalloc(n, sizeof(*dl->eps));
+	for (i = 0; i < n; i++) {
+		dl->eps[i].scheme = xstrdup(eps[i].scheme);
+		dl->eps[i].host = xstrdup(eps[i].host);
+		dl->eps[i].port = eps[i].port;
+	}
+	dl->neps = n;
 	bn_backoff_init(&dl->backoff, nc->reconnect.initial_delay_ms,
 	    nc->reconnect.max_delay_ms, nc->reconnect.exponential,
 	    nc->reconnect.multiplier, nc->reconnect.jitter,
@@ -959,9 +974,126 @@ link_add_dialer(struct bn_daemon *d, struct bn_network_connector *nc,
 	dl->timer = evtimer_new(d->base, link_dial_cb, dl);
 	TAILQ_INSERT_TAIL(&d->dialers, dl, entry);
 	evtimer_add(dl->timer, &tv);
+	return dl;
+}
+
+static void
+link_remove_dialer(struct bn_dialer *dl)
+{
+	size_t	i;
+
+	if (dl->link != NULL)
+		dl->link->dl = NULL;
+	TAILQ_REMOVE(&dl->d->dialers, dl, entry);
+	event_free(dl->timer);
+	for (i = 0; i < dl->neps; i++)
+		bn_endpoint_free(&dl->eps[i]);
+	free(dl->eps);
+	free(dl->last_error);
+	free(dl->peer_name);
+	free(dl);
+}
+
+/*
+ * mDNS saw a peer of the group come or go. Exactly one link per pair: the
+ * smaller broker name dials; the link is duplex. A vanished service keeps
+ * its link while heart-beats flow; it is only not re-dialed.
+ */
+static void
+link_mdns_peer(void *arg, const char *broker, const char *host,
+    uint16_t port, bool up)
+{
+	struct bn_mcast		*mc = arg;
+	struct bn_daemon	*d = mc->d;
+	struct bn_dialer	*dl;
+	struct bn_endpoint	 ep;
+	int			 cmp = strcmp(d->self, broker);
+
+	TAILQ_FOREACH(dl, &d->dialers, entry)
+		if (dl->discovered && dl->nc == mc->nc &&
+		    strcmp(dl->peer_name, broker) == 0)
+			break;
+	if (cmp == 0) {
+		log_warnx("connector %s: another sidecar in group %s uses our"
+		    " name %s (%s:%u); ignored", mc->nc->name, mc->nc->group,
+		    broker, host, port);
+		return;
+	}
+	if (!up) {
+		if (dl != NULL) {
+			dl->gone = true;
+			if (dl->link == NULL)
+				link_remove_dialer(dl);
+		}
+		return;
+	}
+	if (cmp > 0) {
+		log_debug("connector %s: %s found at %s:%u; it dials us",
+		    mc->nc->name, broker, host, port);
+		return;
+	}
+	if (dl != NULL) {
+		dl->gone = false;
+		if (strcmp(dl->eps[0].host, host) != 0 ||
+		    dl->eps[0].port != port) {
+			free(dl->eps[0].host);
+			dl->eps[0].host = xstrdup(host);
+			dl->eps[0].port = port;
+			log_info("connector %s: %s moved to %s:%u",
+			    mc->nc->name, broker, host, port);
+		}
+		return;
+	}
+	ep.scheme = "tcp";
+	ep.host = (char *)host;
+	ep.port = port;
+	dl = link_add_dialer(d, mc->nc, &ep, 1);
+	dl->discovered = true;
+	dl->peer_name = xstrdup(broker);
+	log_info("connector %s: discovered %s at %s:%u; dialing", mc->nc->name,
+	    broker, host, port);
+}
+
+static int
+link_mcast_start(struct bn_daemon *d, struct bn_network_connector *nc)
+{
+	struct bn_mcast	*mc;
+
+	if (d->nlisteners == 0) {
+		log_warnx("connector %s: %s needs a <transportConnector> to"
+		    " publish; add one", nc->name, nc->uri);
+		return -1;
+	}
+	mc = xcalloc(1, sizeof(*mc));
+	mc->d = d;
+	mc->nc = nc;
+	mc->mdns = bn_mdns_new(d->base, nc->group, d->self, nc->interface,
+	    d->listeners[0].tc->listen.port, link_mdns_peer, mc);
+	if (mc->mdns == NULL) {
+		free(mc);
+		log_warnx("connector %s: cannot start discovery", nc->name);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&d->mcasts, mc, entry);
+	return 0;
 }
 
 void
+bn_link_free_dialers(struct bn_daemon *d)
+{
+	struct bn_mcast		*mc;
+	struct bn_dialer	*dl;
+
+	while ((mc = TAILQ_FIRST(&d->mcasts)) != NULL) {
+		TAILQ_REMOVE(&d->mcasts, mc, entry);
+		bn_mdns_free(mc->mdns);
+		free(mc);
+	}
+	while ((dl = TAILQ_FIRST(&d->dialers)) != NULL)
+		link_remove_dialer(dl);
+}
+
+int
 bn_link_dial_all(struct bn_daemon *d)
 {
 	size_t	i, j;
@@ -969,20 +1101,17 @@ bn_link_dial_all(struct bn_daemon *d)
 	for (i = 0; i < d->cfg->nconnectors; i++) {
 		struct bn_network_connector	*nc = &d->cfg->connectors[i];
 
-		if (nc->discovery != BN_DISC_STATIC) {
-			log_warnx("connector %s: %s discovery is not"
-			    " available in this build; connector ignored",
-			    nc->name, nc->uri);
-			continue;
-		}
-		if (nc->masterslave)
-			link_add_dialer(d, nc, 0, nc->npeers);
+		if (nc->discovery == BN_DISC_MULTICAST) {
+			if (link_mcast_start(d, nc) == -1)
+				return -1;
+		} else if (nc->masterslave)
+			link_add_dialer(d, nc, nc->peers, nc->npeers);
 		else
 			for (j = 0; j < nc->npeers; j++)
-				link_add_dialer(d, nc, j, 1);
+				link_add_dialer(d, nc, &nc->peers[j], 1);
 	}
+	return 0;
 }
-
 /* What we last told the peer about q, as "hops path", or NULL. */
 void
 bn_link_advert_sync(struct bn_link *l, const char *q)

@@ -11,7 +11,9 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/log.h"
+#include "brokernet/mdns.h"
 #include "brokernet/stomp.h"
+#include "brokernet/ui.h"
 
 static const char *
 status_link_state(enum bn_link_state s)
@@ -127,6 +129,7 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 {
 	const struct bn_link	*l;
 	const struct bn_dialer	*dl;
+	const struct bn_mcast	*mc;
 	struct bn_hmap_ent	*e;
 	size_t			 i;
 	bool			 first;
@@ -171,14 +174,16 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	bn_buf_addstr(b, "],\"connectors\":[");
 	first = true;
 	TAILQ_FOREACH(dl, &d->dialers, entry) {
-		const struct bn_endpoint	*ep = &dl->nc->peers[dl->first +
-						    dl->cur];
+		const struct bn_endpoint	*ep = &dl->eps[dl->cur];
 
 		if (!first)
 			bn_buf_addc(b, ',');
 		first = false;
 		bn_buf_addc(b, '{');
 		status_kv_str(b, "name", dl->nc->name, true);
+		status_kv_str(b, "peer", dl->peer_name, true);
+		bn_buf_printf(b, "\"discovered\":%s,", dl->discovered ?
+		    "true" : "false");
 		status_kv_str(b, "uri", dl->nc->uri, true);
 		bn_buf_printf(b, "\"target\":\"%s:%u\",", ep->host, ep->port);
 		status_kv_str(b, "state", dl->link && dl->link->state ==
@@ -187,6 +192,14 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 		status_kv_u64(b, "attempts", dl->attempts, true);
 		status_kv_str(b, "last_error", dl->last_error, false);
 		bn_buf_addc(b, '}');
+	}
+	bn_buf_addstr(b, "],\"discovery\":[");
+	first = true;
+	TAILQ_FOREACH(mc, &d->mcasts, entry) {
+		if (!first)
+			bn_buf_addc(b, ',');
+		first = false;
+		bn_mdns_status_json(mc->mdns, b);
 	}
 	bn_buf_addstr(b, "],\"counters\":{");
 	status_kv_u64(b, "forwarded", c->forwarded, true);
@@ -202,6 +215,8 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	status_kv_u64(b, "adverts_received", c->adverts_received, true);
 	status_kv_u64(b, "stale_acks", c->stale_acks, true);
 	status_kv_u64(b, "duplicates_suppressed", c->duplicates, true);
+	status_kv_u64(b, "doubt_found_stored", c->doubt_found, true);
+	status_kv_u64(b, "doubt_resent", c->doubt_resent, true);
 	status_kv_u64(b, "duplicate_window", bn_dedup_count(&d->dedup),
 	    false);
 	bn_buf_addstr(b, "}}\n");
@@ -293,11 +308,19 @@ status_cb(struct evhttp_request *req, void *arg)
 	if (path != NULL && strcmp(path, "/status") == 0) {
 		bn_status_json(d, &b);
 		status_reply(req, "application/json", &b);
+	} else if (path != NULL && (strcmp(path, "/ui") == 0 ||
+	    strcmp(path, "/") == 0)) {
+		struct bn_buf	page = { 0 };
+
+		bn_buf_add(&page, bn_ui_html, bn_ui_html_len);
+		status_reply(req, "text/html; charset=utf-8", &page);
+		bn_buf_free(&page);
 	} else if (path != NULL && strcmp(path, "/metrics") == 0) {
 		bn_status_metrics(d, &b);
 		status_reply(req, "text/plain; version=0.0.4", &b);
 	} else
-		evhttp_send_error(req, HTTP_NOTFOUND, "try /status or /metrics");
+		evhttp_send_error(req, HTTP_NOTFOUND,
+		    "try /status, /metrics or /ui");
 	bn_buf_free(&b);
 }
 

@@ -52,6 +52,7 @@ struct stomp_pending {
 	char			*wire;		/* RETRY only */
 	size_t			 wirelen;
 	bool			 sent;		/* on the current session */
+	bool			 doubt;		/* sent on a lost session */
 };
 TAILQ_HEAD(stomp_pendq, stomp_pending);
 
@@ -93,6 +94,7 @@ struct bn_stomp {
 	size_t			 nqueued;	/* RETRY, not yet sent */
 	uint64_t		 next_rid;
 	bool			 want_writable;
+	bn_stomp_doubt_cb	 doubt_cb;
 	struct bn_buf		 scratch;
 	struct bn_buf		 scratch2;
 
@@ -104,6 +106,7 @@ struct bn_stomp {
 static void	stomp_try_next(struct bn_stomp *);
 static void	stomp_lost(struct bn_stomp *, const char *);
 static void	stomp_write_wire(struct bn_stomp *, const char *, size_t);
+static void	stomp_report_doubt(struct bn_stomp *);
 
 static double
 stomp_rand01(void)
@@ -267,6 +270,7 @@ stomp_fail_pending(struct bn_stomp *s, bool all)
 				s->npending--;
 				s->nqueued++;
 				p->sent = false;
+				p->doubt = true;
 			}
 			continue;
 		}
@@ -436,8 +440,9 @@ stomp_replay(struct bn_stomp *s)
 	size_t			 n = 0;
 
 	TAILQ_FOREACH(p, &s->pending, entry) {
-		if (p->sent)
+		if (p->sent || (p->doubt && s->doubt_cb != NULL))
 			continue;
+		p->doubt = false;
 		stomp_write_wire(s, p->wire, p->wirelen);
 		p->sent = true;
 		s->nqueued--;
@@ -505,6 +510,64 @@ stomp_on_connected(struct bn_stomp *s, struct bn_frame *f)
 		s->cbs.connected(s, s->arg);
 	if (s->state == ST_UP)
 		stomp_replay(s);
+	if (s->state == ST_UP && s->doubt_cb != NULL)
+		stomp_report_doubt(s);
+}
+
+/* Hands the owner every in-doubt frame, then the end marker. */
+static void
+stomp_report_doubt(struct bn_stomp *s)
+{
+	struct stomp_pending	*p;
+	void			**ctxs = NULL;
+	size_t			  n = 0, i;
+
+	TAILQ_FOREACH(p, &s->pending, entry)
+		if (p->doubt) {
+			ctxs = xrealloc(ctxs, (n + 1) * sizeof(*ctxs));
+			ctxs[n++] = p->ctx;
+		}
+	if (n == 0)
+		return;
+	log_info("%s: %zu sends were unconfirmed when the session was lost;"
+	    " checking whether the broker stored them", s->name, n);
+	for (i = 0; i < n; i++)
+		s->doubt_cb(s, ctxs[i], s->arg);
+	s->doubt_cb(s, NULL, s->arg);
+	free(ctxs);
+}
+
+void
+bn_stomp_set_doubt_cb(struct bn_stomp *s, bn_stomp_doubt_cb cb)
+{
+	s->doubt_cb = cb;
+}
+
+void
+bn_stomp_resolve(struct bn_stomp *s, void *ctx, bool stored)
+{
+	struct stomp_pending	*p;
+
+	TAILQ_FOREACH(p, &s->pending, entry)
+		if (p->doubt && p->ctx == ctx)
+			break;
+	if (p == NULL)
+		return;
+	p->doubt = false;
+	if (stored) {
+		TAILQ_REMOVE(&s->pending, p, entry);
+		s->nqueued--;
+		if (p->cb != NULL)
+			p->cb(s, p->ctx, true, NULL);
+		stomp_pending_free(p);
+		return;
+	}
+	if (s->state != ST_UP)
+		return;		/* replayed on the next session */
+	stomp_write_wire(s, p->wire, p->wirelen);
+	p->sent = true;
+	s->nqueued--;
+	s->npending++;
 }
 
 static struct stomp_pending *

@@ -94,7 +94,8 @@ enum bn_discovery {
 };
 
 struct bn_network_connector {
-	char		*name;		/* name; default "NC" + index, unique */
+	char		*name;		/* name; unnamed ones get "NC", "NC1",
+					   "NC2", ... skipping names in use */
 	char		*uri;		/* as written */
 	enum bn_discovery discovery;
 	struct bn_endpoint *peers;	/* static: the list; dial in order */
@@ -124,6 +125,8 @@ struct bn_network_connector {
 struct bn_auth_user {
 	char		*username;
 	char		*password;
+	char		*groups;	/* groups="a,b" as written, NULL if
+					   absent (kept, not used yet) */
 	int		 line;
 };
 

@@ -29,6 +29,8 @@ struct bn_config;
 struct bn_network_connector;
 struct bn_transport_connector;
 struct bn_stomp;
+struct bn_mdns;
+struct bn_endpoint;
 struct bn_daemon;
 struct bn_link;
 struct bn_dedupstore;
@@ -82,8 +84,12 @@ struct bn_dialer {
 	TAILQ_ENTRY(bn_dialer)	 entry;
 	struct bn_daemon	*d;
 	struct bn_network_connector *nc;
-	size_t			 first, npeers;	/* indexes into nc->peers */
+	struct bn_endpoint	*eps;		/* owned copies, dial order */
+	size_t			 neps;
 	size_t			 cur;
+	bool			 discovered;	/* found by mDNS: duplex */
+	bool			 gone;		/* its mDNS service went away */
+	char			*peer_name;	/* discovered: the broker */
 	struct bn_backoff	 backoff;
 	struct event		*timer;
 	struct bn_link		*link;		/* current, or NULL */
@@ -92,6 +98,15 @@ struct bn_dialer {
 	uint64_t		 attempts;
 };
 TAILQ_HEAD(bn_dialerq, bn_dialer);
+
+/* A multicast:// connector: its mDNS publisher/browser. */
+struct bn_mcast {
+	TAILQ_ENTRY(bn_mcast)	 entry;
+	struct bn_daemon	*d;
+	struct bn_network_connector *nc;
+	struct bn_mdns		*mdns;
+};
+TAILQ_HEAD(bn_mcastq, bn_mcast);
 
 struct bn_listener {
 	struct bn_daemon	*d;
@@ -116,6 +131,7 @@ struct bn_link {
 	char			*connector;	/* connector name */
 	char			*peer_mgmt;	/* peer's management URI */
 	struct bn_network_connector *nc;	/* options of this link */
+	bool			 duplex;	/* both sides forward */
 	bool			 own_nc;	/* acceptor: nc built from HELLO */
 	bool			 we_forward;
 	bool			 they_forward;
@@ -158,6 +174,8 @@ struct bn_counters {
 	uint64_t	broker_connects;
 	uint64_t	stale_acks;	/* link acks for an earlier session */
 	uint64_t	duplicates;	/* received again, acked, not stored */
+	uint64_t	doubt_found;	/* in doubt, found stored: not resent */
+	uint64_t	doubt_resent;	/* in doubt, not stored: resent */
 };
 
 struct bn_daemon {
@@ -172,10 +190,14 @@ struct bn_daemon {
 	struct bn_demand	 demand;
 	struct bn_dedup		 dedup;		/* receive-side window */
 	struct bn_dedupstore	*dstore;	/* its state file */
+	struct bn_hmap		 doubt;		/* key -> rx awaiting a browse */
+	struct bn_hmap		 browses;	/* browse sub id -> queue */
+	uint64_t		 next_browse;
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
 	uint64_t		 next_link_id;
 	struct bn_dialerq	 dialers;
+	struct bn_mcastq	 mcasts;
 	struct bn_listener	*listeners;
 	size_t			 nlisteners;
 	struct bn_hmap		 subs_by_id;	/* STOMP sub id -> fwd sub */
@@ -204,7 +226,7 @@ void	 bn_daemon_stop(struct bn_daemon *);
 
 /* link.c */
 int	 bn_link_listen(struct bn_daemon *);
-void	 bn_link_dial_all(struct bn_daemon *);
+int	 bn_link_dial_all(struct bn_daemon *);
 /* Closes the link with a reason (logged once) and frees it. */
 void	 bn_link_close(struct bn_link *, const char *reason);
 /* Brings the link's demand advert for q up to date. */
@@ -219,6 +241,8 @@ void	 bn_link_write(struct bn_link *, const char *, size_t);
 /* Pauses/resumes reading from every link (broker back-pressure). */
 void	 bn_link_pause_all(struct bn_daemon *, bool pause);
 void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
+/* Frees dialers and multicast connectors (at exit). */
+void	 bn_link_free_dialers(struct bn_daemon *);
 
 /* forward.c */
 /* Creates, keeps or drains the subscription of link for q. */
@@ -235,6 +259,10 @@ void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
 int	 bn_fwd_on_link_message(struct bn_link *, struct bn_frame *);
 /* An ACK from a link: ack those messages on our broker. */
 int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
+/* The store session: in-doubt sends, browse results, session loss. */
+void	 bn_fwd_doubt(struct bn_stomp *, void *ctx, void *arg);
+void	 bn_fwd_on_store_message(struct bn_daemon *, struct bn_frame *);
+void	 bn_fwd_store_lost(struct bn_daemon *);
 /* Drops every subscription and in-flight entry of a closing link. */
 void	 bn_fwd_link_closed(struct bn_link *);
 /* Starts the periodic stranded-message check. */

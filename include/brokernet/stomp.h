@@ -54,6 +54,19 @@ struct bn_stomp_cbs {
 typedef void (*bn_stomp_receipt_cb)(struct bn_stomp *, void *ctx, bool ok,
     const struct bn_frame *error);
 
+/*
+ * RETRY frames that were on the wire when a session was lost are in doubt:
+ * the broker may have stored them without the receipt reaching us. With a
+ * doubt callback set, they are not re-sent blindly after the reconnect:
+ * the callback is called once per such frame with its ctx, then once with
+ * ctx NULL (end of list), and the owner settles each with
+ * bn_stomp_resolve(). Without one, they are re-sent (at-least-once).
+ */
+typedef void (*bn_stomp_doubt_cb)(struct bn_stomp *, void *ctx, void *arg);
+void		 bn_stomp_set_doubt_cb(struct bn_stomp *, bn_stomp_doubt_cb);
+/* stored: complete it as receipted; !stored: send it again now. */
+void		 bn_stomp_resolve(struct bn_stomp *, void *ctx, bool stored);
+
 /* Flags for bn_stomp_send. */
 #define BN_STOMP_RETRY	0x1	/* re-send after a reconnect until receipted */
 

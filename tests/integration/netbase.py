@@ -108,10 +108,16 @@ class NetTestCase(unittest.TestCase):
         return c
 
     def produce(self, broker, queue, n, persistent=True, size=1024, start=0, headers=None,
-                window=200):
+                window=200, rate=None):
+        """Sends n messages (header n = start..start+n-1); rate: msg/s cap."""
         c = self.client(broker)
+        t0 = time.monotonic()
 
         def hdrs(i, body):
+            if rate:
+                ahead = t0 + i / rate - time.monotonic()
+                if ahead > 0:
+                    time.sleep(ahead)
             h = {"persistent": "true" if persistent else "false", "n": str(start + i)}
             h.update(headers or {})
             return h
