@@ -39,14 +39,18 @@ bn_dedup_free(struct bn_dedup *dd)
 void
 bn_dedup_expire(struct bn_dedup *dd, uint64_t now_ms)
 {
-	struct bn_dedup_ent	*e;
+	struct bn_dedup_ent	*e, *next;
 
 	if (dd->max_age_ms == 0)
 		return;
-	while ((e = TAILQ_FIRST(&dd->fifo)) != NULL &&
-	    e->state == BN_DEDUP_STORED && e->ts_ms + dd->max_age_ms < now_ms) {
-		dedup_remove(dd, e);
-		dd->evicted++;
+	/* Oldest first; a store still in progress is kept, not a barrier. */
+	for (e = TAILQ_FIRST(&dd->fifo); e != NULL &&
+	    e->ts_ms + dd->max_age_ms < now_ms; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->state == BN_DEDUP_STORED) {
+			dedup_remove(dd, e);
+			dd->evicted++;
+		}
 	}
 }
 

@@ -63,17 +63,17 @@ uint32_t
 bn_demand_local_add(struct bn_demand *d, const char *name, int delta)
 {
 	struct bn_demand_q	*q;
-	uint32_t		 n;
+	uint32_t		 n, was;
+	int64_t			 v;
 
 	q = demand_q(d, name, delta > 0);
 	if (q == NULL)
 		return 0;
-	if (delta < 0 && (uint32_t)-delta >= q->local)
-		q->local = 0;
-	else
-		q->local = (uint32_t)((int64_t)q->local + delta);
+	was = q->local;
+	v = (int64_t)q->local + delta;
+	q->local = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	n = q->local;
-	if (n == 0 && delta < 0)
+	if (n == 0 && was > 0)
 		q->local_zero_ms = bn_now_ms();
 	demand_gc(d, q);
 	return n;

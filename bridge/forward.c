@@ -549,7 +549,6 @@ fwd_stored_cb(struct bn_stomp *st, void *ctx, bool ok,
 		if (e != NULL) {
 			/* Remember it before the peer hears it is stored. */
 			e->state = BN_DEDUP_STORED;
-			e->ts_ms = bn_wall_ms();
 			bn_dedupstore_append(d->dstore, &d->dedup, e->ts_ms,
 			    rx->key);
 			for (i = 0; i < e->nwaiters; i++)

@@ -27,7 +27,8 @@ enum bn_dedup_state {
 struct bn_dedup_ent {
 	TAILQ_ENTRY(bn_dedup_ent) entry;	/* oldest first */
 	enum bn_dedup_state	 state;
-	uint64_t		 ts_ms;		/* when stored (wall clock) */
+	uint64_t		 ts_ms;		/* when received (wall clock):
+						   keeps the FIFO in order */
 	struct bn_dedup_waiter	*waiters;	/* duplicates waiting for the
 						   first copy's receipt */
 	size_t			 nwaiters;
@@ -54,7 +55,7 @@ struct bn_dedup_ent *bn_dedup_add(struct bn_dedup *, const char *key,
 	    enum bn_dedup_state, uint64_t now_ms);
 /* Removes key (a store that failed). */
 void	 bn_dedup_del(struct bn_dedup *, const char *key);
-/* Evicts entries older than max_age. */
+/* Evicts stored entries older than max_age (in-progress ones stay). */
 void	 bn_dedup_expire(struct bn_dedup *, uint64_t now_ms);
 /* Remembers a duplicate that waits for the first copy's receipt. */
 void	 bn_dedup_wait(struct bn_dedup_ent *, uint64_t link, uint64_t seq);
