@@ -76,6 +76,7 @@ static int	conf_excluded(struct conf_state *, xmlNode *);
 static int	conf_queue(struct conf_state *, xmlNode *);
 static int	conf_topic(struct conf_state *, xmlNode *);
 static int	conf_management(struct conf_state *, xmlNode *);
+static int	conf_ssl(struct conf_state *, xmlNode *);
 static int	conf_auth_plugin(struct conf_state *, xmlNode *);
 static int	conf_auth_user(struct conf_state *, xmlNode *);
 
@@ -91,6 +92,8 @@ static const char *const conf_nc_attrs[] = { "name", "uri", "networkTTL",
 	"conduitSubscriptions", "userName", "password", "replayDelay", NULL };
 static const char *const conf_dest_attrs[] = { "physicalName", NULL };
 static const char *const conf_mgmt_attrs[] = { "uri", NULL };
+static const char *const conf_ssl_attrs[] = { "certificate", "privateKey",
+    "trustedCertificates", "verifyHostname", NULL };
 static const char *const conf_user_attrs[] = { "username", "password",
 	"groups", NULL };
 
@@ -136,6 +139,7 @@ static const struct conf_elem conf_root_elems[] = {
 	{ "transportConnectors", conf_no_attrs, NULL, conf_tcs_elems, true },
 	{ "networkConnectors", conf_no_attrs, NULL, conf_ncs_elems, true },
 	{ "management", conf_mgmt_attrs, conf_management, NULL, true },
+	{ "sslContext", conf_ssl_attrs, conf_ssl, NULL, true },
 	{ "plugins", conf_no_attrs, NULL, conf_plugins_elems, true },
 	{ NULL, NULL, NULL, NULL, false }
 };
@@ -262,6 +266,9 @@ bn_config_free(struct bn_config *conf)
 	}
 	free(conf->users);
 	free(conf->state_dir);
+	free(conf->ssl_cert);
+	free(conf->ssl_key);
+	free(conf->ssl_ca);
 	free(conf);
 }
 
@@ -725,6 +732,50 @@ conf_management(struct conf_state *st, xmlNode *node)
 	return 0;
 }
 
+/* PEM files for ssl:// links; checked to exist when the daemon starts. */
+static int
+conf_ssl(struct conf_state *st, xmlNode *node)
+{
+	struct bn_config	*c = st->conf;
+
+	c->ssl_line = (int)conf_line(node);
+	if (conf_str(st, node, "certificate", false, true, &c->ssl_cert) == -1 ||
+	    conf_str(st, node, "privateKey", false, true, &c->ssl_key) == -1 ||
+	    conf_str(st, node, "trustedCertificates", false, true,
+	    &c->ssl_ca) == -1 ||
+	    conf_bool(st, node, "verifyHostname", &c->ssl_verify_host) == -1)
+		return -1;
+	if ((c->ssl_cert == NULL) != (c->ssl_key == NULL))
+		return conf_err(st, c->ssl_line, "<sslContext> needs both"
+		    " certificate and privateKey, or neither");
+	return 0;
+}
+
+/* ssl:// listeners need a certificate; ssl:// peers need trusted CAs. */
+static int
+conf_check_ssl(struct conf_state *st)
+{
+	struct bn_config	*c = st->conf;
+	size_t			 i, j;
+
+	for (i = 0; i < c->nlisteners; i++)
+		if (strcmp(c->listeners[i].listen.scheme, "ssl") == 0 &&
+		    c->ssl_cert == NULL)
+			return conf_err(st, c->listeners[i].line, "ssl:// on"
+			    " <transportConnector> \"%s\" needs <sslContext"
+			    " certificate=... privateKey=...>",
+			    c->listeners[i].name);
+	for (i = 0; i < c->nconnectors; i++)
+		for (j = 0; j < c->connectors[i].npeers; j++)
+			if (strcmp(c->connectors[i].peers[j].scheme,
+			    "ssl") == 0 && c->ssl_ca == NULL)
+				return conf_err(st, c->connectors[i].line,
+				    "ssl:// peer on <networkConnector> \"%s\""
+				    " needs <sslContext trustedCertificates="
+				    "...>", c->connectors[i].name);
+	return 0;
+}
+
 static int
 conf_auth_plugin(struct conf_state *st, xmlNode *node)
 {
@@ -1131,6 +1182,8 @@ conf_parse(struct conf_state *st, const char *xml, size_t len)
 		goto out;
 	}
 	conf_default_names(st->conf);
+	if (conf_check_ssl(st) == -1)
+		goto out;
 	rv = 0;
 out:
 	xmlFreeDoc(doc);
@@ -1155,6 +1208,7 @@ conf_load(const char *xml, size_t len, const char *name, char *err,
 	c->broker.receipt_window = 1000;
 	c->dup_window_count = 100000;
 	c->dup_window_age_ms = 3600000;
+	c->ssl_verify_host = true;
 
 	memset(&st, 0, sizeof(st));
 	st.conf = c;

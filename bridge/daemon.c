@@ -21,6 +21,7 @@
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
 #include "brokernet/stomp.h"
+#include "brokernet/tls.h"
 
 #define ADVISORY_SUB_ID		"adv"
 #define ADVISORY_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.Queue.>"
@@ -386,9 +387,11 @@ bn_daemon_free(struct bn_daemon *d)
 		return;
 	bn_link_shutdown_all(d, "sidecar exiting");
 	bn_link_free_dialers(d);
-	for (i = 0; i < d->nlisteners; i++)
+	for (i = 0; i < d->nlisteners; i++) {
 		if (d->listeners[i].el != NULL)
 			evconnlistener_free(d->listeners[i].el);
+		bn_tls_ctx_free(d->listeners[i].tls);
+	}
 	free(d->listeners);
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);

@@ -37,6 +37,7 @@
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
 #include "brokernet/stomp.h"
+#include "brokernet/tls.h"
 
 static void	link_dial(struct bn_dialer *);
 static void	link_remove_dialer(struct bn_dialer *);
@@ -733,19 +734,32 @@ static void
 link_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct bn_link	*l = arg;
-	char		 why[256];
+	char		 why[512], tlsbuf[256];
 	int		 err = EVUTIL_SOCKET_ERROR();
 
 	if (what & BEV_EVENT_CONNECTED) {
 		int	one = 1;
 
+		if (!l->dialer) {
+			log_debug("link %s: TLS established", l->peer_addr);
+			return;
+		}
 		setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY,
 		    &one, sizeof(one));
 		l->state = BN_LINK_HANDSHAKE;
 		link_send_hello(l);
 		return;
 	}
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_ERROR) &&
+	    bn_tls_error(bev, tlsbuf, sizeof(tlsbuf)) != NULL) {
+		snprintf(why, sizeof(why), "TLS: %s", tlsbuf);
+		log_warnx("link %s: %s", l->peer_addr ? l->peer_addr : "?",
+		    why);
+		if (l->dl != NULL) {
+			free(l->dl->last_error);
+			l->dl->last_error = xstrdup(why);
+		}
+	} else if (what & BEV_EVENT_TIMEOUT)
 		snprintf(why, sizeof(why), "peer silent for %d ms",
 		    BN_LINK_HEARTBEAT_MS * 3);
 	else if (what & BEV_EVENT_EOF)
@@ -820,9 +834,17 @@ link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
 	}
 	snprintf(addr, sizeof(addr), "%s:%u", host, port);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (ls->tls != NULL)
+		bev = bn_tls_accept(d->base, ls->tls, fd);
+	else
+		bev = bufferevent_socket_new(d->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warnx("listener %s: cannot set up %s", ls->tc->name, addr);
+		evutil_closesocket(fd);
+		return;
+	}
 	l = link_new(d, bev, addr);
-	l->ls = ls;
 	l->limits.max_frame_size = (size_t)ls->tc->max_frame_size;
 	l->state = BN_LINK_HANDSHAKE;
 	if (d->stopping) {
@@ -841,6 +863,8 @@ link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
 		link_refuse(l, why, true);
 		return;
 	}
+	/* Counted only once admitted: bn_link_close gives the slot back. */
+	l->ls = ls;
 	ls->nconns++;
 	log_debug("listener %s: connection from %s", ls->tc->name, addr);
 }
@@ -863,6 +887,16 @@ bn_link_listen(struct bn_daemon *d)
 
 		ls->d = d;
 		ls->tc = tc;
+		if (strcmp(tc->listen.scheme, "ssl") == 0) {
+			char	err[512];
+
+			ls->tls = bn_tls_server_ctx(cfg, tc->need_client_auth,
+			    err, sizeof(err));
+			if (ls->tls == NULL) {
+				log_warnx("listener %s: %s", tc->name, err);
+				return -1;
+			}
+		}
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_family = AF_UNSPEC;
 		hints.ai_socktype = SOCK_STREAM;
@@ -928,7 +962,26 @@ link_dial(struct bn_dialer *dl)
 		link_schedule_redial(dl, why);
 		return;
 	}
-	bev = bufferevent_socket_new(d->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (strcmp(ep->scheme, "ssl") == 0) {
+		if (d->tls_client == NULL) {
+			char	err[512];
+
+			d->tls_client = bn_tls_client_ctx(d->cfg, err,
+			    sizeof(err));
+			if (d->tls_client == NULL) {
+				evutil_freeaddrinfo(ai);
+				log_warnx("connector %s: %s", dl->nc->name, err);
+				dl->stopped = true;
+				free(dl->last_error);
+				dl->last_error = xstrdup(err);
+				return;
+			}
+		}
+		bev = bn_tls_connect(d->base, d->tls_client, ep->host,
+		    d->cfg->ssl_verify_host);
+	} else
+		bev = bufferevent_socket_new(d->base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
 	l = link_new(d, bev, addr);
 	l->dialer = true;
 	l->dl = dl;
@@ -1091,6 +1144,8 @@ bn_link_free_dialers(struct bn_daemon *d)
 	}
 	while ((dl = TAILQ_FIRST(&d->dialers)) != NULL)
 		link_remove_dialer(dl);
+	bn_tls_ctx_free(d->tls_client);
+	d->tls_client = NULL;
 }
 
 int

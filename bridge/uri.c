@@ -102,6 +102,7 @@ static const struct uri_opt uri_discovery_opts[] = {
 static const struct uri_opt uri_listener_opts[] = {
 	{ "maximumConnections", OPT_U64, TC(max_connections), 0, 1, 0, 0 },
 	{ "maxFrameSize", OPT_U64, TC(max_frame_size), 0, 1, 0, 0 },
+	{ "needClientAuth", OPT_BOOL, TC(need_client_auth), 0, 0, 0, 0 },
 	{ NULL, OPT_U64, 0, 0, 0, 0, 0 }
 };
 #undef TC
@@ -721,6 +722,7 @@ bn_listener_uri_parse(const char *s, struct bn_transport_connector *tc,
 	tc->listen = t.listen;
 	tc->max_connections = t.max_connections;
 	tc->max_frame_size = t.max_frame_size;
+	tc->need_client_auth = t.need_client_auth;
 	return 0;
 fail:
 	bn_endpoint_free(&t.listen);

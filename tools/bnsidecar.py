@@ -74,7 +74,7 @@ class Sidecar:
 
     def __init__(self, name, basedir, broker, connectors=(), link_port=None,
                  mgmt_port=None, users=None, extra_root_attrs="", broker_uri=None,
-                 listener_opts=""):
+                 listener_opts="", extra_children="", listener_scheme="tcp"):
         self.name = name
         self.dir = os.path.join(basedir, "sidecar-" + name)
         os.makedirs(self.dir, exist_ok=True)
@@ -86,6 +86,8 @@ class Sidecar:
         self.extra_root_attrs = extra_root_attrs
         self.broker_uri = broker_uri
         self.listener_opts = listener_opts
+        self.extra_children = extra_children
+        self.listener_scheme = listener_scheme
         self.proc = None
         self.log_path = os.path.join(self.dir, "brokernetd.log")
         self.conf_path = os.path.join(self.dir, "brokernet.xml")
@@ -103,17 +105,19 @@ class Sidecar:
         xml = """<brokernet name=%s dataDirectory=%s %s>
   <broker uri=%s heartBeat="2000"/>
   <transportConnectors>
-    <transportConnector name="link" uri="tcp://127.0.0.1:%d%s"/>
+    <transportConnector name="link" uri="%s://127.0.0.1:%d%s"/>
   </transportConnectors>
   <networkConnectors>
     %s
   </networkConnectors>
   <management uri="http://127.0.0.1:%d"/>
   %s
+  %s
 </brokernet>
 """ % (quoteattr(self.name), quoteattr(state), self.extra_root_attrs, quoteattr(buri),
-       self.link_port,
-       self.listener_opts, "\n    ".join(self.connectors), self.mgmt_port, plugins)
+       self.listener_scheme, self.link_port,
+       self.listener_opts, "\n    ".join(self.connectors), self.mgmt_port, plugins,
+       self.extra_children)
         with open(self.conf_path, "w") as f:
             f.write(xml)
 

@@ -72,6 +72,7 @@ struct bn_transport_connector {
 	struct bn_endpoint listen;
 	uint64_t	 max_connections;	/* maximumConnections, 1000 */
 	uint64_t	 max_frame_size;	/* maxFrameSize, 104857600 */
+	bool		 need_client_auth;	/* needClientAuth, false */
 	int		 line;
 };
 
@@ -146,6 +147,12 @@ struct bn_config {
 	uint64_t	 dup_window_count;	/* duplicateWindow, 100000 */
 	uint64_t	 dup_window_age_ms;	/* duplicateWindowAge, 3600000 */
 	char		*state_dir;	/* dataDirectory, NULL = none */
+	/* <sslContext>: PEM files for ssl:// links (NULL when absent) */
+	char		*ssl_cert;	/* certificate (chain) */
+	char		*ssl_key;	/* privateKey */
+	char		*ssl_ca;	/* trustedCertificates: CA bundle */
+	bool		 ssl_verify_host;	/* verifyHostname, true */
+	int		 ssl_line;
 };
 
 /*

@@ -115,6 +115,7 @@ struct bn_listener {
 	uint64_t		 nconns;
 	uint64_t		 refused;
 	struct bn_frame_limits	 limits;
+	void			*tls;		/* SSL_CTX for ssl://, or NULL */
 };
 
 struct bn_link {
@@ -199,6 +200,7 @@ struct bn_daemon {
 	struct bn_dialerq	 dialers;
 	struct bn_mcastq	 mcasts;
 	struct bn_listener	*listeners;
+	void			*tls_client;	/* SSL_CTX for ssl:// peers */
 	size_t			 nlisteners;
 	struct bn_hmap		 subs_by_id;	/* STOMP sub id -> fwd sub */
 	uint64_t		 next_sub;
