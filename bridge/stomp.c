@@ -351,7 +351,7 @@ bn_stomp_inflight(const struct bn_stomp *s)
 }
 
 bool
-bn_stomp_can_send(const struct bn_stomp *s)
+bn_stomp_can_send(struct bn_stomp *s)
 {
 	bool	ok;
 
@@ -360,7 +360,7 @@ bn_stomp_can_send(const struct bn_stomp *s)
 	    bufferevent_get_output(s->bev)) > STOMP_OUT_HIGH)
 		ok = false;
 	if (!ok)
-		((struct bn_stomp *)s)->want_writable = true;
+		s->want_writable = true;
 	return ok;
 }
 
@@ -416,6 +416,25 @@ stomp_schedule(struct bn_stomp *s, uint64_t ms, void (*cb)(evutil_socket_t,
 	event_del(s->timer);
 	event_assign(s->timer, s->base, -1, 0, cb, s);
 	evtimer_add(s->timer, &tv);
+}
+
+static void	stomp_fo_timeout_cb(evutil_socket_t, short, void *);
+
+/* failover's timeout: how long queued sends wait for a connection. */
+static void
+stomp_arm_fo_timer(struct bn_stomp *s)
+{
+	struct timeval	tv;
+
+	if (s->fo.timeout_ms < 0)
+		return;
+	if (s->fo_timer == NULL)
+		s->fo_timer = evtimer_new(s->base, stomp_fo_timeout_cb, s);
+	if (evtimer_pending(s->fo_timer, NULL))
+		return;
+	tv.tv_sec = (time_t)(s->fo.timeout_ms / 1000);
+	tv.tv_usec = (suseconds_t)(s->fo.timeout_ms % 1000 * 1000);
+	evtimer_add(s->fo_timer, &tv);
 }
 
 static void
@@ -506,10 +525,10 @@ stomp_on_connected(struct bn_stomp *s, struct bn_frame *f)
 	log_info("%s: connected to %s (session %s, heart-beat %llu/%llu ms)",
 	    s->name, s->cur_uri, s->session,
 	    (unsigned long long)s->send_hb_ms, (unsigned long long)sx);
+	/* Like the failover transport: tracked messages go out first. */
+	stomp_replay(s);
 	if (s->cbs.connected != NULL)
 		s->cbs.connected(s, s->arg);
-	if (s->state == ST_UP)
-		stomp_replay(s);
 	if (s->state == ST_UP && s->doubt_cb != NULL)
 		stomp_report_doubt(s);
 }
@@ -831,17 +850,8 @@ stomp_lost(struct bn_stomp *s, const char *reason)
 		log_warnx("%s: lost %s: %s", s->name, s->cur_uri, reason);
 		s->state = ST_WAIT;
 		stomp_fail_pending(s, false);
-		if (s->fo.timeout_ms >= 0 && s->nqueued > 0) {
-			struct timeval	tv;
-
-			if (s->fo_timer == NULL)
-				s->fo_timer = evtimer_new(s->base,
-				    stomp_fo_timeout_cb, s);
-			tv.tv_sec = (time_t)(s->fo.timeout_ms / 1000);
-			tv.tv_usec = (suseconds_t)(s->fo.timeout_ms % 1000 *
-			    1000);
-			evtimer_add(s->fo_timer, &tv);
-		}
+		if (s->nqueued > 0)
+			stomp_arm_fo_timer(s);
 		if (s->cbs.disconnected != NULL)
 			s->cbs.disconnected(s, reason, s->arg);
 		if (s->state != ST_WAIT)
@@ -978,8 +988,10 @@ bn_stomp_send(struct bn_stomp *s, const struct bn_frame *f, int flags,
 		stomp_write_wire(s, s->scratch.data, s->scratch.len);
 		p->sent = true;
 		s->npending++;
-	} else
+	} else {
 		s->nqueued++;
+		stomp_arm_fo_timer(s);
+	}
 	return 0;
 }
 

@@ -75,7 +75,9 @@ struct bn_stomp	*bn_stomp_new(struct event_base *, const struct bn_stomp_opts *,
 		    const struct bn_stomp_cbs *, void *arg);
 /* Starts connecting (the first URI of the list, per the options). */
 void		 bn_stomp_start(struct bn_stomp *);
-/* Closes at once (no DISCONNECT); pending receipts fail. Accepts NULL. */
+/* Closes at once (no DISCONNECT). Pending receipts fail: their callbacks
+ * run (ok=false) from inside this call. Accepts NULL. Never call it from
+ * one of this connection's own callbacks. */
 void		 bn_stomp_free(struct bn_stomp *);
 /* DISCONNECT with a receipt, then close; done is called either way. */
 void		 bn_stomp_disconnect(struct bn_stomp *, uint64_t timeout_ms,
@@ -90,9 +92,11 @@ const char	*bn_stomp_session(const struct bn_stomp *);
 const char	*bn_stomp_current_uri(const struct bn_stomp *);
 /* Times the session was established (1 after the first CONNECTED). */
 uint64_t	 bn_stomp_connects(const struct bn_stomp *);
-/* Receipts outstanding, and whether another receipt-tracked send fits. */
+/* Receipts outstanding. */
 size_t		 bn_stomp_inflight(const struct bn_stomp *);
-bool		 bn_stomp_can_send(const struct bn_stomp *);
+/* Whether another receipt-tracked send fits; when not, the writable
+ * callback is armed and fires once there is room again. */
+bool		 bn_stomp_can_send(struct bn_stomp *);
 
 /*
  * Sends a frame (SEND, ACK, NACK, BEGIN, COMMIT, ...). The frame stays the
