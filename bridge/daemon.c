@@ -200,13 +200,13 @@ daemon_prod_writable(struct bn_stomp *s, void *arg)
 static void
 daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
 {
-	bn_fwd_on_store_message(arg, f);
+	bn_recv_on_store_message(arg, f);
 }
 
 static void
 daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 {
-	bn_fwd_store_lost(arg);
+	bn_recv_store_lost(arg);
 }
 
 static void
@@ -231,8 +231,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	    cfg->dup_window_age_ms);
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
-	bn_hmap_init(&d->doubt);
-	bn_hmap_init(&d->browses);
+	bn_recv_init(d);
 	TAILQ_INIT(&d->links);
 	TAILQ_INIT(&d->dialers);
 	TAILQ_INIT(&d->mcasts);
@@ -317,7 +316,7 @@ bn_daemon_start(struct bn_daemon *d)
 	pc.giveup = daemon_giveup;
 	d->cons = daemon_broker_session(d, "broker", &cc);
 	d->prod = daemon_broker_session(d, "broker-store", &pc);
-	bn_stomp_set_doubt_cb(d->prod, bn_fwd_doubt);
+	bn_stomp_set_doubt_cb(d->prod, bn_recv_doubt);
 	bn_stomp_start(d->cons);
 	bn_stomp_start(d->prod);
 	if (bn_link_dial_all(d) == -1)
@@ -401,9 +400,7 @@ bn_daemon_free(struct bn_daemon *d)
 		free(e->value);
 	bn_hmap_clear(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
-	bn_fwd_store_lost(d);
-	bn_hmap_clear(&d->doubt);
-	bn_hmap_clear(&d->browses);
+	bn_recv_free(d);
 	bn_demand_free(&d->demand);
 	bn_dedup_free(&d->dedup);
 	bn_dedupstore_close(d->dstore);

@@ -670,7 +670,7 @@ link_on_frame(struct bn_frame *f, void *arg)
 	}
 	if (strcmp(cmd, "MESSAGE") == 0) {
 		/* the frame now belongs to forward.c */
-		return bn_fwd_on_link_message(l, f) == 0;
+		return bn_recv_on_link_message(l, f) == 0;
 	}
 	if (strcmp(cmd, "ACK") == 0)
 		alive = bn_fwd_on_link_ack(l, bn_frame_get(f, "ids")) == 0;

@@ -958,33 +958,25 @@ stomp_wire_with_receipt(struct bn_stomp *s, const struct bn_frame *f,
 	    s->scratch2.len - cmdlen);
 }
 
-int
-bn_stomp_send(struct bn_stomp *s, const struct bn_frame *f, int flags,
+/* Queues (or writes) the wire bytes in s->scratch under receipt rid. */
+static int
+stomp_track(struct bn_stomp *s, uint64_t rid, int flags,
     bn_stomp_receipt_cb cb, void *ctx)
 {
 	struct stomp_pending	*p;
-	bool			 up = s->state == ST_UP;
 
-	if (!up && !(flags & BN_STOMP_RETRY && cb != NULL &&
-	    s->state != ST_GIVENUP && s->state != ST_IDLE))
-		return -1;
-	if (cb == NULL) {
-		stomp_write_frame(s, f);
-		return 0;
-	}
 	p = xcalloc(1, sizeof(*p));
-	p->rid = s->next_rid++;
+	p->rid = rid;
 	p->cb = cb;
 	p->ctx = ctx;
 	p->flags = flags;
-	stomp_wire_with_receipt(s, f, p->rid);
 	if (flags & BN_STOMP_RETRY) {
 		p->wire = xmalloc(s->scratch.len);
 		memcpy(p->wire, s->scratch.data, s->scratch.len);
 		p->wirelen = s->scratch.len;
 	}
 	TAILQ_INSERT_TAIL(&s->pending, p, entry);
-	if (up) {
+	if (s->state == ST_UP) {
 		stomp_write_wire(s, s->scratch.data, s->scratch.len);
 		p->sent = true;
 		s->npending++;
@@ -993,6 +985,54 @@ bn_stomp_send(struct bn_stomp *s, const struct bn_frame *f, int flags,
 		stomp_arm_fo_timer(s);
 	}
 	return 0;
+}
+
+static bool
+stomp_may_queue(const struct bn_stomp *s, int flags, bn_stomp_receipt_cb cb)
+{
+	if (s->state == ST_UP)
+		return true;
+	return (flags & BN_STOMP_RETRY) && cb != NULL &&
+	    s->state != ST_GIVENUP && s->state != ST_IDLE;
+}
+
+int
+bn_stomp_send(struct bn_stomp *s, const struct bn_frame *f, int flags,
+    bn_stomp_receipt_cb cb, void *ctx)
+{
+	uint64_t	rid;
+
+	if (!stomp_may_queue(s, flags, cb))
+		return -1;
+	if (cb == NULL) {
+		stomp_write_frame(s, f);
+		return 0;
+	}
+	rid = s->next_rid++;
+	stomp_wire_with_receipt(s, f, rid);
+	return stomp_track(s, rid, flags, cb, ctx);
+}
+
+int
+bn_stomp_send_batch(struct bn_stomp *s, const char *prefix, size_t prefixlen,
+    const struct bn_frame *last, int flags, bn_stomp_receipt_cb cb,
+    void *ctx)
+{
+	uint64_t	rid;
+	struct bn_buf	tmp;
+
+	if (cb == NULL || !stomp_may_queue(s, flags, cb))
+		return -1;
+	rid = s->next_rid++;
+	stomp_wire_with_receipt(s, last, rid);
+	/* scratch = prefix + last-with-receipt */
+	tmp = s->scratch;
+	memset(&s->scratch, 0, sizeof(s->scratch));
+	bn_buf_reserve(&s->scratch, prefixlen + tmp.len);
+	bn_buf_add(&s->scratch, prefix, prefixlen);
+	bn_buf_add(&s->scratch, tmp.data, tmp.len);
+	bn_buf_free(&tmp);
+	return stomp_track(s, rid, flags, cb, ctx);
 }
 
 int
@@ -1030,7 +1070,8 @@ bn_stomp_unsubscribe(struct bn_stomp *s, const char *id)
 }
 
 static int
-stomp_ack_frame(struct bn_stomp *s, const char *cmd, const char *ack_id)
+stomp_ack_frame(struct bn_stomp *s, const char *cmd, const char *ack_id,
+    const char *tx)
 {
 	if (s->state != ST_UP || ack_id == NULL)
 		return -1;
@@ -1039,6 +1080,10 @@ stomp_ack_frame(struct bn_stomp *s, const char *cmd, const char *ack_id)
 	bn_buf_addstr(&s->scratch, cmd);
 	bn_buf_addstr(&s->scratch, "\nid:");
 	bn_frame_escape(ack_id, &s->scratch);
+	if (tx != NULL) {
+		bn_buf_addstr(&s->scratch, "\ntransaction:");
+		bn_frame_escape(tx, &s->scratch);
+	}
 	bn_buf_addstr(&s->scratch, "\n\n");
 	bn_buf_add(&s->scratch, "", 1);
 	stomp_write_wire(s, s->scratch.data, s->scratch.len);
@@ -1048,11 +1093,43 @@ stomp_ack_frame(struct bn_stomp *s, const char *cmd, const char *ack_id)
 int
 bn_stomp_ack(struct bn_stomp *s, const char *ack_id)
 {
-	return stomp_ack_frame(s, "ACK", ack_id);
+	return stomp_ack_frame(s, "ACK", ack_id, NULL);
+}
+
+int
+bn_stomp_ack_tx(struct bn_stomp *s, const char *ack_id, const char *tx)
+{
+	return stomp_ack_frame(s, "ACK", ack_id, tx);
 }
 
 int
 bn_stomp_nack(struct bn_stomp *s, const char *ack_id)
 {
-	return stomp_ack_frame(s, "NACK", ack_id);
+	return stomp_ack_frame(s, "NACK", ack_id, NULL);
+}
+
+static int
+stomp_tx_frame(struct bn_stomp *s, const char *cmd, const char *tx)
+{
+	if (s->state != ST_UP)
+		return -1;
+	bn_buf_reset(&s->scratch);
+	bn_buf_printf(&s->scratch, "%s\ntransaction:", cmd);
+	bn_frame_escape(tx, &s->scratch);
+	bn_buf_addstr(&s->scratch, "\n\n");
+	bn_buf_add(&s->scratch, "", 1);
+	stomp_write_wire(s, s->scratch.data, s->scratch.len);
+	return 0;
+}
+
+int
+bn_stomp_begin(struct bn_stomp *s, const char *tx)
+{
+	return stomp_tx_frame(s, "BEGIN", tx);
+}
+
+int
+bn_stomp_commit(struct bn_stomp *s, const char *tx)
+{
+	return stomp_tx_frame(s, "COMMIT", tx);
 }

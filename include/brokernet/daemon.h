@@ -34,6 +34,7 @@ struct bn_endpoint;
 struct bn_daemon;
 struct bn_link;
 struct bn_dedupstore;
+struct bn_recv_batch;
 
 /* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
 #define BN_LINK_VERSION		"1"
@@ -177,6 +178,7 @@ struct bn_counters {
 	uint64_t	duplicates;	/* received again, acked, not stored */
 	uint64_t	doubt_found;	/* in doubt, found stored: not resent */
 	uint64_t	doubt_resent;	/* in doubt, not stored: resent */
+	uint64_t	store_batches;	/* transactions committed */
 };
 
 struct bn_daemon {
@@ -192,6 +194,9 @@ struct bn_daemon {
 	struct bn_dedup		 dedup;		/* receive-side window */
 	struct bn_dedupstore	*dstore;	/* its state file */
 	struct bn_hmap		 doubt;		/* key -> rx awaiting a browse */
+	struct bn_recv_batch	*rx_batch;	/* open store transaction */
+	struct event		*rx_batch_ev;	/* commits it */
+	uint64_t		 next_tx;
 	struct bn_hmap		 browses;	/* browse sub id -> queue */
 	uint64_t		 next_browse;
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
@@ -257,14 +262,10 @@ void	 bn_fwd_resubscribe_all(struct bn_daemon *);
 void	 bn_fwd_broker_lost(struct bn_daemon *);
 /* A MESSAGE from the broker for a network subscription. */
 void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
-/* A MESSAGE from a link: store it on our broker, then ack. */
-int	 bn_fwd_on_link_message(struct bn_link *, struct bn_frame *);
+/* True for headers that belong to one delivery (ack, message-id, ...). */
+bool	 bn_fwd_is_delivery_header(const char *);
 /* An ACK from a link: ack those messages on our broker. */
 int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
-/* The store session: in-doubt sends, browse results, session loss. */
-void	 bn_fwd_doubt(struct bn_stomp *, void *ctx, void *arg);
-void	 bn_fwd_on_store_message(struct bn_daemon *, struct bn_frame *);
-void	 bn_fwd_store_lost(struct bn_daemon *);
 /* Drops every subscription and in-flight entry of a closing link. */
 void	 bn_fwd_link_closed(struct bn_link *);
 /* Starts the periodic stranded-message check. */
@@ -272,6 +273,17 @@ void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);
+
+/* receive.c */
+/* A MESSAGE from a link: store it on our broker (batched in a
+ * transaction), then ack it over the link. Takes the frame. */
+int	 bn_recv_on_link_message(struct bn_link *, struct bn_frame *);
+/* The store session: in-doubt batches, browse results, session loss. */
+void	 bn_recv_doubt(struct bn_stomp *, void *ctx, void *arg);
+void	 bn_recv_on_store_message(struct bn_daemon *, struct bn_frame *);
+void	 bn_recv_store_lost(struct bn_daemon *);
+void	 bn_recv_init(struct bn_daemon *);
+void	 bn_recv_free(struct bn_daemon *);
 
 /* status.c */
 int	 bn_status_start(struct bn_daemon *);

@@ -108,6 +108,22 @@ bool		 bn_stomp_can_send(struct bn_stomp *);
  */
 int		 bn_stomp_send(struct bn_stomp *, const struct bn_frame *,
 		    int flags, bn_stomp_receipt_cb cb, void *ctx);
+/*
+ * Like bn_stomp_send, for a batch: prefix is the wire form of frames sent
+ * as they are (e.g. BEGIN and SENDs in a transaction), last is the frame
+ * that gets the receipt (e.g. COMMIT). With BN_STOMP_RETRY the whole batch
+ * is sent again after a reconnect.
+ */
+int		 bn_stomp_send_batch(struct bn_stomp *, const char *prefix,
+		    size_t prefixlen, const struct bn_frame *last, int flags,
+		    bn_stomp_receipt_cb cb, void *ctx);
+/* ACK inside transaction tx (NULL: none); BEGIN and COMMIT without a
+ * receipt. */
+int		 bn_stomp_ack_tx(struct bn_stomp *, const char *ack_id,
+		    const char *tx);
+int		 bn_stomp_begin(struct bn_stomp *, const char *tx);
+int		 bn_stomp_commit(struct bn_stomp *, const char *tx);
+
 /* SUBSCRIBE id/destination/ack plus extra headers (may be NULL/0). */
 int		 bn_stomp_subscribe(struct bn_stomp *, const char *id,
 		    const char *dest, const char *ack,
