@@ -449,6 +449,42 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	bn_frame_free(f);
 }
 
+/*
+ * Acks on the source broker go in a transaction committed at the end of
+ * this loop iteration: one journal write for a burst instead of one per
+ * message. If the session drops first, the broker redelivers and the
+ * receiving side's duplicate window absorbs the copies.
+ */
+static void
+fwd_ack_commit_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	if (d->ack_tx[0] == '\0')
+		return;
+	if (d->broker_up && d->ack_tx_gen == d->broker_gen)
+		bn_stomp_commit(d->cons, d->ack_tx);
+	d->ack_tx[0] = '\0';
+}
+
+static void
+fwd_ack_source(struct bn_daemon *d, const char *ack_id)
+{
+	if (d->ack_tx[0] != '\0' && d->ack_tx_gen != d->broker_gen)
+		d->ack_tx[0] = '\0';	/* that session is gone */
+	if (d->ack_tx[0] == '\0') {
+		snprintf(d->ack_tx, sizeof(d->ack_tx), "ack%llu",
+		    (unsigned long long)d->next_tx++);
+		d->ack_tx_gen = d->broker_gen;
+		bn_stomp_begin(d->cons, d->ack_tx);
+		if (d->ack_tx_ev == NULL)
+			d->ack_tx_ev = event_new(d->base, -1, 0,
+			    fwd_ack_commit_cb, d);
+		event_active(d->ack_tx_ev, EV_TIMEOUT, 1);
+	}
+	bn_stomp_ack_tx(d->cons, ack_id, d->ack_tx);
+}
+
 static struct bn_inflight *
 fwd_find_inflight(struct bn_link *l, uint64_t seq)
 {
@@ -488,7 +524,7 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 		else {
 			s = inf->sub;
 			if (inf->broker_gen == d->broker_gen && d->broker_up) {
-				bn_stomp_ack(d->cons, inf->ack_id);
+				fwd_ack_source(d, inf->ack_id);
 				d->c.forward_acked++;
 			} else
 				d->c.stale_acks++;

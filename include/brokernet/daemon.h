@@ -197,6 +197,9 @@ struct bn_daemon {
 	struct bn_recv_batch	*rx_batch;	/* open store transaction */
 	struct event		*rx_batch_ev;	/* commits it */
 	uint64_t		 next_tx;
+	char			 ack_tx[24];	/* open ACK transaction or "" */
+	uint64_t		 ack_tx_gen;	/* broker session it is on */
+	struct event		*ack_tx_ev;	/* commits it */
 	struct bn_hmap		 browses;	/* browse sub id -> queue */
 	uint64_t		 next_browse;
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
