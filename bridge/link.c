@@ -816,7 +816,6 @@ link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
 	struct bn_listener	*ls = arg;
 	struct bn_daemon	*d = ls->d;
 	struct bufferevent	*bev;
-	struct bn_link		*l;
 	char			 host[INET6_ADDRSTRLEN] = "?", addr[80];
 	int			 one = 1;
 	uint16_t		 port = 0;
@@ -844,12 +843,22 @@ link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
+	bn_link_accept_bev(ls, bev, addr);
+}
+
+struct bn_link *
+bn_link_accept_bev(struct bn_listener *ls, struct bufferevent *bev,
+    const char *addr)
+{
+	struct bn_daemon	*d = ls->d;
+	struct bn_link		*l;
+
 	l = link_new(d, bev, addr);
 	l->limits.max_frame_size = (size_t)ls->tc->max_frame_size;
 	l->state = BN_LINK_HANDSHAKE;
 	if (d->stopping) {
 		link_refuse(l, "sidecar stopping", true);
-		return;
+		return NULL;
 	}
 	if (ls->nconns >= ls->tc->max_connections) {
 		char	why[128];
@@ -861,12 +870,13 @@ link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
 		log_warnx("listener %s: refused %s: %s", ls->tc->name, addr,
 		    why);
 		link_refuse(l, why, true);
-		return;
+		return NULL;
 	}
 	/* Counted only once admitted: bn_link_close gives the slot back. */
 	l->ls = ls;
 	ls->nconns++;
 	log_debug("listener %s: connection from %s", ls->tc->name, addr);
+	return l;
 }
 
 int

@@ -236,6 +236,13 @@ void	 bn_daemon_stop(struct bn_daemon *);
 
 /* link.c */
 int	 bn_link_listen(struct bn_daemon *);
+/*
+ * Takes an accepted connection (any bufferevent: a socket, TLS, or a pair
+ * in tests and fuzzing) as a link in handshake. Returns the link, or NULL
+ * when it was refused (and is being closed).
+ */
+struct bn_link *bn_link_accept_bev(struct bn_listener *, struct bufferevent *,
+	    const char *addr);
 int	 bn_link_dial_all(struct bn_daemon *);
 /* Closes the link with a reason (logged once) and frees it. */
 void	 bn_link_close(struct bn_link *, const char *reason);
