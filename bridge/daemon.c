@@ -257,14 +257,56 @@ daemon_broker_session(struct bn_daemon *d, const char *name,
 	return bn_stomp_new(d->base, &o, cbs, d);
 }
 
+/* Sections that the running daemon cannot change without a restart. */
+static void
+daemon_reload_warn(const struct bn_config *o, const struct bn_config *n)
+{
+	size_t	i;
+	bool	lst = o->nlisteners != n->nlisteners;
+
+	for (i = 0; !lst && i < o->nlisteners; i++)
+		lst = strcmp(o->listeners[i].uri, n->listeners[i].uri) != 0;
+	if (strcmp(o->name, n->name) != 0)
+		log_warnx("reload: the broker name changed; restart to apply");
+	if (strcmp(o->broker.uri, n->broker.uri) != 0 ||
+	    (o->broker.login == NULL) != (n->broker.login == NULL) ||
+	    (o->broker.login && strcmp(o->broker.login, n->broker.login)))
+		log_warnx("reload: <broker> changed; restart to apply");
+	if (lst)
+		log_warnx("reload: <transportConnectors> changed; restart to"
+		    " apply");
+	if ((o->management_uri == NULL) != (n->management_uri == NULL) ||
+	    (o->management_uri && strcmp(o->management_uri,
+	    n->management_uri) != 0))
+		log_warnx("reload: <management> changed; restart to apply");
+}
+
+/* SIGHUP: network connectors and users take effect; the rest waits. */
+static void
+daemon_reload(struct bn_daemon *d)
+{
+	struct bn_config	*n;
+	char			 err[1024];
+
+	log_info("SIGHUP: reloading %s", d->cfg->file);
+	if ((n = bn_config_load_file(d->cfg->file, err, sizeof(err))) ==
+	    NULL) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		return;
+	}
+	daemon_reload_warn(d->cfg, n);
+	bn_link_reconfigure(d, n);
+	bn_config_free(n);
+}
+
 static void
 daemon_signal_cb(evutil_socket_t sig, short ev, void *arg)
 {
 	struct bn_daemon	*d = arg;
 
 	if (sig == SIGHUP) {
-		log_info("SIGHUP: configuration reload is not supported yet;"
-		    " restart to apply changes");
+		daemon_reload(d);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);

@@ -41,6 +41,8 @@
 
 static void	link_dial(struct bn_dialer *);
 static void	link_remove_dialer(struct bn_dialer *);
+static int	link_start_connector(struct bn_daemon *,
+		    struct bn_network_connector *);
 static void	link_send_frame(struct bn_link *, const struct bn_frame *);
 
 static const char *
@@ -708,14 +710,21 @@ link_on_frame(struct bn_frame *f, void *arg)
 static void
 link_read_cb(struct bufferevent *bev, void *arg)
 {
-	struct bn_link	*l = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
-	const char	*err;
-	size_t		 before = evbuffer_get_length(in);
+	struct bn_link		*l = arg;
+	struct bn_daemon	*d = l->d;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	const char		*err;
+	size_t			 before = evbuffer_get_length(in);
+	uint64_t		 id = l->id;
+	int			 rc;
 
 	l->bytes_in += before;
-	if (bn_evframe_read(in, &l->limits, &l->need, link_on_frame, l,
-	    &err) == -1) {
+	rc = bn_evframe_read(in, &l->limits, &l->need, link_on_frame, l,
+	    &err);
+	/* A frame (BYE, ERROR, bad input) may have closed and freed l. */
+	if (bn_link_find(d, id) != l)
+		return;
+	if (rc == -1) {
 		char	why[256];
 
 		snprintf(why, sizeof(why), "bad frame from peer: %s", err);
@@ -726,7 +735,7 @@ link_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	/* bytes_in counted what arrived; what stays is counted again. */
-	if (l->state != BN_LINK_CLOSED && l->bev == bev)
+	if (l->bev == bev)
 		l->bytes_in -= evbuffer_get_length(in);
 }
 
@@ -1141,6 +1150,162 @@ link_mcast_start(struct bn_daemon *d, struct bn_network_connector *nc)
 	return 0;
 }
 
+static bool
+link_str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+link_list_eq(const struct bn_dest_list *a, const struct bn_dest_list *b)
+{
+	size_t	i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (a->items[i].topic != b->items[i].topic ||
+		    strcmp(a->items[i].pattern, b->items[i].pattern) != 0)
+			return false;
+	return true;
+}
+
+/* Whether a running connector can keep its links under the new config. */
+static bool
+link_nc_same(const struct bn_network_connector *a,
+    const struct bn_network_connector *b)
+{
+	return strcmp(a->uri, b->uri) == 0 &&
+	    a->network_ttl == b->network_ttl &&
+	    a->message_ttl == b->message_ttl &&
+	    a->consumer_ttl == b->consumer_ttl && a->duplex == b->duplex &&
+	    a->dynamic_only == b->dynamic_only &&
+	    a->decrease_priority == b->decrease_priority &&
+	    a->prefetch == b->prefetch && a->conduit == b->conduit &&
+	    a->replay_delay_ms == b->replay_delay_ms &&
+	    link_str_eq(a->username, b->username) &&
+	    link_str_eq(a->password, b->password) &&
+	    link_list_eq(&a->dynamic_include, &b->dynamic_include) &&
+	    link_list_eq(&a->static_include, &b->static_include) &&
+	    link_list_eq(&a->exclude, &b->exclude);
+}
+
+/* Stops everything that runs for connector nc. */
+static void
+link_stop_connector(struct bn_daemon *d, struct bn_network_connector *nc,
+    const char *why)
+{
+	struct bn_dialer	*dl, *dnext;
+	struct bn_mcast		*mc, *mnext;
+
+	for (mc = TAILQ_FIRST(&d->mcasts); mc != NULL; mc = mnext) {
+		mnext = TAILQ_NEXT(mc, entry);
+		if (mc->nc != nc)
+			continue;
+		TAILQ_REMOVE(&d->mcasts, mc, entry);
+		bn_mdns_free(mc->mdns);
+		free(mc);
+	}
+	for (dl = TAILQ_FIRST(&d->dialers); dl != NULL; dl = dnext) {
+		dnext = TAILQ_NEXT(dl, entry);
+		if (dl->nc != nc)
+			continue;
+		dl->stopped = true;
+		if (dl->link != NULL)
+			bn_link_close(dl->link, why);
+		/* the dialer may have been re-fetched: find it again */
+		link_remove_dialer(dl);
+	}
+}
+
+/* Points every runtime reference to old at new (same settings). */
+static void
+link_repoint_connector(struct bn_daemon *d, struct bn_network_connector *old,
+    struct bn_network_connector *new)
+{
+	struct bn_dialer	*dl;
+	struct bn_mcast		*mc;
+	struct bn_link		*l;
+
+	TAILQ_FOREACH(dl, &d->dialers, entry)
+		if (dl->nc == old)
+			dl->nc = new;
+	TAILQ_FOREACH(mc, &d->mcasts, entry)
+		if (mc->nc == old)
+			mc->nc = new;
+	TAILQ_FOREACH(l, &d->links, entry)
+		if (!l->own_nc && l->nc == old)
+			l->nc = new;
+}
+
+void
+bn_link_reconfigure(struct bn_daemon *d, struct bn_config *n)
+{
+	struct bn_config	*c = d->cfg;
+	size_t			 i, j, added = 0, removed = 0, kept = 0;
+	struct bn_network_connector *tmp;
+	struct bn_auth_user	*utmp;
+	size_t			 ntmp;
+	bool			 btmp;
+
+	/* removed or changed: stop them */
+	for (i = 0; i < c->nconnectors; i++) {
+		for (j = 0; j < n->nconnectors; j++)
+			if (strcmp(c->connectors[i].name,
+			    n->connectors[j].name) == 0)
+				break;
+		if (j < n->nconnectors && link_nc_same(&c->connectors[i],
+		    &n->connectors[j])) {
+			link_repoint_connector(d, &c->connectors[i],
+			    &n->connectors[j]);
+			kept++;
+			continue;
+		}
+		log_info("reload: connector %s %s", c->connectors[i].name,
+		    j < n->nconnectors ? "changed: restarting it" : "removed");
+		link_stop_connector(d, &c->connectors[i], j < n->nconnectors ?
+		    "connector changed by reload" : "connector removed by reload");
+		removed++;
+	}
+	/* swap the connector arrays and users into the running config */
+	tmp = c->connectors;
+	ntmp = c->nconnectors;
+	c->connectors = n->connectors;
+	c->nconnectors = n->nconnectors;
+	n->connectors = tmp;
+	n->nconnectors = ntmp;
+	utmp = c->users;
+	ntmp = c->nusers;
+	btmp = c->auth_enabled;
+	c->users = n->users;
+	c->nusers = n->nusers;
+	c->auth_enabled = n->auth_enabled;
+	n->users = utmp;
+	n->nusers = ntmp;
+	n->auth_enabled = btmp;
+	/* added or changed: start them */
+	for (i = 0; i < c->nconnectors; i++) {
+		struct bn_network_connector	*nc = &c->connectors[i];
+		bool				 running = false;
+		struct bn_dialer		*dl;
+		struct bn_mcast			*mc;
+
+		TAILQ_FOREACH(dl, &d->dialers, entry)
+			running |= dl->nc == nc;
+		TAILQ_FOREACH(mc, &d->mcasts, entry)
+			running |= mc->nc == nc;
+		if (running)
+			continue;
+		log_info("reload: connector %s started (%s)", nc->name,
+		    nc->uri);
+		link_start_connector(d, nc);
+		added++;
+	}
+	log_info("reload: %zu connector(s) kept, %zu stopped, %zu started",
+	    kept, removed, added);
+}
+
 void
 bn_link_free_dialers(struct bn_daemon *d)
 {
@@ -1158,23 +1323,29 @@ bn_link_free_dialers(struct bn_daemon *d)
 	d->tls_client = NULL;
 }
 
+static int
+link_start_connector(struct bn_daemon *d, struct bn_network_connector *nc)
+{
+	size_t	j;
+
+	if (nc->discovery == BN_DISC_MULTICAST)
+		return link_mcast_start(d, nc);
+	if (nc->masterslave)
+		link_add_dialer(d, nc, nc->peers, nc->npeers);
+	else
+		for (j = 0; j < nc->npeers; j++)
+			link_add_dialer(d, nc, &nc->peers[j], 1);
+	return 0;
+}
+
 int
 bn_link_dial_all(struct bn_daemon *d)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; i < d->cfg->nconnectors; i++) {
-		struct bn_network_connector	*nc = &d->cfg->connectors[i];
-
-		if (nc->discovery == BN_DISC_MULTICAST) {
-			if (link_mcast_start(d, nc) == -1)
-				return -1;
-		} else if (nc->masterslave)
-			link_add_dialer(d, nc, nc->peers, nc->npeers);
-		else
-			for (j = 0; j < nc->npeers; j++)
-				link_add_dialer(d, nc, &nc->peers[j], 1);
-	}
+	for (i = 0; i < d->cfg->nconnectors; i++)
+		if (link_start_connector(d, &d->cfg->connectors[i]) == -1)
+			return -1;
 	return 0;
 }
 /* What we last told the peer about q, as "hops path", or NULL. */

@@ -258,6 +258,13 @@ void	 bn_link_write(struct bn_link *, const char *, size_t);
 /* Pauses/resumes reading from every link (broker back-pressure). */
 void	 bn_link_pause_all(struct bn_daemon *, bool pause);
 void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
+/*
+ * SIGHUP: applies the connectors of newcfg (added ones start, removed or
+ * changed ones stop and their links close, unchanged ones keep their
+ * links) and its users; moves them into the running config. newcfg is
+ * left with the old ones and freed by the caller.
+ */
+void	 bn_link_reconfigure(struct bn_daemon *, struct bn_config *newcfg);
 /* Frees dialers and multicast connectors (at exit). */
 void	 bn_link_free_dialers(struct bn_daemon *);
 

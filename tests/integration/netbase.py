@@ -71,16 +71,20 @@ class NetTestCase(unittest.TestCase):
                 c.close()
             except Exception:
                 pass
+        bad = []
         for s in self.sidecars:
             rc = s.stop()
             if rc not in (None, 0) and not getattr(s, "killed", False):
                 type(self).failed = True
-                print("sidecar %s exited %s; log tail:\n%s" % (s.name, rc, s.log_tail()))
+                bad.append("sidecar %s exited %s (a crash or a sanitizer report);"
+                           " log tail:\n%s" % (s.name, rc, s.log_tail(60)))
         outcome = getattr(self, "_outcome", None)
         if outcome is not None and not getattr(outcome, "success", True):
             type(self).failed = True
             for s in self.sidecars:
                 print("---- sidecar %s log tail\n%s" % (s.name, s.log_tail(60)))
+        if bad:
+            raise AssertionError("\n".join(bad))
 
     # -- helpers
     def queue(self, tag):
