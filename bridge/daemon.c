@@ -215,6 +215,7 @@ daemon_prod_connected(struct bn_stomp *s, void *arg)
 	struct bn_daemon	*d = arg;
 
 	daemon_remember_session(d, bn_stomp_session(s));
+	bn_recv_store_connected(d);
 }
 
 struct bn_daemon *

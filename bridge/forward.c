@@ -66,6 +66,8 @@ fwd_selector(const struct bn_link *l, bool replay, struct bn_buf *b)
 	int64_t	ttl = l->nc->message_ttl;
 	int64_t	i;
 
+	/* never commit markers (a static include may be a wildcard) */
+	bn_buf_addstr(b, "brokernet_marker IS NULL AND ");
 	/* replay: exactly the messages the normal selector keeps back */
 	bn_buf_addstr(b, replay ? "brokernet_path IS NOT NULL AND"
 	    " (brokernet_path LIKE '%," : "(brokernet_path IS NULL OR"

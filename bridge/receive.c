@@ -6,9 +6,15 @@
  * iteration that opened them (no added latency at low load) or when full.
  *
  * A duplicate (same origin, origin id and path) is acked without being
- * stored again. A batch that was on the wire when the broker went away is
- * in doubt: after the reconnect the queue is browsed for its messages; a
- * committed transaction is all or nothing, so finding one settles it.
+ * stored again. To know what was stored even when the receipt never
+ * arrived (the broker or this sidecar died), every transaction also SENDs
+ * a commit marker, with the keys of its messages, to a private queue
+ * (brokernet.commits.NAME) that no application consumes: the marker exists
+ * if and only if the batch committed. After every (re)connect the markers
+ * are browsed before anything new is stored: found keys join the
+ * duplicate window, batches in doubt are settled by their marker, and
+ * link messages wait (parked) until that is done. Markers are acked away
+ * once their batch is recorded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +42,24 @@ struct recv_rx {
 
 struct bn_recv_batch {
 	struct bn_daemon	*d;
-	char			 tx[24];
+	char			 tx[48];	/* unique across restarts */
 	struct recv_rx		**rx;
 	size_t			 n, cap;
 	struct bn_buf		 wire;		/* BEGIN + SENDs */
-	size_t			 doubt_dests;	/* browses still to answer */
-	bool			 settled;
+	struct bn_buf		 keys;		/* the marker's body */
+	char			*marker_ack;	/* marker seen before receipt */
+	uint64_t		 marker_gen;	/* store session of marker_ack */
+	bool			 in_doubt;
 };
+
+struct recv_parked {
+	TAILQ_ENTRY(recv_parked) entry;
+	uint64_t		 link;
+	struct bn_frame		*f;
+};
+
+#define RECV_MARKER_BROWSE	"mkb"
+#define RECV_MARKER_SUB		"mk"
 
 static void	recv_flush(struct bn_daemon *);
 
@@ -55,7 +72,19 @@ recv_batch_free(struct bn_recv_batch *b)
 		free(b->rx[i]);
 	free(b->rx);
 	bn_buf_free(&b->wire);
+	bn_buf_free(&b->keys);
+	free(b->marker_ack);
 	free(b);
+}
+
+/* The marker of batch b may go: its keys are in the duplicate window. */
+static void
+recv_ack_marker(struct bn_daemon *d, struct bn_recv_batch *b)
+{
+	if (b->marker_ack != NULL && b->marker_gen == d->store_gen)
+		bn_stomp_ack(d->prod, b->marker_ack);
+	free(b->marker_ack);
+	b->marker_ack = NULL;
 }
 
 static void
@@ -117,10 +146,13 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 	struct bn_daemon	*d = b->d;
 	size_t			 i;
 
+	bn_hmap_del(&d->pending_tx, b->tx);
 	if (ok)
 		d->c.store_batches++;
 	for (i = 0; i < b->n; i++)
 		recv_rx_done(d, b->rx[i], ok, err);
+	if (ok)
+		recv_ack_marker(d, b);
 	recv_batch_free(b);
 }
 
@@ -134,12 +166,23 @@ recv_flush(struct bn_daemon *d)
 	if (b == NULL)
 		return;
 	d->rx_batch = NULL;
+	/* The commit marker: stored if and only if the batch is. */
+	bn_buf_addstr(&b->wire, "SEND\ntransaction:");
+	bn_buf_addstr(&b->wire, b->tx);
+	bn_buf_addstr(&b->wire, "\ndestination:");
+	bn_frame_escape(d->marker_queue, &b->wire);
+	bn_buf_printf(&b->wire, "\npersistent:true\nbrokernet_marker:true\n"
+	    "brokernet_tx:%s\ncontent-length:%zu\n\n", b->tx, b->keys.len);
+	bn_buf_add(&b->wire, b->keys.data ? b->keys.data : "", b->keys.len);
+	bn_buf_add(&b->wire, "", 1);
+	bn_hmap_put(&d->pending_tx, b->tx, b);
 	commit = bn_frame_new("COMMIT");
 	bn_frame_add_header(commit, "transaction", b->tx);
 	if (bn_stomp_send_batch(d->prod, b->wire.data, b->wire.len, commit,
 	    BN_STOMP_RETRY, recv_committed_cb, b) == -1) {
 		log_warnx("store: broker unavailable for good; %zu messages"
 		    " not stored (their senders keep them)", b->n);
+		bn_hmap_del(&d->pending_tx, b->tx);
 		for (i = 0; i < b->n; i++)
 			recv_rx_done(d, b->rx[i], false, NULL);
 		recv_batch_free(b);
@@ -244,12 +287,23 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	else if (seq_s == NULL || bn_strtou64(seq_s, UINT64_MAX, &seq) == -1)
 		why = "bad MESSAGE: missing or invalid seq";
 	else if (dest == NULL || strncmp(dest, "/queue/", 7) != 0 ||
-	    dest[7] == '\0' || strncmp(dest + 7, "ActiveMQ.", 9) == 0)
+	    dest[7] == '\0' || strncmp(dest + 7, "ActiveMQ.", 9) == 0 ||
+	    strncmp(dest + 7, BN_MARKER_PREFIX, strlen(BN_MARKER_PREFIX)) == 0)
 		why = "bad MESSAGE: destination is not a forwardable queue";
 	if (why != NULL) {
 		bn_frame_free(f);
 		bn_link_close(l, why);
 		return -1;
+	}
+	if (d->recovering) {
+		struct recv_parked	*p = xmalloc(sizeof(*p));
+
+		/* Until the markers are read, we cannot tell duplicates. */
+		p->link = l->id;
+		p->f = f;
+		TAILQ_INSERT_TAIL(&d->parked, p, entry);
+		d->nparked++;
+		return 0;
 	}
 	l->msgs_in++;
 	d->c.received++;
@@ -264,7 +318,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	if ((b = d->rx_batch) == NULL) {
 		b = xcalloc(1, sizeof(*b));
 		b->d = d;
-		snprintf(b->tx, sizeof(b->tx), "bn%llu",
+		snprintf(b->tx, sizeof(b->tx), "%s-%llu", d->boot_id,
 		    (unsigned long long)d->next_tx++);
 		bn_buf_printf(&b->wire, "BEGIN\ntransaction:%s\n\n", b->tx);
 		bn_buf_add(&b->wire, "", 1);
@@ -279,6 +333,10 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		b->rx = xrealloc(b->rx, b->cap * sizeof(*b->rx));
 	}
 	b->rx[b->n++] = rx;
+	if (key[0] != '\0') {
+		bn_buf_addstr(&b->keys, key);
+		bn_buf_addc(&b->keys, '\n');
+	}
 	recv_wire_send(b, f);
 	bn_frame_free(f);
 	if (key[0] != '\0')
@@ -289,58 +347,12 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	return 0;
 }
 
-/*
- * Looks for the in-doubt messages of one queue on our broker: a browser
- * subscription (the queue stays as it is) selecting their origin ids.
- */
-static void
-recv_browse(struct bn_daemon *d, const char *dest)
-{
-	struct bn_hmap_ent	*e;
-	struct bn_buf		 sel = { 0 };
-	struct bn_header	 h[2];
-	char			 id[32];
-	size_t			 i, n = 0;
-	const char		*p;
-
-	bn_buf_addstr(&sel, "brokernet_origin_id IN (");
-	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
-	    e = bn_hmap_next(&d->doubt, e, &i)) {
-		struct recv_rx	*r = e->value;
-
-		if (strcmp(r->dest, dest) != 0)
-			continue;
-		bn_buf_addstr(&sel, n++ ? ",'" : "'");
-		for (p = r->oid; *p; p++)
-			bn_buf_add(&sel, *p == '\'' ? "''" : p,
-			    *p == '\'' ? 2 : 1);
-		bn_buf_addc(&sel, '\'');
-	}
-	bn_buf_addc(&sel, ')');
-	snprintf(id, sizeof(id), "doubt%llu",
-	    (unsigned long long)d->next_browse++);
-	h[0].name = "browser";
-	h[0].value = "true";
-	h[1].name = "selector";
-	h[1].value = sel.data;
-	log_info("store: browsing %s for %zu unconfirmed messages", dest, n);
-	if (bn_stomp_subscribe(d->prod, id, dest, "auto", h, 2) == 0)
-		bn_hmap_put(&d->browses, id, xstrdup(dest));
-	bn_buf_free(&sel);
-}
-
-/* Settles batch b: its keys leave the doubt map, the client is told. */
+/* Settles an in-doubt batch: stored (its marker exists) or not (resend). */
 static void
 recv_settle(struct bn_daemon *d, struct bn_recv_batch *b, bool stored)
 {
-	size_t	i;
-
-	if (b->settled)
-		return;
-	b->settled = true;
-	for (i = 0; i < b->n; i++)
-		if (bn_hmap_get(&d->doubt, b->rx[i]->key) == b->rx[i])
-			bn_hmap_del(&d->doubt, b->rx[i]->key);
+	b->in_doubt = false;
+	bn_hmap_del(&d->doubt, b->tx);
 	if (stored)
 		d->c.doubt_found += b->n;
 	else
@@ -348,55 +360,132 @@ recv_settle(struct bn_daemon *d, struct bn_recv_batch *b, bool stored)
 	bn_stomp_resolve(d->prod, b, stored);
 }
 
+/* Adds the keys of a marker's body to the duplicate window as stored. */
+static void
+recv_marker_keys(struct bn_daemon *d, const struct bn_frame *f)
+{
+	const char	*p = f->body, *end = f->body + f->body_len, *nl;
+	char		 key[1024];
+	uint64_t	 now = bn_wall_ms();
+	size_t		 len, n = 0;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		len = (size_t)(nl - p);
+		if (len == 0 || len >= sizeof(key))
+			continue;
+		memcpy(key, p, len);
+		key[len] = '\0';
+		if (bn_hmap_get(&d->dedup.map, key) != NULL)
+			continue;
+		bn_dedup_add(&d->dedup, key, BN_DEDUP_STORED, now);
+		bn_dedupstore_append(d->dstore, &d->dedup, now, key);
+		n++;
+	}
+	if (n > 0)
+		log_info("store: %zu messages found committed by an earlier"
+		    " session; their copies will not be stored again", n);
+}
+
+/* Recovery is over: batches still in doubt were not stored; parked
+ * messages are handled now, in order. */
+static void
+recv_recovered(struct bn_daemon *d)
+{
+	struct bn_hmap_ent	*e;
+	struct bn_recv_batch	**list = NULL;
+	struct recv_parked	*p;
+	struct bn_header	 h[1];
+	size_t			 i, n = 0;
+
+	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->doubt, e, &i)) {
+		list = xrealloc(list, (n + 1) * sizeof(*list));
+		list[n++] = e->value;
+	}
+	for (i = 0; i < n; i++)
+		recv_settle(d, list[i], false);
+	free(list);
+	d->recovering = false;
+	h[0].name = "activemq.prefetchSize";
+	h[0].value = "100";
+	bn_stomp_subscribe(d->prod, RECV_MARKER_SUB, d->marker_queue,
+	    "client-individual", h, 1);
+	if (d->nparked > 0)
+		log_info("store: handling %zu messages that arrived during"
+		    " recovery", d->nparked);
+	while (!d->recovering && (p = TAILQ_FIRST(&d->parked)) != NULL) {
+		struct bn_link	*l = bn_link_find(d, p->link);
+
+		TAILQ_REMOVE(&d->parked, p, entry);
+		d->nparked--;
+		if (l != NULL && l->state == BN_LINK_UP)
+			bn_recv_on_link_message(l, p->f);
+		else
+			bn_frame_free(p->f);	/* its sender resends it */
+		free(p);
+	}
+}
+
 void
 bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 {
-	const char	*sid = bn_frame_get(f, "subscription");
-	const char	*end = bn_frame_get(f, "browser");
-	char		*dest, key[1024];
-	struct recv_rx	*rx;
+	const char		*sid = bn_frame_get(f, "subscription");
+	const char		*tx = bn_frame_get(f, "brokernet_tx");
+	const char		*ack = bn_frame_get(f, "ack");
+	struct bn_recv_batch	*b;
 
-	if (sid == NULL || (dest = bn_hmap_get(&d->browses, sid)) == NULL) {
-		log_warnx("store: unexpected MESSAGE on the store session");
-		bn_frame_free(f);
-		return;
-	}
-	if (end != NULL && strcmp(end, "end") == 0) {
-		struct bn_hmap_ent	*e;
-		struct bn_recv_batch	**done = NULL;
-		size_t			  i, n = 0, j;
+	if (sid != NULL && strcmp(sid, RECV_MARKER_BROWSE) == 0) {
+		const char	*end = bn_frame_get(f, "browser");
 
-		/* Each batch still in doubt has one fewer queue to hear. */
-		for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
-		    e = bn_hmap_next(&d->doubt, e, &i)) {
-			rx = e->value;
-			if (strcmp(rx->dest, dest) != 0)
-				continue;
-			for (j = 0; j < n && done[j] != rx->batch; j++)
-				;
-			if (j == n) {
-				done = xrealloc(done, (n + 1) * sizeof(*done));
-				done[n++] = rx->batch;
-			}
+		if (end != NULL && strcmp(end, "end") == 0) {
+			bn_stomp_unsubscribe(d->prod, RECV_MARKER_BROWSE);
+			bn_frame_free(f);
+			recv_recovered(d);
+			return;
 		}
-		for (j = 0; j < n; j++)
-			if (--done[j]->doubt_dests == 0)
-				recv_settle(d, done[j], false);
-		free(done);
-		bn_stomp_unsubscribe(d->prod, sid);
-		free(bn_hmap_del(&d->browses, sid));
+		if (tx != NULL && (b = bn_hmap_get(&d->doubt, tx)) != NULL) {
+			log_debug("store: batch %s committed before the broker"
+			    " went away; not sending it again", tx);
+			recv_settle(d, b, true);
+		} else if (tx == NULL || bn_hmap_get(&d->pending_tx,
+		    tx) == NULL)
+			recv_marker_keys(d, f);
 		bn_frame_free(f);
 		return;
 	}
-	if (bn_dedup_key(bn_frame_get(f, "brokernet_origin"),
-	    bn_frame_get(f, "brokernet_origin_id"),
-	    bn_frame_get(f, "brokernet_path"), key, sizeof(key)) == 0 &&
-	    (rx = bn_hmap_get(&d->doubt, key)) != NULL) {
-		log_debug("store: %s was stored before the broker went away;"
-		    " its transaction is not sent again", key);
-		recv_settle(d, rx->batch, true);
+	if (sid != NULL && strcmp(sid, RECV_MARKER_SUB) == 0 && ack != NULL) {
+		b = tx != NULL ? bn_hmap_get(&d->pending_tx, tx) : NULL;
+		if (b != NULL) {
+			/* committed, receipt not handled yet: ack after it */
+			free(b->marker_ack);
+			b->marker_ack = xstrdup(ack);
+			b->marker_gen = d->store_gen;
+		} else {
+			recv_marker_keys(d, f);
+			bn_stomp_ack(d->prod, ack);
+		}
+		bn_frame_free(f);
+		return;
 	}
+	log_warnx("store: unexpected MESSAGE (subscription %s) on the store"
+	    " session", sid ? sid : "?");
 	bn_frame_free(f);
+}
+
+/* Each new store session starts by reading the markers. */
+void
+bn_recv_store_connected(struct bn_daemon *d)
+{
+	struct bn_header	h[1];
+
+	d->store_gen++;
+	d->recovering = true;
+	h[0].name = "browser";
+	h[0].value = "true";
+	bn_stomp_subscribe(d->prod, RECV_MARKER_BROWSE, d->marker_queue,
+	    "auto", h, 1);
 }
 
 void
@@ -405,81 +494,60 @@ bn_recv_store_lost(struct bn_daemon *d)
 	struct bn_hmap_ent	*e;
 	size_t			 i;
 
-	/* Unsettled batches stay in doubt in the client; asked again. */
+	d->recovering = true;
+	for (e = bn_hmap_first(&d->pending_tx, &i); e != NULL;
+	    e = bn_hmap_next(&d->pending_tx, e, &i)) {
+		struct bn_recv_batch	*b = e->value;
+
+		free(b->marker_ack);	/* an ack id of the lost session */
+		b->marker_ack = NULL;
+	}
+	/* In-doubt batches stay in doubt in the client; asked again. */
 	bn_hmap_clear(&d->doubt);
 	bn_hmap_init(&d->doubt);
-	for (e = bn_hmap_first(&d->browses, &i); e != NULL;
-	    e = bn_hmap_next(&d->browses, e, &i))
-		free(e->value);
-	bn_hmap_clear(&d->browses);
-	bn_hmap_init(&d->browses);
 }
 
-/* In-doubt batches are collected per key; the end marker starts browses. */
+/* Batches in doubt after a reconnect wait for the marker browse. */
 void
 bn_recv_doubt(struct bn_stomp *st, void *ctx, void *arg)
 {
 	struct bn_daemon	*d = arg;
 	struct bn_recv_batch	*b = ctx;
-	struct bn_hmap_ent	*e;
-	struct bn_buf		 dests = { 0 };
-	size_t			 i, off;
 
-	if (b != NULL) {
-		struct bn_buf	 mine = { 0 };
-
-		b->settled = false;
-		b->doubt_dests = 0;
-		for (i = 0; i < b->n; i++) {
-			struct recv_rx	*rx = b->rx[i];
-			bool		 seen = false;
-
-			if (rx->key[0] == '\0' || rx->oid[0] == '\0')
-				continue;
-			bn_hmap_put(&d->doubt, rx->key, rx);
-			for (off = 0; off < mine.len;
-			    off += strlen(mine.data + off) + 1)
-				seen |= strcmp(mine.data + off, rx->dest) == 0;
-			if (!seen) {
-				bn_buf_add(&mine, rx->dest, strlen(rx->dest) + 1);
-				b->doubt_dests++;
-			}
-		}
-		bn_buf_free(&mine);
-		if (b->doubt_dests == 0)	/* nothing to look for */
-			recv_settle(d, b, false);
-		return;
-	}
-	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
-	    e = bn_hmap_next(&d->doubt, e, &i)) {
-		struct recv_rx	*r = e->value;
-		bool		 seen = false;
-
-		for (off = 0; off < dests.len;
-		    off += strlen(dests.data + off) + 1)
-			seen |= strcmp(dests.data + off, r->dest) == 0;
-		if (!seen)
-			bn_buf_add(&dests, r->dest, strlen(r->dest) + 1);
-	}
-	for (off = 0; off < dests.len; off += strlen(dests.data + off) + 1)
-		recv_browse(d, dests.data + off);
-	bn_buf_free(&dests);
+	if (b == NULL)
+		return;		/* the browse is already under way */
+	b->in_doubt = true;
+	bn_hmap_put(&d->doubt, b->tx, b);
 }
 
 void
 bn_recv_init(struct bn_daemon *d)
 {
 	bn_hmap_init(&d->doubt);
-	bn_hmap_init(&d->browses);
+	bn_hmap_init(&d->pending_tx);
+	TAILQ_INIT(&d->parked);
+	d->recovering = true;
+	snprintf(d->boot_id, sizeof(d->boot_id), "%llx",
+	    (unsigned long long)bn_wall_ms());
+	xasprintf(&d->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
+	    d->self);
 	d->rx_batch_ev = event_new(d->base, -1, 0, recv_flush_cb, d);
 }
 
 void
 bn_recv_free(struct bn_daemon *d)
 {
+	struct recv_parked	*p;
+
 	bn_recv_store_lost(d);
 	bn_hmap_clear(&d->doubt);
-	bn_hmap_clear(&d->browses);
+	bn_hmap_clear(&d->pending_tx);
+	while ((p = TAILQ_FIRST(&d->parked)) != NULL) {
+		TAILQ_REMOVE(&d->parked, p, entry);
+		bn_frame_free(p->f);
+		free(p);
+	}
+	free(d->marker_queue);
 	if (d->rx_batch != NULL) {
 		recv_batch_free(d->rx_batch);
 		d->rx_batch = NULL;

@@ -35,7 +35,10 @@ struct bn_daemon;
 struct bn_link;
 struct bn_dedupstore;
 struct bn_recv_batch;
+struct recv_parked;
 
+/* Private queue of commit markers: brokernet.commits.NAME. */
+#define BN_MARKER_PREFIX	"brokernet.commits."
 /* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
 #define BN_LINK_VERSION		"1"
 /* Most demand entries one peer may advertise on a link. */
@@ -193,15 +196,20 @@ struct bn_daemon {
 	struct bn_demand	 demand;
 	struct bn_dedup		 dedup;		/* receive-side window */
 	struct bn_dedupstore	*dstore;	/* its state file */
-	struct bn_hmap		 doubt;		/* key -> rx awaiting a browse */
+	struct bn_hmap		 doubt;		/* tx -> batch in doubt */
+	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
+	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */
+	size_t			 nparked;
+	bool			 recovering;	/* markers not read yet */
+	uint64_t		 store_gen;	/* bumped per store session */
+	char			 boot_id[24];
+	char			*marker_queue;
 	struct bn_recv_batch	*rx_batch;	/* open store transaction */
 	struct event		*rx_batch_ev;	/* commits it */
 	uint64_t		 next_tx;
 	char			 ack_tx[24];	/* open ACK transaction or "" */
 	uint64_t		 ack_tx_gen;	/* broker session it is on */
 	struct event		*ack_tx_ev;	/* commits it */
-	struct bn_hmap		 browses;	/* browse sub id -> queue */
-	uint64_t		 next_browse;
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
 	uint64_t		 next_link_id;
@@ -299,6 +307,7 @@ int	 bn_recv_on_link_message(struct bn_link *, struct bn_frame *);
 void	 bn_recv_doubt(struct bn_stomp *, void *ctx, void *arg);
 void	 bn_recv_on_store_message(struct bn_daemon *, struct bn_frame *);
 void	 bn_recv_store_lost(struct bn_daemon *);
+void	 bn_recv_store_connected(struct bn_daemon *);
 void	 bn_recv_init(struct bn_daemon *);
 void	 bn_recv_free(struct bn_daemon *);
 

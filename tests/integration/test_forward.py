@@ -196,6 +196,8 @@ class TwoBrokers(NetTestCase):
         self.assertEqual(set(counts) | set(self.ns(left)), set(range(1000)),
                          "every message arrives (or is still on A)")
         self.assertEqual(len(counts), 1000, "every message reached B")
+        self.assertEqual(dups, 0, "the duplicate window and the commit markers"
+                                  " keep resent copies out")
 
     def test_garbage_and_oversize_on_link_port(self):
         b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
