@@ -171,6 +171,8 @@ static const char full_xml[] =
     "      </users>\n"
     "    </simpleAuthenticationPlugin>\n"
     "  </plugins>\n"
+    "  <sslContext certificate=\"/etc/bn/a.pem\" privateKey=\"/etc/bn/a.key\"\n"
+    "      trustedCertificates=\"/etc/bn/ca.pem\" verifyHostname=\"false\"/>\n"
     "</brokernet>\n";
 
 /* Every attribute of every element, none at its default. */
@@ -272,7 +274,46 @@ test_full(void **state)
 	assert_string_equal(c->users[1].password, "");
 	assert_null(c->users[1].groups);
 	assert_int_equal(c->users[1].line, 34);
+	assert_string_equal(c->ssl_cert, "/etc/bn/a.pem");
+	assert_string_equal(c->ssl_key, "/etc/bn/a.key");
+	assert_string_equal(c->ssl_ca, "/etc/bn/ca.pem");
+	assert_false(c->ssl_verify_host);
+	assert_int_equal(c->ssl_line, 38);
+	assert_false(c->listeners[1].need_client_auth);
 	bn_config_free(c);
+}
+
+/* ssl:// needs the PEM files of <sslContext>; needClientAuth is parsed. */
+static void
+test_ssl_context(void **state)
+{
+	struct bn_config	*c;
+
+	c = load_ok(HEAD "<transportConnectors>\n"
+	    "  <transportConnector uri=\"ssl://127.0.0.1:1?needClientAuth=true\"/>\n"
+	    "</transportConnectors>\n"
+	    "<sslContext certificate=\"c\" privateKey=\"k\"/>\n" TAIL);
+	assert_true(c->listeners[0].need_client_auth);
+	assert_true(c->ssl_verify_host);
+	assert_null(c->ssl_ca);
+	bn_config_free(c);
+	assert_null(load(HEAD "<transportConnectors>\n"
+	    "  <transportConnector uri=\"ssl://127.0.0.1:1\"/>\n"
+	    "</transportConnectors>\n" TAIL));
+	assert_string_equal(errbuf, "t.xml:4: ssl:// on <transportConnector> "
+	    "\"TC\" needs <sslContext certificate=... privateKey=...>");
+	assert_null(load(HEAD "<networkConnectors>\n"
+	    "  <networkConnector uri=\"static:(ssl://127.0.0.1:1)\"/>\n"
+	    "</networkConnectors>\n"
+	    "<sslContext certificate=\"c\" privateKey=\"k\"/>\n" TAIL));
+	assert_string_equal(errbuf, "t.xml:4: ssl:// peer on <networkConnector> "
+	    "\"NC\" needs <sslContext trustedCertificates=...>");
+	assert_null(load(HEAD "<sslContext\n certificate=\"c\"/>\n" TAIL));
+	assert_string_equal(errbuf, "t.xml:3: <sslContext> needs both "
+	    "certificate and privateKey, or neither");
+	assert_null(load(HEAD "<sslContext keyStore=\"x.jks\"/>\n" TAIL));
+	assert_non_null(strstr(errbuf, "t.xml:3: unknown attribute "
+	    "\"keyStore\" on <sslContext>"));
 }
 
 /* A connector with only a uri takes every ActiveMQ 5.18 default. */
@@ -525,11 +566,11 @@ static const struct bad bads[] = {
 	    "t.xml:1: missing <broker> in <brokernet>" },
 	{ HEAD "<foo/>\n" TAIL,
 	    "t.xml:3: unknown element <foo> in <brokernet> (allowed: broker, "
-	    "transportConnectors, networkConnectors, management, plugins)" },
+	    "transportConnectors, networkConnectors, management, sslContext, plugins)" },
 	{ HEAD "<networkConnector " NC_URI "/>\n" TAIL,
 	    "t.xml:3: unknown element <networkConnector> in <brokernet> "
 	    "(allowed: broker, transportConnectors, networkConnectors, "
-	    "management, plugins)" },
+	    "management, sslContext, plugins)" },
 	{ HEAD "\n  stray text\n\n" TAIL,
 	    "t.xml:4: unexpected text in <brokernet>" },
 	{ HEAD "<![CDATA[x]]>\n" TAIL,
@@ -612,7 +653,8 @@ static const struct bad bads[] = {
 	    "  <transportConnector uri=\"tcp://127.0.0.1:61700?backlog=5\"/>\n"
 	    "</transportConnectors>\n" TAIL,
 	    "t.xml:4: bad uri on <transportConnector>: unknown option "
-	    "\"backlog\" (allowed: maximumConnections, maxFrameSize)" },
+	    "\"backlog\" (allowed: maximumConnections, maxFrameSize, "
+	    "needClientAuth)" },
 	{ HEAD "<transportConnectors>\n"
 	    "  <transportConnector name=\"link\" uri=\"tcp://h:1\"/>\n"
 	    "  <transportConnector uri=\"tcp://h:2\"\n"
@@ -1153,7 +1195,7 @@ test_error_buffer(void **state)
 	    sizeof(errbuf)));
 	assert_string_equal(errbuf, "<string>:3: unknown element <foo> in "
 	    "<brokernet> (allowed: broker, transportConnectors, "
-	    "networkConnectors, management, plugins)");
+	    "networkConnectors, management, sslContext, plugins)");
 	assert_null(bn_config_load_string(NULL, 10, "t.xml", errbuf,
 	    sizeof(errbuf)));
 	assert_string_equal(errbuf, "t.xml:1: Document is empty");
@@ -1293,6 +1335,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_ssl_context),
 		cmocka_unit_test(test_connector_defaults),
 		cmocka_unit_test(test_ttl),
 		cmocka_unit_test(test_default_names),

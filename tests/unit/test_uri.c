@@ -947,6 +947,19 @@ static const struct ls_good ls_goods[] = {
 };
 
 static void
+test_listener_client_auth(void **state)
+{
+	struct bn_transport_connector	tc;
+	char				err[256];
+
+	memset(&tc, 0, sizeof(tc));
+	assert_int_equal(bn_listener_uri_parse("ssl://h:1?needClientAuth=true",
+	    &tc, err, sizeof(err)), 0);
+	assert_true(tc.need_client_auth);
+	bn_endpoint_free(&tc.listen);
+}
+
+static void
 test_listener_good(void **state)
 {
 	struct bn_transport_connector	tc;
@@ -962,6 +975,7 @@ test_listener_good(void **state)
 		    ls_goods[i].host, ls_goods[i].port);
 		assert_int_equal(tc.max_connections, ls_goods[i].maxconn);
 		assert_int_equal(tc.max_frame_size, ls_goods[i].maxframe);
+		assert_false(tc.need_client_auth);
 		assert_null(tc.name);
 		assert_null(tc.uri);
 		bn_endpoint_free(&tc.listen);
@@ -989,9 +1003,11 @@ static const struct bad ls_bads[] = {
 	    "given twice" },
 	{ "tcp://h:1?wireFormat.maxFrameSize=1", "unknown option "
 	    "\"wireFormat.maxFrameSize\" (allowed: maximumConnections, "
-	    "maxFrameSize)" },
+	    "maxFrameSize, needClientAuth)" },
 	{ "tcp://h:1?jitter=0", "unknown option \"jitter\" (allowed: "
-	    "maximumConnections, maxFrameSize)" },
+	    "maximumConnections, maxFrameSize, needClientAuth)" },
+	{ "ssl://h:1?needClientAuth=yes", "bad value \"yes\" for option "
+	    "needClientAuth (expected true or false)" },
 };
 
 static void
@@ -1037,6 +1053,7 @@ main(void)
 		cmocka_unit_test(test_connector_bad),
 		cmocka_unit_test(test_connector_keeps_other_fields),
 		cmocka_unit_test(test_listener_good),
+		cmocka_unit_test(test_listener_client_auth),
 		cmocka_unit_test(test_listener_bad),
 	};
 
