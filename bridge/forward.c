@@ -29,6 +29,30 @@ static const char *const fwd_strip[] = {
 	"destination", "content-length", "transaction", "seq",
 };
 
+/*
+ * Appends "\nname:value" (escaped) for every header of f that travels on:
+ * not the per-delivery ones and, when hop is set, not the path and hop
+ * count (the forwarder writes new ones).
+ */
+void
+bn_fwd_wire_headers(const struct bn_frame *f, bool hop, struct bn_buf *b)
+{
+	size_t	i;
+
+	for (i = 0; i < f->nheaders; i++) {
+		const char	*n = f->headers[i].name;
+
+		if (bn_fwd_is_delivery_header(n) || (hop &&
+		    (strcmp(n, "brokernet_path") == 0 ||
+		    strcmp(n, "brokernet_hops") == 0)))
+			continue;
+		bn_buf_addc(b, '\n');
+		bn_frame_escape(n, b);
+		bn_buf_addc(b, ':');
+		bn_frame_escape(f->headers[i].value, b);
+	}
+}
+
 bool
 bn_fwd_is_delivery_header(const char *name)
 {
@@ -370,7 +394,6 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 	const char	*path = bn_frame_get(f, "brokernet_path");
 	const char	*hops_s = bn_frame_get(f, "brokernet_hops");
 	uint64_t	 hops = 0;
-	size_t		 i;
 
 	if (hops_s != NULL && bn_strtou64(hops_s, 100000, &hops) == -1)
 		hops = 0;
@@ -378,17 +401,7 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 	bn_buf_printf(b, "MESSAGE\nseq:%llu\ndestination:",
 	    (unsigned long long)seq);
 	bn_frame_escape(dest, b);
-	for (i = 0; i < f->nheaders; i++) {
-		const char	*n = f->headers[i].name;
-
-		if (bn_fwd_is_delivery_header(n) || strcmp(n, "brokernet_path") == 0 ||
-		    strcmp(n, "brokernet_hops") == 0)
-			continue;
-		bn_buf_addc(b, '\n');
-		bn_frame_escape(n, b);
-		bn_buf_addc(b, ':');
-		bn_frame_escape(f->headers[i].value, b);
-	}
+	bn_fwd_wire_headers(f, true, b);
 	if (bn_frame_get(f, "brokernet_origin") == NULL) {
 		bn_buf_addstr(b, "\nbrokernet_origin:");
 		bn_frame_escape(self, b);

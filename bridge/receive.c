@@ -228,23 +228,13 @@ static void
 recv_wire_send(struct bn_recv_batch *b, const struct bn_frame *f)
 {
 	struct bn_buf	*w = &b->wire;
-	size_t		 i;
 
 	bn_buf_reserve(w, f->body_len + 512);
 	bn_buf_addstr(w, "SEND\ntransaction:");
 	bn_buf_addstr(w, b->tx);
 	bn_buf_addstr(w, "\ndestination:");
 	bn_frame_escape(bn_frame_get(f, "destination"), w);
-	for (i = 0; i < f->nheaders; i++) {
-		const char	*n = f->headers[i].name;
-
-		if (bn_fwd_is_delivery_header(n))
-			continue;
-		bn_buf_addc(w, '\n');
-		bn_frame_escape(n, w);
-		bn_buf_addc(w, ':');
-		bn_frame_escape(f->headers[i].value, w);
-	}
+	bn_fwd_wire_headers(f, false, w);
 	bn_buf_printf(w, "\ncontent-length:%zu\n\n", f->body_len);
 	bn_buf_add(w, f->body, f->body_len);
 	bn_buf_add(w, "", 1);
