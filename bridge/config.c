@@ -393,6 +393,70 @@ conf_str(struct conf_state *st, xmlNode *node, const char *name,
 }
 
 /* An unsigned integer attribute min..max; absent leaves *out alone. */
+/*
+ * A secret: the attribute's value, or "${env:NAME}" (an environment
+ * variable) or "${file:PATH}" (a file's first line), so that passwords
+ * need not sit in the XML. The value itself is never put in an error.
+ */
+static int
+conf_secret(struct conf_state *st, xmlNode *node, const char *name,
+    bool required, char **out)
+{
+	xmlAttr		*a;
+	char		*v, *ref, *end;
+	long		 line;
+
+	if (conf_str(st, node, name, required, false, out) == -1)
+		return -1;
+	if (*out == NULL || strncmp(*out, "${", 2) != 0)
+		return 0;
+	a = conf_attr_find(node, name);
+	line = conf_attr_line(node, a);
+	v = *out;
+	*out = NULL;
+	if ((end = strchr(v, '}')) == NULL || end[1] != '\0') {
+		free(v);
+		return conf_err(st, line, "%s on <%s>: unterminated ${...}",
+		    name, node->name);
+	}
+	*end = '\0';
+	ref = v + 2;
+	if (strncmp(ref, "env:", 4) == 0) {
+		const char	*e = getenv(ref + 4);
+
+		if (e == NULL) {
+			conf_err(st, line, "%s on <%s>: environment variable "
+			    "%s is not set", name, node->name, ref + 4);
+			free(v);
+			return -1;
+		}
+		*out = xstrdup(e);
+	} else if (strncmp(ref, "file:", 5) == 0) {
+		FILE	*f;
+		char	 buf[1024];
+		size_t	 n;
+
+		if ((f = fopen(ref + 5, "r")) == NULL) {
+			conf_err(st, line, "%s on <%s>: cannot read %s: %s",
+			    name, node->name, ref + 5, strerror(errno));
+			free(v);
+			return -1;
+		}
+		n = fgets(buf, sizeof(buf), f) != NULL ? strcspn(buf, "\r\n") :
+		    0;
+		fclose(f);
+		*out = xstrndup(buf, n);
+	} else {
+		conf_err(st, line, "%s on <%s>: unknown reference \"${%s}\" "
+		    "(allowed: ${env:NAME}, ${file:PATH})", name, node->name,
+		    ref);
+		free(v);
+		return -1;
+	}
+	free(v);
+	return 0;
+}
+
 static int
 conf_u64(struct conf_state *st, xmlNode *node, const char *name,
     uint64_t min, uint64_t max, uint64_t *out)
@@ -538,7 +602,7 @@ conf_broker(struct conf_state *st, xmlNode *node)
 	}
 	b->flavor = BN_FLAVOR_ACTIVEMQ;
 	if (conf_str(st, node, "login", false, false, &b->login) == -1 ||
-	    conf_str(st, node, "passcode", false, false, &b->passcode) == -1 ||
+	    conf_secret(st, node, "passcode", false, &b->passcode) == -1 ||
 	    conf_u64(st, node, "heartBeat", 0, INT64_MAX,
 	    &b->heartbeat_ms) == -1 ||
 	    conf_u64(st, node, "receiptWindow", 1, INT64_MAX,
@@ -632,7 +696,7 @@ conf_network_connector(struct conf_state *st, xmlNode *node)
 	    &nc->prefetch) == -1 ||
 	    conf_bool(st, node, "conduitSubscriptions", &nc->conduit) == -1 ||
 	    conf_str(st, node, "userName", false, true, &nc->username) == -1 ||
-	    conf_str(st, node, "password", false, false, &nc->password) == -1 ||
+	    conf_secret(st, node, "password", false, &nc->password) == -1 ||
 	    conf_u64(st, node, "replayDelay", 0, INT64_MAX,
 	    &nc->replay_delay_ms) == -1)
 		return -1;
@@ -804,7 +868,7 @@ conf_auth_user(struct conf_state *st, xmlNode *node)
 			    "authenticationUser \"%s\" (first at line %d)",
 			    conf_snip(u->username, buf, sizeof(buf)),
 			    c->users[i].line);
-	if (conf_str(st, node, "password", true, false, &u->password) == -1 ||
+	if (conf_secret(st, node, "password", true, &u->password) == -1 ||
 	    conf_str(st, node, "groups", false, false, &u->groups) == -1)
 		return -1;
 	return 0;

@@ -283,6 +283,50 @@ test_full(void **state)
 	bn_config_free(c);
 }
 
+/* Passwords from the environment or a file instead of the XML. */
+static void
+test_secrets(void **state)
+{
+	struct bn_config	*c;
+	char			 path[] = "/tmp/bn-secret-XXXXXX";
+	int			 fd;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "from-file\nignored\n", 19), 19);
+	close(fd);
+	setenv("BN_TEST_PW", "from-env", 1);
+	{
+		char	xml[1024];
+
+		snprintf(xml, sizeof(xml), "<brokernet name=\"A\">\n"
+		    "<broker uri=\"stomp://h:1\" passcode=\"${env:BN_TEST_PW}\"/>\n"
+		    "<plugins><simpleAuthenticationPlugin><users>\n"
+		    "<authenticationUser username=\"u\" password=\"${file:%s}\"/>\n"
+		    "</users></simpleAuthenticationPlugin></plugins>\n"
+		    "</brokernet>\n", path);
+		c = load_ok(xml);
+	}
+	assert_string_equal(c->broker.passcode, "from-env");
+	assert_string_equal(c->users[0].password, "from-file");
+	bn_config_free(c);
+	unlink(path);
+	unsetenv("BN_TEST_PW");
+	assert_null(load(HEAD "<networkConnectors>\n<networkConnector uri=\""
+	    "static:(tcp://h:1)\"\n password=\"${env:BN_TEST_PW}\"/>\n"
+	    "</networkConnectors>\n" TAIL));
+	assert_string_equal(errbuf, "t.xml:5: password on <networkConnector>: "
+	    "environment variable BN_TEST_PW is not set");
+	assert_null(load("<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\""
+	    " passcode=\"${file:/nonexistent/pw}\"/>\n</brokernet>\n"));
+	assert_string_equal(errbuf, "t.xml:2: passcode on <broker>: cannot read "
+	    "/nonexistent/pw: No such file or directory");
+	assert_null(load("<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\""
+	    " passcode=\"${vault:x}\"/>\n</brokernet>\n"));
+	assert_string_equal(errbuf, "t.xml:2: passcode on <broker>: unknown "
+	    "reference \"${vault:x}\" (allowed: ${env:NAME}, ${file:PATH})");
+}
+
 /* ssl:// needs the PEM files of <sslContext>; needClientAuth is parsed. */
 static void
 test_ssl_context(void **state)
@@ -1336,6 +1380,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_ssl_context),
+		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_connector_defaults),
 		cmocka_unit_test(test_ttl),
 		cmocka_unit_test(test_default_names),
