@@ -457,7 +457,6 @@ bn_daemon_free(struct bn_daemon *d)
 		event_free(d->stop_timer);
 	if (d->replay_timer != NULL)
 		event_free(d->replay_timer);
-	if (d->ack_tx_ev != NULL)
-		event_free(d->ack_tx_ev);
+
 	free(d);
 }

@@ -138,8 +138,9 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	h[n].name = "selector";
 	h[n++].value = sel.data;
 	bn_buf_printf(&dest, "/queue/%s", s->dest);
-	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client-individual",
-	    h, n) == 0) {
+	/* ack:client: one ACK covers the subscription up to that message */
+	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client", h,
+	    n) == 0) {
 		s->subscribed = true;
 		log_info("forward: %s -> %s: network subscription %s%s"
 		    " (prefetch %s, priority %s)", s->dest, s->link->peer,
@@ -166,9 +167,11 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 		    l->peer ? l->peer : "?", s->id, why,
 		    (unsigned long long)s->forwarded,
 		    (unsigned long long)s->inflight);
-	TAILQ_FOREACH(inf, &l->inflight, entry)
-		if (inf->sub == s)
-			inf->sub = NULL;
+	while ((inf = TAILQ_FIRST(&s->pending)) != NULL) {
+		TAILQ_REMOVE(&s->pending, inf, sub_entry);
+		inf->sub = NULL;
+	}
+	bn_buf_free(&s->ack_last);
 	bn_hmap_del(&d->subs_by_id, s->id);
 	if (s->is_replay) {
 		struct bn_buf	key = { 0 };
@@ -203,6 +206,7 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	s->is_replay = is_replay;
 	s->hops = hops;
 	s->priority = bn_demand_priority(hops ? hops : 1);
+	TAILQ_INIT(&s->pending);
 	snprintf(s->id, sizeof(s->id), "s%llu",
 	    (unsigned long long)d->next_sub++);
 	TAILQ_INSERT_TAIL(&l->subs, s, entry);
@@ -218,6 +222,13 @@ fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
     const char *why)
 {
 	if (want) {
+		/*
+		 * Held messages sit unacked in this subscription; with
+		 * cumulative acks it must not ack past them: let it drop
+		 * and make a new one.
+		 */
+		if (s->draining && s->held > 0)
+			return;
 		if (s->draining)
 			log_debug("forward: %s -> %s: wanted again", s->dest,
 			    l->peer);
@@ -452,7 +463,9 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	inf->sub = s;
 	inf->broker_gen = d->broker_gen;
 	memcpy(inf->ack_id, ack, alen + 1);
+	inf->acked = false;
 	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
+	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
 	l->ninflight++;
 	s->inflight++;
 	fwd_wire(l, f, inf->seq, dest);
@@ -462,42 +475,6 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	log_trace("forward: %s -> %s seq %llu", dest, l->peer,
 	    (unsigned long long)inf->seq);
 	bn_frame_free(f);
-}
-
-/*
- * Acks on the source broker go in a transaction committed at the end of
- * this loop iteration: one journal write for a burst instead of one per
- * message. If the session drops first, the broker redelivers and the
- * receiving side's duplicate window absorbs the copies.
- */
-static void
-fwd_ack_commit_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct bn_daemon	*d = arg;
-
-	if (d->ack_tx[0] == '\0')
-		return;
-	if (d->broker_up && d->ack_tx_gen == d->broker_gen)
-		bn_stomp_commit(d->cons, d->ack_tx);
-	d->ack_tx[0] = '\0';
-}
-
-static void
-fwd_ack_source(struct bn_daemon *d, const char *ack_id)
-{
-	if (d->ack_tx[0] != '\0' && d->ack_tx_gen != d->broker_gen)
-		d->ack_tx[0] = '\0';	/* that session is gone */
-	if (d->ack_tx[0] == '\0') {
-		snprintf(d->ack_tx, sizeof(d->ack_tx), "ack%llu",
-		    (unsigned long long)d->next_tx++);
-		d->ack_tx_gen = d->broker_gen;
-		bn_stomp_begin(d->cons, d->ack_tx);
-		if (d->ack_tx_ev == NULL)
-			d->ack_tx_ev = event_new(d->base, -1, 0,
-			    fwd_ack_commit_cb, d);
-		event_active(d->ack_tx_ev, EV_TIMEOUT, 1);
-	}
-	bn_stomp_ack_tx(d->cons, ack_id, d->ack_tx);
 }
 
 static struct bn_inflight *
@@ -512,15 +489,43 @@ fwd_find_inflight(struct bn_link *l, uint64_t seq)
 	return NULL;
 }
 
+/*
+ * Pops the confirmed head of s's dispatch-ordered list; the last one from
+ * the current broker session becomes the cumulative ACK to send. A message
+ * not yet confirmed stops the walk, so an ACK never covers it.
+ */
+static void
+fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
+{
+	struct bn_link		*l = s->link;
+	struct bn_inflight	*inf;
+
+	while ((inf = TAILQ_FIRST(&s->pending)) != NULL && inf->acked) {
+		TAILQ_REMOVE(&s->pending, inf, sub_entry);
+		TAILQ_REMOVE(&l->inflight, inf, entry);
+		l->ninflight--;
+		s->inflight--;
+		s->forwarded++;
+		if (inf->broker_gen == d->broker_gen && d->broker_up) {
+			bn_buf_reset(&s->ack_last);
+			bn_buf_addstr(&s->ack_last, inf->ack_id);
+			s->ack_due = true;
+			d->c.forward_acked++;
+		} else
+			d->c.stale_acks++;
+		free(inf);
+	}
+}
+
 int
 bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 {
 	struct bn_daemon	*d = l->d;
 	struct bn_inflight	*inf;
-	struct bn_fwd_sub	*s;
+	struct bn_fwd_sub	*s, **touched = NULL;
 	const char		*p = ids, *comma;
 	uint64_t		 seq;
-	size_t			 len;
+	size_t			 len, i, ntouched = 0;
 
 	if (ids == NULL || *ids == '\0') {
 		bn_link_close(l, "bad ACK frame: no ids");
@@ -530,34 +535,58 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (bn_strntou64(p, len, UINT64_MAX, &seq) == -1) {
+			for (i = 0; i < ntouched; i++)
+				touched[i]->ack_touched = false;
+			free(touched);
 			bn_link_close(l, "bad ACK frame: ids not numbers");
 			return -1;
 		}
-		if ((inf = fwd_find_inflight(l, seq)) == NULL)
+		if ((inf = fwd_find_inflight(l, seq)) == NULL || inf->acked)
 			log_warnx("link %s: ACK for unknown seq %llu ignored",
 			    l->peer, (unsigned long long)seq);
 		else {
-			s = inf->sub;
-			if (inf->broker_gen == d->broker_gen && d->broker_up) {
-				fwd_ack_source(d, inf->ack_id);
-				d->c.forward_acked++;
-			} else
-				d->c.stale_acks++;
 			l->acks_in++;
-			l->ninflight--;
-			TAILQ_REMOVE(&l->inflight, inf, entry);
-			free(inf);
-			if (s != NULL) {
-				s->inflight--;
-				s->forwarded++;
-				if (s->draining && s->inflight == 0)
-					fwd_drop(s, "no more demand");
+			inf->acked = true;
+			if (inf->sub != NULL && !inf->sub->ack_touched) {
+				inf->sub->ack_touched = true;
+				touched = xrealloc(touched, (ntouched + 1) *
+				    sizeof(*touched));
+				touched[ntouched++] = inf->sub;
+			}
+			if (inf->sub == NULL) {
+				/* its subscription is gone: nothing to ack */
+				TAILQ_REMOVE(&l->inflight, inf, entry);
+				l->ninflight--;
+				d->c.stale_acks++;
+				free(inf);
 			}
 		}
 		if (comma == NULL)
 			break;
 		p = comma + 1;
 	}
+	/* One cumulative ACK per touched subscription for the whole frame. */
+	for (i = 0; i < ntouched; i++) {
+		s = touched[i];
+		s->ack_touched = false;
+		fwd_settle_sub(d, s);
+		if (s->ack_due) {
+			s->ack_due = false;
+			bn_stomp_ack(d->cons, s->ack_last.data);
+		}
+		if (s->draining && s->inflight == 0) {
+			char	*q = s->is_static || s->is_replay ? NULL :
+				    xstrdup(s->dest);
+
+			fwd_drop(s, "no more demand");
+			if (q != NULL) {
+				/* demand may be back: a fresh subscription */
+				bn_fwd_sync(l, q);
+				free(q);
+			}
+		}
+	}
+	free(touched);
 	return 0;
 }
 
@@ -567,15 +596,14 @@ bn_fwd_link_closed(struct bn_link *l)
 	struct bn_fwd_sub	*s;
 	struct bn_inflight	*inf;
 
+	/* Subscriptions first: they detach from the entries freed below. */
+	while ((s = TAILQ_FIRST(&l->subs)) != NULL)
+		fwd_drop(s, "link down");
 	while ((inf = TAILQ_FIRST(&l->inflight)) != NULL) {
 		TAILQ_REMOVE(&l->inflight, inf, entry);
 		free(inf);
 	}
 	l->ninflight = 0;
-	while ((s = TAILQ_FIRST(&l->subs)) != NULL) {
-		s->inflight = 0;
-		fwd_drop(s, "link down");
-	}
 }
 
 void

@@ -50,10 +50,12 @@ struct recv_parked;
 
 /* A message sent over a link, waiting for the peer's stored-ack. */
 struct bn_inflight {
-	TAILQ_ENTRY(bn_inflight) entry;
+	TAILQ_ENTRY(bn_inflight) entry;		/* the link's, by seq */
+	TAILQ_ENTRY(bn_inflight) sub_entry;	/* the subscription's */
 	uint64_t		 seq;
 	struct bn_fwd_sub	*sub;
 	uint64_t		 broker_gen;	/* broker session it came on */
+	bool			 acked;		/* the peer stored it */
 	char			 ack_id[];	/* the broker's ack header */
 };
 TAILQ_HEAD(bn_inflightq, bn_inflight);
@@ -73,6 +75,10 @@ struct bn_fwd_sub {
 	uint64_t		 inflight;
 	uint64_t		 forwarded;
 	uint64_t		 held;		/* not forwarded while draining */
+	struct bn_inflightq	 pending;	/* in dispatch order */
+	struct bn_buf		 ack_last;	/* cumulative ACK to send */
+	bool			 ack_due;
+	bool			 ack_touched;	/* in this ACK frame */
 };
 TAILQ_HEAD(bn_fwd_subq, bn_fwd_sub);
 
@@ -207,9 +213,7 @@ struct bn_daemon {
 	struct bn_recv_batch	*rx_batch;	/* open store transaction */
 	struct event		*rx_batch_ev;	/* commits it */
 	uint64_t		 next_tx;
-	char			 ack_tx[24];	/* open ACK transaction or "" */
-	uint64_t		 ack_tx_gen;	/* broker session it is on */
-	struct event		*ack_tx_ev;	/* commits it */
+
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
 	uint64_t		 next_link_id;
