@@ -176,6 +176,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 		l->bev = NULL;
 	}
 	bn_fwd_link_closed(l);
+	bn_recv_link_closed(d, l->id);
 	bn_demand_remote_clear_link(&d->demand, l->id, &changed);
 	bn_daemon_queues_changed(d, &changed);
 	bn_buf_free(&changed);

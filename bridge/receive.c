@@ -28,6 +28,9 @@
 #include "brokernet/stomp.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */
+/* Parked during recovery above this: links stop being read. */
+#define RECV_PARK_MAX		1000
+#define RECV_PARK_BYTES		(16u * 1024 * 1024)
 #define RECV_BATCH_BYTES	(4u * 1024 * 1024)
 
 struct recv_rx {
@@ -166,6 +169,12 @@ recv_flush(struct bn_daemon *d)
 	if (b == NULL)
 		return;
 	d->rx_batch = NULL;
+	if (d->prod == NULL) {		/* no store session (tests, fuzzing) */
+		for (i = 0; i < b->n; i++)
+			recv_rx_done(d, b->rx[i], false, NULL);
+		recv_batch_free(b);
+		return;
+	}
 	/* The commit marker: stored if and only if the batch is. */
 	bn_buf_addstr(&b->wire, "SEND\ntransaction:");
 	bn_buf_addstr(&b->wire, b->tx);
@@ -293,6 +302,11 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		p->f = f;
 		TAILQ_INSERT_TAIL(&d->parked, p, entry);
 		d->nparked++;
+		d->parked_bytes += f->body_len;
+		/* A peer must not make us hold more than this: push back. */
+		if (d->nparked >= RECV_PARK_MAX ||
+		    d->parked_bytes >= RECV_PARK_BYTES)
+			bn_link_pause_all(d, true);
 		return 0;
 	}
 	l->msgs_in++;
@@ -410,10 +424,31 @@ recv_recovered(struct bn_daemon *d)
 
 		TAILQ_REMOVE(&d->parked, p, entry);
 		d->nparked--;
+		d->parked_bytes -= p->f->body_len;
 		if (l != NULL && l->state == BN_LINK_UP)
 			bn_recv_on_link_message(l, p->f);
 		else
 			bn_frame_free(p->f);	/* its sender resends it */
+		free(p);
+	}
+	if (!d->recovering)
+		bn_link_pause_all(d, false);
+}
+
+/* A closed link's parked messages go: its sender keeps and resends them. */
+void
+bn_recv_link_closed(struct bn_daemon *d, uint64_t link)
+{
+	struct recv_parked	*p, *next;
+
+	for (p = TAILQ_FIRST(&d->parked); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->link != link)
+			continue;
+		TAILQ_REMOVE(&d->parked, p, entry);
+		d->nparked--;
+		d->parked_bytes -= p->f->body_len;
+		bn_frame_free(p->f);
 		free(p);
 	}
 }

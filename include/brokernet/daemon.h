@@ -206,6 +206,7 @@ struct bn_daemon {
 	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
 	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */
 	size_t			 nparked;
+	size_t			 parked_bytes;
 	bool			 recovering;	/* markers not read yet */
 	uint64_t		 store_gen;	/* bumped per store session */
 	char			 boot_id[24];
@@ -315,6 +316,7 @@ void	 bn_recv_doubt(struct bn_stomp *, void *ctx, void *arg);
 void	 bn_recv_on_store_message(struct bn_daemon *, struct bn_frame *);
 void	 bn_recv_store_lost(struct bn_daemon *);
 void	 bn_recv_store_connected(struct bn_daemon *);
+void	 bn_recv_link_closed(struct bn_daemon *, uint64_t link);
 void	 bn_recv_init(struct bn_daemon *);
 void	 bn_recv_free(struct bn_daemon *);
 
