@@ -28,6 +28,12 @@
 #include "brokernet/stomp.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */
+/*
+ * Group commit: at most this many store transactions in flight; messages
+ * arriving meanwhile join the open batch, which is committed as soon as
+ * one completes. Idle, nothing is in flight and a message commits at once.
+ */
+#define RECV_COMMITS_MAX	2
 /* Parked during recovery above this: links stop being read. */
 #define RECV_PARK_MAX		1000
 #define RECV_PARK_BYTES		(16u * 1024 * 1024)
@@ -157,6 +163,10 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 	if (ok)
 		recv_ack_marker(d, b);
 	recv_batch_free(b);
+	/* group commit: what gathered meanwhile goes now */
+	if (d->rx_batch != NULL && !d->recovering &&
+	    bn_hmap_count(&d->pending_tx) < RECV_COMMITS_MAX)
+		event_active(d->rx_batch_ev, EV_TIMEOUT, 1);
 }
 
 static void
@@ -205,7 +215,11 @@ recv_flush(struct bn_daemon *d)
 static void
 recv_flush_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	recv_flush(arg);
+	struct bn_daemon	*d = arg;
+
+	if (bn_hmap_count(&d->pending_tx) >= RECV_COMMITS_MAX)
+		return;		/* committed when one in flight completes */
+	recv_flush(d);
 }
 
 /*
