@@ -18,7 +18,8 @@ writes it to tests/out/bench-network.md.  Everything started is stopped by PID,
 also on Ctrl-C, SIGTERM or failure.
 
     tools/bench-network.py [--reps N] [--scale F] [--quick] [--setups LIST]
-                           [--no-warmup] [--run-timeout S] [--out FILE] [--keep]
+                           [--no-warmup] [--broker-heap SIZE] [--run-timeout S]
+                           [--out FILE] [--keep]
 
 A failed run is drained (what it left on its brokers is consumed) and the brokers
 it used are restarted, so that one failure does not spoil the runs after it; a
@@ -233,7 +234,7 @@ class Bench:
         self.results = []
         self.failures = []      # (Result, text)
         self.notes = []
-        self.mem, self.sidecar_alive = {}, {}
+        self.mem, self.sidecar_alive, self.health = {}, {}, {}
         self.cases_t, self.cases_l = [], []
         self.interrupted = None
         self.seq = 0
@@ -506,6 +507,22 @@ class Bench:
                     if setup in self.o.setups:
                         self.run_one(rep, case, setup)
 
+    def capture_health(self):
+        """Counts of trouble in the logs: sidecar broker sessions lost, broker warnings."""
+        h = {}
+        for n, sc in self.sidecars.items():
+            t = sc.log_text()
+            h["sidecar " + n] = "broker session lost %d x, store session lost %d x, link " \
+                                "warnings %d" % (t.count("warn: broker: lost"),
+                                                 t.count("warn: broker-store: lost"),
+                                                 sum(1 for l in t.splitlines()
+                                                     if "warn: link" in l))
+        for n, b in self.brokers.items():
+            t = b.log_text()
+            h["broker " + n] = "'Channel was inactive' closes %d, OutOfMemoryError %d" % (
+                t.count("Channel was inactive"), t.count("OutOfMemoryError"))
+        self.health = h
+
     def capture_mem(self):
         self.mem = {n: proc_mem_kb(s.proc.pid) if s.running() else (None, None)
                     for n, s in self.sidecars.items()}
@@ -668,6 +685,10 @@ def report(bench, info):
         L.append("")
         L.append("Both sidecars together used %.2f s CPU during the %.0f s of limit and native "
                  "runs (no traffic through them: advisories only)." % (sum(idle), idle_t))
+    if bench.health:
+        L.append("")
+        L.append("Health over the whole run (from the logs): " + "; ".join(
+            "%s: %s" % kv for kv in bench.health.items()) + ".")
     L.append("")
     L.append("## All runs")
     L.append("")
@@ -713,6 +734,9 @@ def main():
                    help="where to write the Markdown report")
     p.add_argument("--run-timeout", type=float, default=600,
                    help="upper bound on one bnbench run, seconds (default 600)")
+    p.add_argument("--broker-heap", default="1g",
+                   help="broker JVM -Xmx (default 1g; '' keeps bnharness' 512m; "
+                   "BN_JVM_OPTS overrides both)")
     p.add_argument("--no-warmup", action="store_true",
                    help="skip the unmeasured warm-up pass (small runs on every set-up)")
     p.add_argument("--setups", default=",".join(SETUPS),
@@ -732,6 +756,11 @@ def main():
         if not os.access(path, os.X_OK):
             p.error("%s is missing: run `make all` first" % path)
 
+    if o.broker_heap and not os.environ.get("BN_JVM_OPTS"):
+        # bnharness' default -Xmx512m runs out of heap under non-persistent 64 KiB with a
+        # window of 1000 (one broker alone, and NB behind the native bridge).
+        bnharness.JVM_OPTS[:] = [x for x in bnharness.JVM_OPTS if not x.startswith("-Xmx")] + [
+            "-Xmx" + o.broker_heap]
     signal.signal(signal.SIGTERM, _on_sigterm)   # before brokers: bnharness chains to it
     info = {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -762,6 +791,7 @@ def main():
             _current_child.kill()
         try:
             bench.capture_mem()
+            bench.capture_health()
         except Exception:
             pass
         bench.stop()
