@@ -6,7 +6,8 @@ protocol with the standard library only (a minimal RFC 6455 WebSocket
 client below). Checks that the page finds all three sidecars through
 peer_management, draws three nodes and three up links, shows a message rate
 while traffic flows, highlights a queue, and greys a sidecar that stopped.
-Saves a screenshot to tests/out/ui-topology.png and docs/topology.png.
+Saves a screenshot to tests/out/ui-topology.png (and to docs/topology.png, the
+README's picture, when BN_UPDATE_DOCS=1).
 
 Chromium: /usr/bin/chromium (Debian's chromium package; BN_CHROMIUM
 overrides the path). The tests are skipped when it is absent.
@@ -416,8 +417,10 @@ class TopologyUI(NetTestCase):
         self.assertEqual(png_size(png), (WIDTH, HEIGHT))
         self.assertGreater(len(png), 20000, "screenshot looks empty")
         self.assertEqual(s["msg"], "", "the page reports an error")
-        os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
-        shutil.copyfile(os.path.join(OUT, "ui-topology.png"), os.path.join(ROOT, "docs", "topology.png"))
+        if os.environ.get("BN_UPDATE_DOCS") == "1":
+            os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
+            shutil.copyfile(os.path.join(OUT, "ui-topology.png"),
+                            os.path.join(ROOT, "docs", "topology.png"))
 
         done.wait(120)
         self.assertFalse(errors, errors)
