@@ -267,7 +267,8 @@ link_hb_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct bn_link	*l = arg;
 
-	if (bn_now_ms() - l->last_write_ms + 100 >= BN_LINK_HEARTBEAT_MS)
+	/* timer every half interval: the gap stays within the interval */
+	if (bn_now_ms() - l->last_write_ms + 100 >= BN_LINK_HEARTBEAT_MS / 2)
 		bn_link_write(l, "\n", 1);
 }
 
