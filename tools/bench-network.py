@@ -150,6 +150,22 @@ def loadavg():
         return "?"
 
 
+def other_java():
+    """How many java processes run now (other brokers, tests: they compete for the CPUs)."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                arg0 = f.read().split(b"\0", 1)[0]
+        except OSError:
+            continue
+        if os.path.basename(arg0).startswith(b"java"):
+            n += 1
+    return n
+
+
 def activemq_version():
     try:
         out = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "activemq"],
@@ -588,8 +604,9 @@ def report(bench, info):
     L.append("- date: %s" % info["date"])
     L.append("- git commit: %s; bin/brokernetd sha256 %s; bin/bnbench sha256 %s"
              % (info["commit"], info["sha_daemon"], info["sha_bnbench"]))
-    L.append("- machine: nproc %s, load average at start %s, %s" % (
-        info["nproc"], info["load"], info["uname"]))
+    L.append("- machine: nproc %s, load average at start %s, at end %s; other java processes "
+             "at start: %s; %s" % (info["nproc"], info["load"], info.get("load_end", "?"),
+                                   info.get("other_java", "?"), info["uname"]))
     L.append("- ActiveMQ %s (KahaDB default: journal fsync per persistent message), JVM opts %s"
              % (info["amq"], " ".join(bnharness.JVM_OPTS)))
     L.append("- bnbench: --window %d --prefetch %d; warm-up limit %d ms, native %d ms, "
@@ -767,6 +784,7 @@ def main():
         "commit": git_commit(), "sha_daemon": file_sha(bnsidecar.binary()),
         "sha_bnbench": file_sha(BNBENCH), "nproc": os.cpu_count(), "load": loadavg(),
         "uname": " ".join(os.uname()[i] for i in (0, 2, 4)), "amq": activemq_version(),
+        "other_java": other_java(),
     }
     t0 = time.monotonic()
     bench = Bench(o)
@@ -798,6 +816,7 @@ def main():
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     info["duration"] = time.monotonic() - t0
+    info["load_end"] = loadavg()
     if bench.results:
         text = report(bench, info)
         sys.stdout.write(text)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench-scale: how brokernetd scales with demand, peers and hops.
 
-On 127.0.0.1 only, four ActiveMQ brokers A, B, C, D, then:
+On 127.0.0.1 only, with fresh ActiveMQ brokers for each part (2, 4, 4):
   (a) 1,000 queues: sidecar A dials sidecar B; 1,000 consumers on B (10 STOMP
       connections x 100 subscriptions).  Time until A's /status shows 1,000
       subscribed network subscriptions; then 10 persistent messages to each
@@ -18,7 +18,10 @@ Prints Markdown to stdout and writes tests/out/bench-scale.md.  Every process
 it starts is stopped by PID, also on Ctrl-C, SIGTERM or failure.
 
     tools/bench-scale.py [--queues N] [--mesh-brokers N] [--mesh-per-broker N]
-                         [--trials N] [--out FILE] [--keep]
+                         [--trials N] [--idle S] [--timeout S] [--parts abc]
+                         [--out FILE] [--keep]
+
+Exit 0 when every part passed its checks, 1 otherwise (the report says which).
 """
 
 import argparse
@@ -125,18 +128,36 @@ class Scale:
         self.res = {}
 
     # ---------------------------------------------------------------- plumbing
-    def start_brokers(self):
-        n = max(4, self.o.mesh_brokers)
+    def start_brokers(self, part, n):
+        """Fresh brokers (new data directories) for each part, so that one part's queues,
+        subscriptions or trouble do not carry over into the next."""
+        if self.brokers:
+            bnharness.stop_all(self.brokers)
+        self.part_dir = os.path.join(self.base, "part-" + part)
         names = ["A", "B", "C", "D"] + ["E%d" % i for i in range(5, n + 1)]
-        self.brokers = [bnharness.Broker(x, os.path.join(self.base, "broker-" + x))
-                        for x in names]
-        log("starting %d brokers in %s" % (len(self.brokers), self.base))
+        self.brokers = [bnharness.Broker(x, os.path.join(self.part_dir, "broker-" + x))
+                        for x in names[:n]]
+        log("(%s) starting %d fresh brokers in %s" % (part, n, self.part_dir))
         t0 = time.monotonic()
         bnharness.start_all(self.brokers, timeout=90)
-        log("brokers up in %.1f s" % (time.monotonic() - t0))
+        log("(%s) brokers up in %.1f s" % (part, time.monotonic() - t0))
+
+    def broker_health(self):
+        out = []
+        for b in self.brokers:
+            t = b.log_text()
+            bad = []
+            if not b.is_running():
+                bad.append("not running")
+            if "OutOfMemoryError" in t:
+                bad.append("OutOfMemoryError x%d" % t.count("OutOfMemoryError"))
+            if "Channel was inactive" in t:
+                bad.append("closed %d inactive connections" % t.count("Channel was inactive"))
+            out.append("%s %s" % (b.name, ", ".join(bad) if bad else "ok"))
+        return "; ".join(out)
 
     def new_sidecar(self, name, broker, connectors=(), link_port=None):
-        s = Sidecar(name, self.base, broker, connectors, link_port=link_port)
+        s = Sidecar(name, self.part_dir, broker, connectors, link_port=link_port)
         self.sidecars.append(s)
         return s
 
@@ -228,7 +249,7 @@ class Scale:
                         t_a = time.monotonic() - t0
             except OSError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.05)
         r["t_b_demand"], r["t_a_subscribed"] = t_b, t_a
         time.sleep(2.0)     # let the per-queue subscriptions settle before counting them
         try:
@@ -534,15 +555,27 @@ class Scale:
 
 # -------------------------------------------------------------------- report
 
+def part_failed(part, r):
+    if part == "a":
+        return (r.get("t_a_subscribed") is None or r.get("delivered") != r["queues"] * r["per_q"]
+                or r.get("bad") or r.get("t_teardown") is None)
+    if part == "b":
+        return r.get("t_full") is None
+    if part == "c":
+        return any(tr["A"] is None or tr["delivered"] != 10 for tr in r["trials"])
+    return False
+
+
 def report(sc, info):
     o = sc.o
     L = ["# brokernet scale benchmark", ""]
     L.append("- date: %s" % info["date"])
     L.append("- git commit: %s; bin/brokernetd sha256 %s" % (info["commit"], info["sha"]))
-    L.append("- machine: nproc %s, load average at start %s, %s" % (
-        info["nproc"], info["load"], info["uname"]))
-    L.append("- ActiveMQ %s, %d brokers on 127.0.0.1 (KahaDB default fsync); link reconnect "
-             "%s; total %.0f s" % (info["amq"], len(sc.brokers), RECONNECT, info["duration"]))
+    L.append("- machine: nproc %s, load average at start %s, at end %s; other java processes "
+             "at start: %s; %s" % (info["nproc"], info["load"], info.get("load_end", "?"),
+                                   info.get("other_java", "?"), info["uname"]))
+    L.append("- ActiveMQ %s, brokers on 127.0.0.1 (KahaDB default fsync), fresh ones for each "
+             "part; link reconnect %s; total %.0f s" % (info["amq"], RECONNECT, info["duration"]))
     L.append("")
 
     a = sc.res.get("a")
@@ -592,6 +625,8 @@ def report(sc, info):
                 n, kib(a["mem_start"][n][0]), kib(a["mem_demand"][n][0]),
                 kib(a["mem_deliver"][n][0]), kib(a["mem_end"][n][0]), kib(a["mem_end"][n][1]),
                 f(cpu[0]), f(cpu[1]), f(cpu[2]), f(cpu[3])))
+        L.append("")
+        L.append("Brokers after (a): %s." % a.get("broker_health", "-"))
         c = a.get("counters", {})
         if c:
             L.append("")
@@ -628,6 +663,8 @@ def report(sc, info):
         L.append("| link ends up after the idle period | %s of %d |" % (
             b["links_after_idle"], 2 * b["links"]))
         L.append("")
+        L.append("Brokers after (b): %s." % b.get("broker_health", "-"))
+        L.append("")
 
     c = sc.res.get("c")
     if c:
@@ -635,7 +672,7 @@ def report(sc, info):
         L.append("")
         L.append("Time from SUBSCRIBE on D's broker until the network subscription is subscribed "
                  "on each sidecar's broker (one thread per sidecar polls its /status every ~3 ms; "
-                 "resolution; \"subscribed\" means the broker acknowledged the SUBSCRIBE, so a "
+                 "\"subscribed\" means the broker acknowledged the SUBSCRIBE, so a "
                  "farther hop can show up first).")
         L.append("")
         L.append("| trial | SUBSCRIBE receipt | C (1 hop) | B (2 hops) | **A (3 hops)** | "
@@ -659,8 +696,9 @@ def report(sc, info):
             medv("C"), medv("B"), medv("A"),
             "%.0f ms" % (1000 * statistics.median(rm)) if rm else "-"))
         L.append("")
-        L.append("Sidecar RSS in the chain: %s." % ", ".join(
-            "%s %s" % (n, kib(v[0])) for n, v in sorted(c["mem"].items())))
+        L.append("Sidecar RSS in the chain: %s. Brokers after (c): %s." % (", ".join(
+            "%s %s" % (n, kib(v[0])) for n, v in sorted(c["mem"].items())),
+            c.get("broker_health", "-")))
         L.append("")
 
     tails = []
@@ -708,20 +746,26 @@ def main():
         "commit": bn.git_commit(), "sha": bn.file_sha(bnsidecar.binary()),
         "nproc": os.cpu_count(), "load": bn.loadavg(),
         "uname": " ".join(os.uname()[i] for i in (0, 2, 4)), "amq": bn.activemq_version(),
+        "other_java": bn.other_java(),
     }
     t0 = time.monotonic()
     sc = Scale(o)
     sc.res["errors"] = []
     rc = 0
+    nbrokers = {"a": 2, "b": o.mesh_brokers, "c": 4}
     try:
-        sc.start_brokers()
         for part, fn in (("a", sc.part_a), ("b", sc.part_b), ("c", sc.part_c)):
             if part not in o.parts:
                 continue
             log("---- part (%s)" % part)
             n0 = len(sc.sidecars)
             try:
+                sc.start_brokers(part, nbrokers[part])
                 fn()
+                if isinstance(sc.res.get(part), dict):
+                    sc.res[part]["broker_health"] = sc.broker_health()
+                    if part_failed(part, sc.res[part]):
+                        rc = 1
             except (KeyboardInterrupt, Abort):
                 raise
             except Exception as e:
@@ -751,6 +795,7 @@ def main():
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     info["duration"] = time.monotonic() - t0
+    info["load_end"] = bn.loadavg()
     if rc != 130:
         try:
             text = report(sc, info)
