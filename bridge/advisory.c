@@ -465,6 +465,33 @@ advisory_open(struct adv_json *j, char open, const char *reason)
 }
 
 /*
+ * The step between members of an object (close '}') or elements of an
+ * array (close ']'): 0 after the closing character, 1 when another one
+ * follows (a ',' consumed unless it is the first), -1 on error.
+ */
+static int
+advisory_next(struct adv_json *j, bool *first, int close)
+{
+	int	c;
+
+	if ((c = advisory_peek(j)) == -1)
+		return advisory_fail(j, "truncated JSON");
+	if (c == close) {
+		j->off++;
+		j->depth--;
+		return 0;
+	}
+	if (!*first) {
+		if (c != ',')
+			return advisory_fail(j, close == '}' ?
+			    "expected ',' or '}'" : "expected ',' or ']'");
+		j->off++;
+	}
+	*first = false;
+	return 1;
+}
+
+/*
  * Steps to the next member of an object opened with advisory_open.
  * Returns 1 with the cursor on the value and the key decoded into key
  * (*keylen >= ADV_KEYMAX means "too long to be one we know"), 0 after
@@ -473,21 +500,10 @@ advisory_open(struct adv_json *j, char open, const char *reason)
 static int
 advisory_member(struct adv_json *j, bool *first, char *key, size_t *keylen)
 {
-	int	c;
+	int	c, r;
 
-	if ((c = advisory_peek(j)) == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c == '}') {
-		j->off++;
-		j->depth--;
-		return 0;
-	}
-	if (!*first) {
-		if (c != ',')
-			return advisory_fail(j, "expected ',' or '}'");
-		j->off++;
-	}
-	*first = false;
+	if ((r = advisory_next(j, first, '}')) != 1)
+		return r;
 	if ((c = advisory_peek(j)) == -1)
 		return advisory_fail(j, "truncated JSON");
 	if (c != '"')
@@ -503,22 +519,7 @@ advisory_member(struct adv_json *j, bool *first, char *key, size_t *keylen)
 static int
 advisory_element(struct adv_json *j, bool *first)
 {
-	int	c;
-
-	if ((c = advisory_peek(j)) == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c == ']') {
-		j->off++;
-		j->depth--;
-		return 0;
-	}
-	if (!*first) {
-		if (c != ',')
-			return advisory_fail(j, "expected ',' or ']'");
-		j->off++;
-	}
-	*first = false;
-	return 1;
+	return advisory_next(j, first, ']');
 }
 
 /* Validates and skips any value; recursion is bounded by ADV_MAXDEPTH. */
