@@ -207,6 +207,8 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	status_kv_u64(b, "received", c->received, true);
 	status_kv_u64(b, "stored", c->stored, true);
 	status_kv_u64(b, "store_failed", c->store_failed, true);
+	status_kv_u64(b, "store_transactions", c->store_batches, true);
+	status_kv_u64(b, "stored_plain", c->stored_plain, true);
 	status_kv_u64(b, "links_accepted", c->links_accepted, true);
 	status_kv_u64(b, "links_refused", c->links_refused, true);
 	status_kv_u64(b, "link_errors", c->link_errors, true);

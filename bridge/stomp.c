@@ -944,23 +944,31 @@ bn_stomp_disconnect(struct bn_stomp *s, uint64_t timeout_ms,
 	stomp_schedule(s, timeout_ms, stomp_disc_timeout_cb);
 }
 
-/* Serialises f with "receipt:rN" right after the command line. */
+/* s->scratch = one frame's wire form with "receipt:rN" after the command. */
+static void
+stomp_wire_add_receipt(struct bn_stomp *s, const char *wire, size_t len,
+    uint64_t rid)
+{
+	const char	*nl;
+	size_t		 cmdlen;
+
+	nl = memchr(wire, '\n', len);
+	cmdlen = (size_t)(nl - wire) + 1;
+	bn_buf_reset(&s->scratch);
+	bn_buf_reserve(&s->scratch, len + 32);
+	bn_buf_add(&s->scratch, wire, cmdlen);
+	bn_buf_printf(&s->scratch, "receipt:r%llu\n", (unsigned long long)rid);
+	bn_buf_add(&s->scratch, wire + cmdlen, len - cmdlen);
+}
+
+/* s->scratch = wire form of f with a receipt header */
 static void
 stomp_wire_with_receipt(struct bn_stomp *s, const struct bn_frame *f,
     uint64_t rid)
 {
-	char	*nl;
-	size_t	 cmdlen;
-
 	bn_buf_reset(&s->scratch2);
 	bn_frame_serialize(f, &s->scratch2);
-	nl = memchr(s->scratch2.data, '\n', s->scratch2.len);
-	cmdlen = (size_t)(nl - s->scratch2.data) + 1;
-	bn_buf_reset(&s->scratch);
-	bn_buf_add(&s->scratch, s->scratch2.data, cmdlen);
-	bn_buf_printf(&s->scratch, "receipt:r%llu\n", (unsigned long long)rid);
-	bn_buf_add(&s->scratch, s->scratch2.data + cmdlen,
-	    s->scratch2.len - cmdlen);
+	stomp_wire_add_receipt(s, s->scratch2.data, s->scratch2.len, rid);
 }
 
 /* Queues (or writes) the wire bytes in s->scratch under receipt rid. */
@@ -1015,6 +1023,20 @@ bn_stomp_send(struct bn_stomp *s, const struct bn_frame *f, int flags,
 	}
 	rid = s->next_rid++;
 	stomp_wire_with_receipt(s, f, rid);
+	return stomp_track(s, rid, flags, cb, ctx);
+}
+
+int
+bn_stomp_send_wire(struct bn_stomp *s, const char *wire, size_t len,
+    int flags, bn_stomp_receipt_cb cb, void *ctx)
+{
+	uint64_t	rid;
+
+	if (cb == NULL || len == 0 || memchr(wire, '\n', len) == NULL ||
+	    !stomp_may_queue(s, flags, cb))
+		return -1;
+	rid = s->next_rid++;
+	stomp_wire_add_receipt(s, wire, len, rid);
 	return stomp_track(s, rid, flags, cb, ctx);
 }
 

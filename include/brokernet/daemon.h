@@ -188,6 +188,7 @@ struct bn_counters {
 	uint64_t	doubt_found;	/* in doubt, found stored: not resent */
 	uint64_t	doubt_resent;	/* in doubt, not stored: resent */
 	uint64_t	store_batches;	/* transactions committed */
+	uint64_t	stored_plain;	/* stored by a SEND of its own */
 };
 
 struct bn_daemon {

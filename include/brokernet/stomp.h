@@ -109,6 +109,13 @@ bool		 bn_stomp_can_send(struct bn_stomp *);
 int		 bn_stomp_send(struct bn_stomp *, const struct bn_frame *,
 		    int flags, bn_stomp_receipt_cb cb, void *ctx);
 /*
+ * Like bn_stomp_send, for one frame already in wire form (command line,
+ * headers, blank line, body, NUL; no receipt header: it is added here).
+ * Returns -1 also when wire has no command line.
+ */
+int		 bn_stomp_send_wire(struct bn_stomp *, const char *wire,
+		    size_t len, int flags, bn_stomp_receipt_cb cb, void *ctx);
+/*
  * Like bn_stomp_send, for a batch: prefix is the wire form of frames sent
  * as they are (e.g. BEGIN and SENDs in a transaction), last is the frame
  * that gets the receipt (e.g. COMMIT). With BN_STOMP_RETRY the whole batch

@@ -113,7 +113,8 @@ class NetTestCase(unittest.TestCase):
 
     def produce(self, broker, queue, n, persistent=True, size=1024, start=0, headers=None,
                 window=200, rate=None):
-        """Sends n messages (header n = start..start+n-1); rate: msg/s cap."""
+        """Sends n messages (header n = start..start+n-1); rate: msg/s cap;
+        persistent: a bool or a function of the message's n."""
         c = self.client(broker)
         t0 = time.monotonic()
 
@@ -122,7 +123,8 @@ class NetTestCase(unittest.TestCase):
                 ahead = t0 + i / rate - time.monotonic()
                 if ahead > 0:
                     time.sleep(ahead)
-            h = {"persistent": "true" if persistent else "false", "n": str(start + i)}
+            p = persistent(start + i) if callable(persistent) else persistent
+            h = {"persistent": "true" if p else "false", "n": str(start + i)}
             h.update(headers or {})
             return h
         bodies = (("%08d" % (start + i)).encode() + b"x" * (size - 8) for i in range(n))

@@ -7,6 +7,7 @@ input on the link port.
 
 import collections
 import socket
+import threading
 import time
 import unittest
 
@@ -56,6 +57,44 @@ class TwoBrokers(NetTestCase):
         wait_for(lambda: a.status()["counters"]["forward_acked"] == 1000, 10,
                  what="all forwarded messages acked on A")
         self.assertEqual(b.status()["counters"]["stored"], 1000)
+
+    def test_mixed_persistence_exact(self):
+        """Lone non-persistent messages take the plain-SEND store path, the rest go in
+        transactions; each keeps its persistence and arrives exactly once."""
+        a, b = self.pair()
+        q = self.queue("mixed")
+        cons = self.consumer("B", q, prefetch=200)
+        a.wait_subscription(q)
+
+        def trickle(n):
+            return n % 2 == 0
+
+        def burst(n):
+            return (n // 7) % 2 == 0
+        # a trickle: one message per store, alternating persistence
+        self.produce("A", q, 200, persistent=trickle, rate=100)
+        # a burst: batches that mix both kinds
+        self.produce("A", q, 600, persistent=burst, start=200, window=300)
+        got = self.collect(cons, 800, idle=5)
+        ns = self.ns(got)
+        self.assertEqual(sorted(ns), list(range(800)), "each message exactly once")
+        for f in got:
+            n = int(f.headers["n"])
+            want = trickle(n) if n < 200 else burst(n)
+            self.assertEqual(f.headers.get("persistent") == "true", want,
+                             "message %d keeps its persistence" % n)
+            self.assertEqual(f.body, ("%08d" % n).encode() + b"x" * 1016)
+            self.assertEqual(f.headers["brokernet_path"], ",A,")
+        c = b.status()["counters"]
+        metric("mixed persistence 800: %d stored, %d alone without a transaction, "
+               "%d store transactions" % (c["stored"], c["stored_plain"],
+                                          c["store_transactions"]))
+        self.assertEqual(c["stored"], 800)
+        self.assertGreater(c["stored_plain"], 0, "lone non-persistent messages")
+        self.assertLessEqual(c["stored_plain"], 400, "only non-persistent ones")
+        self.assertGreater(c["store_transactions"], 0)
+        wait_for(lambda: a.status()["counters"]["forward_acked"] == 800, 10,
+                 what="all forwarded messages acked on A")
 
     def test_no_demand_nothing_leaves(self):
         a, b = self.pair()
@@ -198,6 +237,45 @@ class TwoBrokers(NetTestCase):
         self.assertEqual(len(counts), 1000, "every message reached B")
         self.assertEqual(dups, 0, "the duplicate window and the commit markers"
                                   " keep resent copies out")
+
+    def test_sidecar_kill9_nonpersistent_trickle(self):
+        """kill -9 of B's sidecar while lone non-persistent messages are stored by
+        plain SENDs: nothing is lost; a copy may come twice only for a SEND the
+        broker took whose receipt the dead sidecar never read (at most one per
+        store in flight, 2)."""
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        q = self.queue("crashnp")
+        cons = self.consumer("B", q, prefetch=100)
+        a.wait_subscription(q)
+        prod = threading.Thread(target=self.produce, args=("A", q, 600),
+                                kwargs={"persistent": False, "rate": 150})
+        prod.start()
+        try:
+            first = self.collect(cons, 200, idle=5)
+            plain = b.status()["counters"]["stored_plain"]
+            b.kill9()
+            b.killed = True
+            b.start()
+            a.wait_link("B")
+        finally:
+            prod.join(60)
+        rest = self.collect(cons, 600, idle=5, limit=60)
+        counts = collections.Counter(self.ns(first + rest))
+        dups = sum(v - 1 for v in counts.values())
+        metric("kill -9 of B's sidecar, non-persistent trickle: %d distinct of 600, "
+               "%d duplicates (%d stored plain before the kill)"
+               % (len(counts), dups, plain))
+        self.assertGreater(plain, 0, "the trickle took the plain-SEND path")
+        left = []
+        if len(counts) < 600:
+            cons.unsubscribe("c1")
+            left = self.drain("A", q)
+        self.assertEqual(set(counts) | set(self.ns(left)), set(range(600)),
+                         "every message arrives (or is still on A)")
+        self.assertEqual(len(counts), 600, "every message reached B")
+        self.assertLessEqual(dups, 2, "at most one copy per plain SEND in flight")
 
     def test_garbage_and_oversize_on_link_port(self):
         b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
