@@ -9,8 +9,9 @@
  * Every message carries bnbench_seq (0..N-1), bnbench_run (the run id),
  * bnbench_ts (send time, CLOCK_REALTIME in microseconds) and the user's
  * --header pairs; its body is a pattern derived from the seq alone, so a
- * consumer in another process verifies every byte. The producer keeps a
- * window of receipted SENDs (BN_STOMP_RETRY: re-sent after a failover); the
+ * consumer in another process verifies every byte. Each producer connection
+ * (--producers, default 1) keeps a window of receipted SENDs (BN_STOMP_RETRY:
+ * re-sent after a failover) and takes the next seq when it has room; the
  * consumer acks each message (client-individual) and counts distinct seqs,
  * duplicates, corrupt messages and messages of other runs. The summary goes
  * to stdout as key=value lines; progress and logs go to stderr.
@@ -44,6 +45,7 @@
 #define BENCH_MAX_COUNT		100000000ULL
 #define BENCH_MAX_SIZE		(64ULL * 1024 * 1024)
 #define BENCH_MAX_WINDOW	1000000ULL
+#define BENCH_MAX_PRODUCERS	64ULL
 #define BENCH_MAX_PREFETCH	1000000ULL
 #define BENCH_MAX_MS		(24ULL * 3600 * 1000)
 #define BENCH_DISC_TIMEOUT_MS	5000
@@ -72,7 +74,8 @@ struct bench_opts {
 	uint64_t	 size;
 	bool		 size_set;
 	bool		 persistent;
-	uint64_t	 window;
+	uint64_t	 window;	/* per producer connection */
+	uint64_t	 producers;
 	uint64_t	 prefetch;
 	double		 rate;		/* msg/s; 0 = unlimited */
 	uint64_t	 idle_ms;	/* 0 = off */
@@ -91,6 +94,15 @@ struct bench_opts {
 
 struct bench;
 
+/* One producer connection. */
+struct bench_prod {
+	struct bench		*b;
+	struct bn_stomp		*s;
+	bool			 gaveup;
+	bool			 closing;
+	bool			 closed;
+};
+
 /* One per seq: the receipt callback's context. */
 struct bench_slot {
 	struct bench	*b;
@@ -104,8 +116,10 @@ struct bench {
 	char			*run_id;	/* NULL: consume, not locked yet */
 	uint64_t		 start_mono;
 
-	/* producer */
-	struct bn_stomp		*prod;
+	/* producers */
+	struct bench_prod	*prods;
+	size_t			 nprods;	/* 0: consume mode */
+	size_t			 next_prod;	/* round robin */
 	struct bn_frame		*frame;
 	unsigned char		*body;
 	struct bench_slot	*slots;
@@ -121,9 +135,6 @@ struct bench {
 	size_t			 nrlat;
 	struct event		*pump_ev;	/* deferred pump / rate timer */
 	bool			 prod_started;
-	bool			 prod_gaveup;
-	bool			 prod_closing;
-	bool			 prod_closed;
 
 	/* consumer */
 	struct bn_stomp		*cons;
@@ -262,10 +273,10 @@ bench_push_lat(uint32_t *v, size_t *n, size_t cap, uint64_t us)
 static void
 bench_prod_closed(struct bn_stomp *s, void *arg)
 {
-	struct bench	*b = arg;
+	struct bench_prod	*p = arg;
 
-	b->prod_closed = true;
-	bench_check_soon(b);
+	p->closed = true;
+	bench_check_soon(p->b);
 }
 
 static void
@@ -296,9 +307,9 @@ bench_receipt_cb(struct bn_stomp *s, void *ctx, bool ok,
 		bench_check_soon(b);
 }
 
-/* Sends seq next_seq. Returns -1 when the client refused the frame. */
+/* Sends seq next_seq on p. Returns -1 when the client refused the frame. */
 static int
-bench_send_one(struct bench *b)
+bench_send_one(struct bench *b, struct bench_prod *p)
 {
 	const struct bench_opts	*o = b->o;
 	uint64_t		 seq = b->next_seq, ts;
@@ -318,7 +329,7 @@ bench_send_one(struct bench *b)
 		b->first_send_rt = ts;
 		b->first_send_mono = slot->sent_us;
 	}
-	if (bn_stomp_send(b->prod, b->frame, BN_STOMP_RETRY, bench_receipt_cb,
+	if (bn_stomp_send(p->s, b->frame, BN_STOMP_RETRY, bench_receipt_cb,
 	    slot) == -1)
 		return -1;
 	b->next_seq++;
@@ -331,21 +342,50 @@ bench_pump_cb(evutil_socket_t fd, short ev, void *arg)
 	bench_pump(arg);
 }
 
+/* The next producer (round robin) with room in its window, or NULL. */
+static struct bench_prod *
+bench_pick(struct bench *b)
+{
+	struct bench_prod	*p;
+	size_t			 i;
+
+	for (i = 0; i < b->nprods; i++) {
+		p = &b->prods[(b->next_prod + i) % b->nprods];
+		if (!p->gaveup && !p->closing && bn_stomp_can_send(p->s)) {
+			b->next_prod = (b->next_prod + i + 1) % b->nprods;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+static bool
+bench_prods_gaveup(const struct bench *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nprods; i++)
+		if (!b->prods[i].gaveup)
+			return false;
+	return true;
+}
+
 /*
- * Sends while the receipt window has room and the rate allows; the writable
+ * Sends while a receipt window has room and the rate allows; the writable
  * callback or the rate timer calls again.
  */
 static void
 bench_pump(struct bench *b)
 {
 	const struct bench_opts	*o = b->o;
+	struct bench_prod	*p;
 	struct timeval		 tv;
 	uint64_t		 due, now;
 
-	if (b->finished || b->prod_closing || !b->prod_started)
+	if (b->finished || !b->prod_started)
 		return;
 	while (b->next_seq < o->count) {
-		if (!bn_stomp_can_send(b->prod))
+		if ((p = bench_pick(b)) == NULL)
 			return;
 		if (o->rate > 0 && b->next_seq > 0) {
 			due = b->first_send_mono + (uint64_t)((double)b->next_seq *
@@ -358,13 +398,16 @@ bench_pump(struct bench *b)
 				return;
 			}
 		}
-		if (bench_send_one(b) == -1) {
-			log_warnx("producer: %s refused seq %" PRIu64
-			    " (connection given up)", o->producer_uri,
-			    b->next_seq);
+		if (bench_send_one(b, p) == -1) {
+			log_warnx("producer %zu: %s refused seq %" PRIu64
+			    " (connection given up)", (size_t)(p - b->prods),
+			    o->producer_uri, b->next_seq);
+			p->gaveup = true;
+			bench_check_soon(b);
+			if (!bench_prods_gaveup(b))
+				continue;
 			b->send_errors += o->count - b->next_seq;
 			b->next_seq = o->count;
-			bench_check_soon(b);
 			return;
 		}
 	}
@@ -373,13 +416,14 @@ bench_pump(struct bench *b)
 static void
 bench_prod_connected(struct bn_stomp *s, void *arg)
 {
-	struct bench	*b = arg;
+	struct bench_prod	*p = arg;
+	struct bench		*b = p->b;
 
 	/*
 	 * Pump later, not here: frames sent from this callback would go out
 	 * before stomp.c re-sends the unconfirmed ones of the last session.
 	 */
-	if (b->finished || b->prod_closing)
+	if (b->finished || p->closing)
 		return;
 	/* Called before the replay: everything in flight is about to go. */
 	if (bn_stomp_connects(s) > 1)
@@ -390,9 +434,10 @@ bench_prod_connected(struct bn_stomp *s, void *arg)
 static void
 bench_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 {
-	struct bench	*b = arg;
+	struct bench_prod	*p = arg;
+	struct bench		*b = p->b;
 
-	if (b->finished || b->prod_closing)
+	if (b->finished || p->closing)
 		return;
 	b->resent += bn_stomp_inflight(s);
 	log_warnx("producer: lost %s (%s); %zu unconfirmed frames will be "
@@ -402,7 +447,9 @@ bench_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 static void
 bench_writable(struct bn_stomp *s, void *arg)
 {
-	bench_pump(arg);
+	struct bench_prod	*p = arg;
+
+	bench_pump(p->b);
 }
 
 static void
@@ -414,21 +461,42 @@ bench_error_cb(struct bn_stomp *s, const struct bn_frame *f, void *arg)
 }
 
 static void
+bench_prod_error_cb(struct bn_stomp *s, const struct bn_frame *f, void *arg)
+{
+	struct bench_prod	*p = arg;
+
+	bench_error_cb(s, f, p->b);
+}
+
+static void
 bench_prod_giveup(struct bn_stomp *s, void *arg)
 {
-	struct bench	*b = arg;
+	struct bench_prod	*p = arg;
 
-	b->prod_gaveup = true;
-	bench_check_soon(b);
+	p->gaveup = true;
+	bench_check_soon(p->b);
 }
 
 static void
 bench_prod_start(struct bench *b)
 {
+	size_t	i;
+
 	if (b->prod_started)
 		return;
 	b->prod_started = true;
-	bn_stomp_start(b->prod);
+	for (i = 0; i < b->nprods; i++)
+		bn_stomp_start(b->prods[i].s);
+}
+
+static size_t
+bench_prod_inflight(const struct bench *b)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->nprods; i++)
+		n += bn_stomp_inflight(b->prods[i].s);
+	return n;
 }
 
 /* ------------------------------------------------------------ consumer */
@@ -666,7 +734,7 @@ static bool
 bench_prod_done(const struct bench *b)
 {
 	/* run: a consumer that failed before the warm-up ends the run */
-	return b->prod == NULL || b->prod_gaveup ||
+	return b->nprods == 0 || bench_prods_gaveup(b) ||
 	    b->confirmed + b->send_errors >= b->o->count ||
 	    (!b->prod_started && b->cons_closing);
 }
@@ -683,24 +751,32 @@ static void
 bench_check_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct bench	*b = arg;
+	bool		 prods_closed = true;
+	size_t		 i;
 
 	if (b->finished)
 		return;
-	if (b->prod != NULL && !b->prod_closing && bench_prod_done(b)) {
-		b->prod_closing = true;
-		event_del(b->pump_ev);
-		log_debug("producer: done, disconnecting");
-		bn_stomp_disconnect(b->prod, BENCH_DISC_TIMEOUT_MS,
-		    bench_prod_closed, b);
-	}
+	if (b->nprods > 0 && bench_prod_done(b))
+		for (i = 0; i < b->nprods; i++) {
+			if (b->prods[i].closing)
+				continue;
+			b->prods[i].closing = true;
+			event_del(b->pump_ev);
+			log_debug("producer %zu: done, disconnecting", i);
+			bn_stomp_disconnect(b->prods[i].s,
+			    BENCH_DISC_TIMEOUT_MS, bench_prod_closed,
+			    &b->prods[i]);
+		}
+	for (i = 0; i < b->nprods; i++)
+		if (!b->prods[i].closed)
+			prods_closed = false;
 	if (b->cons != NULL && !b->cons_closing && bench_cons_done(b)) {
 		b->cons_closing = true;
 		log_debug("consumer: done, disconnecting");
 		bn_stomp_disconnect(b->cons, BENCH_DISC_TIMEOUT_MS,
 		    bench_cons_closed, b);
 	}
-	if ((b->prod == NULL || b->prod_closed) &&
-	    (b->cons == NULL || b->cons_closed)) {
+	if (prods_closed && (b->cons == NULL || b->cons_closed)) {
 		b->finished = true;
 		event_base_loopexit(b->base, NULL);
 	}
@@ -725,7 +801,7 @@ bench_progress_cb(evutil_socket_t fd, short ev, void *arg)
 	if (b->o->mode == MODE_PRODUCE)
 		fprintf(stderr, "bnbench: %.0fs sent=%" PRIu64 " confirmed=%"
 		    PRIu64 " inflight=%zu rate=%" PRIu64 "/s\n", t, b->next_seq,
-		    b->confirmed, bn_stomp_inflight(b->prod),
+		    b->confirmed, bench_prod_inflight(b),
 		    cur - b->last_progress);
 	else if (b->o->mode == MODE_CONSUME)
 		fprintf(stderr, "bnbench: %.0fs received=%" PRIu64 " distinct=%"
@@ -787,14 +863,19 @@ bench_summary(struct bench *b)
 	printf("mode=%s\n", o->mode_name);
 	printf("run_id=%s\n", b->run_id ? b->run_id : "");
 	printf("count=%" PRIu64 "\n", o->count);
-	if (b->prod != NULL) {
+	if (b->nprods > 0) {
+		uint64_t	connects = 0;
+		size_t		i;
+
+		for (i = 0; i < b->nprods; i++)
+			connects += bn_stomp_connects(b->prods[i].s);
+		printf("producers=%zu\n", b->nprods);
 		printf("sent=%" PRIu64 "\n", b->next_seq);
 		printf("confirmed=%" PRIu64 "\n", b->confirmed);
 		printf("send_errors=%" PRIu64 "\n", b->send_errors);
 		printf("resent=%" PRIu64 "\n", b->resent);
 		printf("replayed=%" PRIu64 "\n", b->replayed);
-		printf("producer_connects=%" PRIu64 "\n",
-		    bn_stomp_connects(b->prod));
+		printf("producer_connects=%" PRIu64 "\n", connects);
 	}
 	if (b->cons != NULL) {
 		printf("received=%" PRIu64 "\n", b->received);
@@ -830,7 +911,7 @@ bench_summary(struct bench *b)
 	printf("msgs_per_s=%.1f\n", rate);
 	if (b->cons != NULL)
 		bench_print_lat("lat", b->lat, b->nlat);
-	if (b->prod != NULL)
+	if (b->nprods > 0)
 		bench_print_lat("receipt", b->rlat, b->nrlat);
 	getrusage(RUSAGE_SELF, &ru);
 	cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
@@ -841,7 +922,7 @@ bench_summary(struct bench *b)
 
 	if (b->timed_out || b->interrupted)
 		ok = false;
-	if (b->prod != NULL && o->mode == MODE_PRODUCE &&
+	if (b->nprods > 0 && o->mode == MODE_PRODUCE &&
 	    (b->confirmed != o->count || b->send_errors > 0))
 		ok = false;
 	if (b->cons != NULL && (b->distinct != o->count || b->corrupt > 0 ||
@@ -857,7 +938,7 @@ enum {
 	OPT_SIZE, OPT_PERSISTENT, OPT_NONPERSISTENT, OPT_WINDOW, OPT_RATE,
 	OPT_HEADER, OPT_IDPREFIX, OPT_PREFETCH, OPT_IDLE, OPT_EXPECT,
 	OPT_WARMUP, OPT_TIMEOUT, OPT_STRICT, OPT_HEARTBEAT, OPT_LOGIN,
-	OPT_PASSCODE
+	OPT_PASSCODE, OPT_PRODUCERS
 };
 
 /* Which modes accept each option. */
@@ -872,6 +953,7 @@ static const struct {
 	{ OPT_PERSISTENT, MODE_SENDS },
 	{ OPT_NONPERSISTENT, MODE_SENDS },
 	{ OPT_WINDOW, MODE_SENDS },
+	{ OPT_PRODUCERS, MODE_SENDS },
 	{ OPT_RATE, MODE_SENDS },
 	{ OPT_IDPREFIX, MODE_SENDS },
 	{ OPT_PREFETCH, MODE_RECVS },
@@ -888,19 +970,22 @@ bench_usage(FILE *f)
 	fprintf(f,
 "usage: bnbench produce --broker URI --queue Q --count N [--size BYTES]\n"
 "           [--persistent|--non-persistent] [--window W] [--rate MSG_PER_S]\n"
-"           [--header k=v ...] [--id-prefix P]\n"
+"           [--producers N] [--header k=v ...] [--id-prefix P]\n"
 "       bnbench consume --broker URI --queue Q --count N [--prefetch P]\n"
 "           [--idle-timeout MS] [--expect-prefix P] [--size BYTES]\n"
 "           [--header k=v ...] [--strict]\n"
 "       bnbench run --producer-broker URI --consumer-broker URI --queue Q\n"
 "           --count N [--size BYTES] [--persistent|--non-persistent]\n"
-"           [--window W] [--prefetch P] [--rate R] [--warmup-ms MS]\n"
+"           [--window W] [--producers N] [--prefetch P] [--rate R]\n"
+"           [--warmup-ms MS]\n"
 "           [--header k=v ...] [--idle-timeout MS] [--strict]\n"
 "common: [--timeout-s S (120)] [--heartbeat-ms MS (10000)] [--login L]\n"
 "        [--passcode P] [-v|-q]\n"
 "URI: stomp://host:port or failover:(stomp://h:p,...)?options.\n"
-"Defaults: --size 1024 --persistent --window 1000 --prefetch 1000\n"
-"--warmup-ms 1000. --rate keeps a fixed schedule (catches up after a\n"
+"Defaults: --size 1024 --persistent --window 1000 --producers 1\n"
+"--prefetch 1000 --warmup-ms 1000. --producers N opens N producer\n"
+"connections, each with its own --window. --rate (all producers\n"
+"together) keeps a fixed schedule (catches up after a\n"
 "stall). run: --broker URI sets both brokers. consume:\n"
 "--header k=v are headers every message must carry; without\n"
 "--expect-prefix the first run id seen is counted, others are other_runs.\n"
@@ -990,6 +1075,7 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
 		{ "non-persistent", no_argument, NULL, OPT_NONPERSISTENT },
 		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "producers", required_argument, NULL, OPT_PRODUCERS },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "header", required_argument, NULL, OPT_HEADER },
 		{ "id-prefix", required_argument, NULL, OPT_IDPREFIX },
@@ -1027,6 +1113,7 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 	o->size = 1024;
 	o->persistent = true;
 	o->window = 1000;
+	o->producers = 1;
 	o->prefetch = 1000;
 	o->warmup_ms = 1000;
 	o->timeout_s = 120;
@@ -1072,6 +1159,10 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		case OPT_WINDOW:
 			o->window = bench_num("window", optarg, 1,
 			    BENCH_MAX_WINDOW);
+			break;
+		case OPT_PRODUCERS:
+			o->producers = bench_num("producers", optarg, 1,
+			    BENCH_MAX_PRODUCERS);
 			break;
 		case OPT_RATE:
 			if (bn_strtod(optarg, 0.0, 1e9, &o->rate) == -1)
@@ -1167,7 +1258,7 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 
 static struct bn_stomp *
 bench_client(struct bench *b, const char *name, const struct bn_failover *fo,
-    const struct bn_stomp_cbs *cbs, size_t window)
+    const struct bn_stomp_cbs *cbs, size_t window, void *arg)
 {
 	struct bn_stomp_opts	 so;
 
@@ -1178,13 +1269,17 @@ bench_client(struct bench *b, const char *name, const struct bn_failover *fo,
 	so.passcode = b->o->passcode;
 	so.heartbeat_ms = b->o->hb_ms;
 	so.receipt_window = window;
-	return bn_stomp_new(b->base, &so, cbs, b);
+	return bn_stomp_new(b->base, &so, cbs, arg);
 }
 
 static void
 bench_free(struct bench *b)
 {
-	bn_stomp_free(b->prod);
+	size_t	i;
+
+	for (i = 0; i < b->nprods; i++)
+		bn_stomp_free(b->prods[i].s);
+	free(b->prods);
 	bn_stomp_free(b->cons);
 	bn_frame_free(b->frame);
 	if (b->pump_ev != NULL)
@@ -1282,9 +1377,14 @@ main(int argc, char **argv)
 		pcbs.disconnected = bench_prod_disconnected;
 		pcbs.writable = bench_writable;
 		pcbs.giveup = bench_prod_giveup;
-		pcbs.error = bench_error_cb;
-		b.prod = bench_client(&b, "producer", &o.pfo, &pcbs,
-		    (size_t)o.window);
+		pcbs.error = bench_prod_error_cb;
+		b.nprods = (size_t)o.producers;
+		b.prods = xcalloc(b.nprods, sizeof(*b.prods));
+		for (i = 0; i < b.nprods; i++) {
+			b.prods[i].b = &b;
+			b.prods[i].s = bench_client(&b, "producer", &o.pfo,
+			    &pcbs, (size_t)o.window, &b.prods[i]);
+		}
 	}
 	if (o.mode & MODE_RECVS) {
 		b.seen = xcalloc((size_t)o.count, 1);
@@ -1295,7 +1395,7 @@ main(int argc, char **argv)
 		ccbs.message = bench_message_cb;
 		ccbs.giveup = bench_cons_giveup;
 		ccbs.error = bench_error_cb;
-		b.cons = bench_client(&b, "consumer", &o.cfo, &ccbs, 0);
+		b.cons = bench_client(&b, "consumer", &o.cfo, &ccbs, 0, &b);
 	}
 	log_info("%s: %s, %" PRIu64 " x %" PRIu64 " bytes %s, run %s",
 	    o.mode_name, o.dest, o.count, o.size,

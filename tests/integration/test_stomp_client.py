@@ -209,6 +209,26 @@ class TestSingleBroker(StompClientTestCase):
         self.passed = True
 
 
+    def test_run_several_producers(self):
+        """--producers N: N connections share the seqs; each seq is sent once."""
+        a = self.broker()
+        uri = "stomp://127.0.0.1:%d" % a.stomp_port
+        rc, s = self.bnbench("run4", [
+            "run", "--broker", uri, "--queue", "bn.run4", "--count", "2000", "--size", "512",
+            "--persistent", "--producers", "4", "--window", "50", "--prefetch", "200",
+            "--warmup-ms", "200", "--timeout-s", "50"])
+        self.assertSummary("run4", rc, s, count=2000, producers=4, producer_connects=4,
+                           sent=2000, confirmed=2000, send_errors=0, distinct=2000,
+                           missing=0, corrupt=0, duplicates=0)
+        metric("run 1 broker 2000 x 512 B persistent, 4 producers window 50: %s msg/s"
+               % s["msgs_per_s"])
+        self.assertEqual(stompclient.drain(a.stomp_port, "/queue/bn.run4", timeout_idle=0.3), [])
+        rc, s = self.bnbench("p0", ["produce", "--broker", uri, "--queue", "bn.p0",
+                                    "--count", "5", "--producers", "0"])
+        self.assertEqual(rc, 2, "--producers 0 is a usage error")
+        self.passed = True
+
+
 class TestFailover(StompClientTestCase):
 
     def failover_uri(self, broker):
