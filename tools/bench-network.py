@@ -20,7 +20,8 @@ writes it to tests/out/bench-network.md.  Everything started is stopped by PID,
 also on Ctrl-C, SIGTERM or failure.
 
     tools/bench-network.py [--reps N] [--scale F] [--quick] [--setups LIST]
-                           [--producers N] [--no-warmup] [--broker-heap SIZE]
+                           [--producers N] [--queues N] [--no-warmup]
+                           [--broker-heap SIZE]
                            [--run-timeout S]
                            [--out FILE] [--keep]
 
@@ -196,39 +197,72 @@ def activemq_version():
 
 # ------------------------------------------------------------ bnbench runs
 
-_current_child = None
+_children = []      # bnbench processes running now (killed on abort)
+
+
+def run_bnbench_many(runs, timeout_s):
+    """Runs bin/bnbench once per (args, outfile) in runs, all at the same time; returns
+    a list of (rc, dict of key=value, stderr text) in the same order."""
+    procs = []
+    try:
+        for args, outfile in runs:
+            argv = [BNBENCH] + args + ["--timeout-s", str(int(timeout_s))]
+            with open(outfile, "w") as f:
+                f.write(" ".join(argv) + "\n")
+            procs.append(subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL, text=True, start_new_session=True,
+                preexec_fn=bnharness._set_pdeathsig))
+            _children.append(procs[-1])
+        deadline = time.monotonic() + timeout_s + 30
+        out = []
+        for proc, (_, outfile) in zip(procs, runs):
+            try:
+                o, e = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                o, e = proc.communicate()
+                e = (e or "") + "\n(bench-network: bnbench killed after %d s)" % (timeout_s + 30)
+            with open(outfile, "a") as f:
+                f.write(o or "")
+                f.write("---- stderr\n" + (e or ""))
+            kv = {}
+            for line in (o or "").splitlines():
+                k, sep, v = line.partition("=")
+                if sep:
+                    kv[k.strip()] = v.strip()
+            out.append((proc.returncode, kv, e or ""))
+        return out
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            _children.remove(proc)
 
 
 def run_bnbench(args, timeout_s, outfile):
     """Runs bin/bnbench with args; returns (rc, dict of key=value, stderr text)."""
-    global _current_child
-    argv = [BNBENCH] + args + ["--timeout-s", str(int(timeout_s))]
-    with open(outfile, "w") as f:
-        f.write(" ".join(argv) + "\n")
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, start_new_session=True,
-                            preexec_fn=bnharness._set_pdeathsig)
-    _current_child = proc
-    try:
-        out, err = proc.communicate(timeout=timeout_s + 30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        err = (err or "") + "\n(bench-network: bnbench killed after %d s)" % (timeout_s + 30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        _current_child = None
-    with open(outfile, "a") as f:
-        f.write(out or "")
-        f.write("---- stderr\n" + (err or ""))
+    return run_bnbench_many([(args, outfile)], timeout_s)[0]
+
+
+def merge_summaries(kvs):
+    """One summary for bnbench runs that ran side by side on their own queues: counts
+    and msg/s add up; latency percentiles are the worst of the runs."""
+    if len(kvs) == 1:
+        return kvs[0]
     kv = {}
-    for line in (out or "").splitlines():
-        k, sep, v = line.partition("=")
-        if sep:
-            kv[k.strip()] = v.strip()
-    return proc.returncode, kv, err or ""
+    for k in ("count", "sent", "confirmed", "send_errors", "received", "distinct",
+              "duplicates", "missing", "corrupt", "other_runs", "msgs_per_s"):
+        vals = [kv_num(x, k) for x in kvs]
+        if all(v is not None for v in vals):
+            kv[k] = "%g" % sum(vals)
+    for k in ("lat_p50_ms", "lat_p99_ms", "lat_max_ms"):
+        vals = [kv_num(x, k) for x in kvs]
+        if all(v is not None for v in vals):
+            kv[k] = "%g" % max(vals)
+    kv["timed_out"] = "1" if any(x.get("timed_out") == "1" for x in kvs) else "0"
+    return kv
 
 
 def kv_num(kv, k, default=None):
@@ -430,16 +464,25 @@ class Bench:
             return res
         prod, cons = {"limit": ("A", "A"), "native": ("NA", "NB"),
                       "brokernet": ("A", "B")}[setup]
-        args = ["run", "--producer-broker", self.brokers[prod].stomp_uri,
-                "--consumer-broker", self.brokers[cons].stomp_uri,
-                "--queue", queue, "--count", str(count), "--size", str(size),
-                "--persistent" if persistent else "--non-persistent",
-                "--window", str(WINDOW), "--prefetch", str(PREFETCH),
-                "--warmup-ms", str(WARMUP_MS[setup]), "-q"]
-        if rate:
-            args += ["--rate", str(rate)]
-        else:
-            args += ["--producers", str(self.o.producers)]
+        # --queues N: N bnbench processes side by side, one queue each, the count and
+        # the producer connections split between them (latency runs: one queue).
+        nq = 1 if rate else self.o.queues
+        queues = [queue] if nq == 1 else ["%s.q%d" % (queue, i) for i in range(nq)]
+        runs = []
+        for i, q in enumerate(queues):
+            args = ["run", "--producer-broker", self.brokers[prod].stomp_uri,
+                    "--consumer-broker", self.brokers[cons].stomp_uri,
+                    "--queue", q, "--count", str(count // nq + (1 if i < count % nq else 0)),
+                    "--size", str(size),
+                    "--persistent" if persistent else "--non-persistent",
+                    "--window", str(WINDOW), "--prefetch", str(PREFETCH),
+                    "--warmup-ms", str(WARMUP_MS[setup]), "-q"]
+            if rate:
+                args += ["--rate", str(rate)]
+            else:
+                args += ["--producers", str(max(1, self.o.producers // nq))]
+            runs.append((args, os.path.join(self.base, "run-%03d-%s%s.txt" % (
+                self.seq, setup, "" if nq == 1 else "-q%d" % i))))
         # Bound: 60 s plus the count at 100 msg/s persistent / 500 msg/s otherwise (that is
         # 5-20x below what one broker does here): a slower run is reported as FAILED.
         floor = 100.0 if persistent else 500.0
@@ -450,8 +493,11 @@ class Bench:
         cpu0 = self.sidecar_cpu()
         bcpu0 = self.broker_cpu(setup)
         t0 = time.monotonic()
-        rc, kv, errtext = run_bnbench(args, timeout_s, os.path.join(
-            self.base, "run-%03d-%s.txt" % (self.seq, setup)))
+        outs = run_bnbench_many(runs, timeout_s)
+        rc = next((o[0] for o in outs if o[0] != 0), 0)
+        kv = merge_summaries([o[1] for o in outs])
+        errtext = "\n".join(o[2] for o in outs)
+        args = runs[0][0]
         res.elapsed = time.monotonic() - t0
         if setup == "brokernet" and fa0 is not None:
             # The acks back to A trail the consumer a little: include them in the CPU window.
@@ -497,7 +543,8 @@ class Bench:
             if not res.ok:
                 self.notes.append("Warm-up run (not measured) %s on %s FAILED: %s"
                                   % (name, setup, res.reason))
-                self.drain(res, queue, setup)
+                for q in queues:
+                    self.drain(res, q, setup)
             log("warm-up %-30s %-9s %s %s msg/s" % (name, setup, "ok" if res.ok else
                                                     "FAILED " + res.reason, fmt_rate(res.rate)))
             return res
@@ -514,7 +561,7 @@ class Bench:
                         text += "\n--- sidecar %s counters: %s" % (n, st.get("counters"))
                     except Exception as e:
                         text += "\n--- sidecar %s /status: %s" % (n, e)
-            text += "\n" + self.drain(res, queue, setup)
+            text += "\n" + "\n".join(self.drain(res, q, setup) for q in queues)
             self.failures.append((res, text))
             # A failed run can leave a broker short of heap (stranded messages, unacked
             # deliveries): restart the brokers it used so the next run starts clean.
@@ -633,10 +680,12 @@ def report(bench, info):
                                    info.get("other_java", "?"), info["uname"]))
     L.append("- ActiveMQ %s (KahaDB default: journal fsync per persistent message), JVM opts %s"
              % (info["amq"], " ".join(bnharness.JVM_OPTS)))
-    L.append("- bnbench: throughput runs --producers %d (connections, each with --window %d), "
-             "latency runs one producer; --prefetch %d; warm-up limit %d ms, native %d ms, "
-             "brokernet %d ms; every run a fresh queue" % (
-                 o.producers, WINDOW, PREFETCH, WARMUP_MS["limit"], WARMUP_MS["native"],
+    L.append("- bnbench: throughput runs %d producer connection(s) (each with --window %d) on "
+             "%d queue(s)%s, latency runs one producer on one queue; --prefetch %d; warm-up "
+             "limit %d ms, native %d ms, brokernet %d ms; every run fresh queues" % (
+                 o.producers, WINDOW, o.queues,
+                 " (one bnbench per queue, side by side; msg/s summed, latency the worst)"
+                 if o.queues > 1 else "", PREFETCH, WARMUP_MS["limit"], WARMUP_MS["native"],
                  WARMUP_MS["brokernet"]))
     L.append("- set-ups: limit = producer and consumer on broker A; native = producer on NA, "
              "consumer on NB, ActiveMQ networkConnector NA->NB (TTL 1, prefetch 1000); "
@@ -805,6 +854,9 @@ def main():
                    help="skip the unmeasured warm-up pass (small runs on every set-up)")
     p.add_argument("--producers", type=int, default=PRODUCERS,
                    help="producer connections of each throughput run (default %d)" % PRODUCERS)
+    p.add_argument("--queues", type=int, default=1,
+                   help="queues of each throughput run (default 1): one bnbench per queue, "
+                   "side by side, sharing the count and the producer connections")
     p.add_argument("--setups", default=",".join(SETUPS),
                    help="comma-separated subset of %s (default: all)" % ",".join(SETUPS))
     p.add_argument("--keep", action="store_true", help="keep the broker/sidecar directory")
@@ -818,6 +870,8 @@ def main():
         o.no_warmup = True
     if o.reps < 1 or o.scale <= 0:
         p.error("--reps must be >= 1 and --scale > 0")
+    if o.queues < 1 or o.producers < 1:
+        p.error("--queues and --producers must be >= 1")
     for path in (BNBENCH, bnsidecar.binary()):
         if not os.access(path, os.X_OK):
             p.error("%s is missing: run `make all` first" % path)
@@ -856,8 +910,9 @@ def main():
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if _current_child is not None and _current_child.poll() is None:
-            _current_child.kill()
+        for child in list(_children):
+            if child.poll() is None:
+                child.kill()
         try:
             bench.capture_mem()
             bench.capture_health()
