@@ -70,6 +70,41 @@ bn_link_write(struct bn_link *l, const char *data, size_t len)
 	bufferevent_write(l->bev, data, len);
 	l->bytes_out += len;
 	l->last_write_ms = bn_now_ms();
+	if (!l->out_high && evbuffer_get_length(bufferevent_get_output(
+	    l->bev)) > BN_LINK_OUT_HIGH) {
+		l->out_high = true;
+		bufferevent_setwatermark(l->bev, EV_WRITE, BN_LINK_OUT_LOW, 0);
+		log_debug("link %s: %zu bytes unsent: broker deliveries wait",
+		    link_name(l), evbuffer_get_length(bufferevent_get_output(
+		    l->bev)));
+		if (l->d->cons != NULL)
+			bn_stomp_pause_read(l->d->cons, true);
+	}
+}
+
+/* Link l's output is low again (or l goes): the broker may deliver when no
+ * link is still above the high mark. */
+static void
+link_out_drained(struct bn_link *l)
+{
+	struct bn_link	*o;
+
+	if (!l->out_high)
+		return;
+	l->out_high = false;
+	if (l->bev != NULL)
+		bufferevent_setwatermark(l->bev, EV_WRITE, 0, 0);
+	TAILQ_FOREACH(o, &l->d->links, entry)
+		if (o->out_high)
+			return;
+	if (l->d->cons != NULL)
+		bn_stomp_pause_read(l->d->cons, false);
+}
+
+static void
+link_write_cb(struct bufferevent *bev, void *arg)
+{
+	link_out_drained(arg);
 }
 
 static void
@@ -171,6 +206,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 		    reason);
 	l->state = BN_LINK_CLOSED;
 	TAILQ_REMOVE(&d->links, l, entry);
+	link_out_drained(l);
 	if (l->bev != NULL) {
 		bufferevent_free(l->bev);
 		l->bev = NULL;
@@ -234,6 +270,7 @@ link_detach_flush(struct bn_link *l)
 	if (bev == NULL)
 		return;
 	l->bev = NULL;
+	link_out_drained(l);
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
 		bufferevent_free(bev);
 		return;
@@ -814,7 +851,7 @@ link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	tv.tv_sec = BN_LINK_HANDSHAKE_MS / 1000;
 	tv.tv_usec = 0;
 	evtimer_add(l->hs_timer, &tv);
-	bufferevent_setcb(bev, link_read_cb, NULL, link_event_cb, l);
+	bufferevent_setcb(bev, link_read_cb, link_write_cb, link_event_cb, l);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&d->links, l, entry);
 	return l;

@@ -94,6 +94,7 @@ struct bn_stomp {
 	size_t			 nqueued;	/* RETRY, not yet sent */
 	uint64_t		 next_rid;
 	bool			 want_writable;
+	bool			 read_paused;	/* bn_stomp_pause_read */
 	bn_stomp_doubt_cb	 doubt_cb;
 	struct bn_buf		 scratch;
 	struct bn_buf		 scratch2;
@@ -348,6 +349,19 @@ size_t
 bn_stomp_inflight(const struct bn_stomp *s)
 {
 	return s->npending + s->nqueued;
+}
+
+void
+bn_stomp_pause_read(struct bn_stomp *s, bool pause)
+{
+	if (s->read_paused == pause || s->bev == NULL || s->state != ST_UP)
+		return;
+	s->read_paused = pause;
+	/* libevent runs the read (heart-beat) timeout only while reading */
+	if (pause)
+		bufferevent_disable(s->bev, EV_READ);
+	else
+		bufferevent_enable(s->bev, EV_READ);
 }
 
 bool
@@ -823,6 +837,7 @@ stomp_try_next(struct bn_stomp *s)
 	    stomp_event_cb, s);
 	bufferevent_setwatermark(s->bev, EV_WRITE, STOMP_OUT_LOW, 0);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	s->read_paused = false;		/* a new session reads */
 	if (bufferevent_socket_connect(s->bev, ai->ai_addr,
 	    (int)ai->ai_addrlen) == -1) {
 		evutil_freeaddrinfo(ai);

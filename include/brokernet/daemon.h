@@ -47,6 +47,13 @@ struct recv_parked;
 #define BN_LINK_HANDSHAKE_MS	10000
 /* Link heart-beat interval; a peer silent for 3x is dropped. */
 #define BN_LINK_HEARTBEAT_MS	2000
+/*
+ * A link whose unsent output exceeds HIGH stops the broker session that
+ * feeds the network subscriptions until every link is below LOW again:
+ * prefetchSize x message size would otherwise sit in our buffers.
+ */
+#define BN_LINK_OUT_HIGH	(8u * 1024 * 1024)
+#define BN_LINK_OUT_LOW		(2u * 1024 * 1024)
 
 /* A message sent over a link, waiting for the peer's stored-ack. */
 struct bn_inflight {
@@ -166,6 +173,7 @@ struct bn_link {
 	uint64_t		 bytes_out, bytes_in;
 	uint64_t		 rx_pending;	/* received, not yet stored */
 	bool			 read_paused;
+	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
 };
 TAILQ_HEAD(bn_linkq, bn_link);
 

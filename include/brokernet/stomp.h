@@ -97,6 +97,14 @@ size_t		 bn_stomp_inflight(const struct bn_stomp *);
 /* Whether another receipt-tracked send fits; when not, the writable
  * callback is armed and fires once there is room again. */
 bool		 bn_stomp_can_send(struct bn_stomp *);
+/*
+ * Stops (pause) or resumes reading from the broker: back-pressure from
+ * whoever takes what the broker delivers. Frames already read are still
+ * delivered. Only a connected session pauses; a new session reads. While
+ * paused, a silent broker is not detected (libevent times reads only
+ * while reading).
+ */
+void		 bn_stomp_pause_read(struct bn_stomp *, bool pause);
 
 /*
  * Sends a frame (SEND, ACK, NACK, BEGIN, COMMIT, ...). The frame stays the

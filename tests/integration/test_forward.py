@@ -6,6 +6,8 @@ input on the link port.
 """
 
 import collections
+import os
+import signal
 import socket
 import threading
 import time
@@ -276,6 +278,44 @@ class TwoBrokers(NetTestCase):
                          "every message arrives (or is still on A)")
         self.assertEqual(len(counts), 600, "every message reached B")
         self.assertLessEqual(dups, 2, "at most one copy per plain SEND in flight")
+
+    def test_large_messages_bounded_memory(self):
+        """Broker B frozen while A's broker delivers 3 queues x 400 x 64 KiB (prefetch
+        1000): B's sidecar stops reading the link, and without back-pressure the whole
+        ~78 MB would wait in sidecar A's link buffer. Above BN_LINK_OUT_HIGH (8 MiB) it
+        stops reading its broker instead; every message still arrives once."""
+        a, b = self.pair()
+        qs = [self.queue("big%d" % i) for i in range(3)]
+        conss = [self.consumer("B", q, prefetch=1000) for q in qs]
+        for q in qs:
+            a.wait_subscription(q)
+        bpid = self.brokers["B"].pid
+        os.kill(bpid, signal.SIGSTOP)
+        try:
+            t0 = time.monotonic()
+            threads = [threading.Thread(target=self.produce, args=("A", q, 400),
+                                        kwargs={"size": 65536, "window": 400,
+                                                "persistent": False}) for q in qs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            # within the 5 s B's sidecar waits for a heart-beat from its broker
+            time.sleep(max(0.0, 3.0 - (time.monotonic() - t0)))
+        finally:
+            os.kill(bpid, signal.SIGCONT)
+        with open("/proc/%d/status" % a.proc.pid) as f:
+            hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM:")][0]
+        for q, c in zip(qs, conss):
+            got = self.collect(c, 400, idle=10, limit=120)
+            self.assertEqual(sorted(self.ns(got)), list(range(400)),
+                             "%s: each message exactly once" % q)
+            for f in got[:5]:
+                self.assertEqual(len(f.body), 65536)
+        metric("3 queues x 400 x 64 KiB A->B, broker B frozen 3 s: sending sidecar peak "
+               "RSS %d KiB" % hwm)
+        self.assertLess(hwm, 40 * 1024, "peak RSS bounded by the link's high mark, "
+                                        "not by prefetch x message size")
 
     def test_garbage_and_oversize_on_link_port(self):
         b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
