@@ -70,16 +70,19 @@ bn_link_write(struct bn_link *l, const char *data, size_t len)
 	bufferevent_write(l->bev, data, len);
 	l->bytes_out += len;
 	l->last_write_ms = bn_now_ms();
-	if (!l->out_high && evbuffer_get_length(bufferevent_get_output(
-	    l->bev)) > BN_LINK_OUT_HIGH) {
+	if (evbuffer_get_length(bufferevent_get_output(l->bev)) <=
+	    BN_LINK_OUT_HIGH)
+		return;
+	if (!l->out_high) {
 		l->out_high = true;
 		bufferevent_setwatermark(l->bev, EV_WRITE, BN_LINK_OUT_LOW, 0);
 		log_debug("link %s: %zu bytes unsent: broker deliveries wait",
 		    link_name(l), evbuffer_get_length(bufferevent_get_output(
 		    l->bev)));
-		if (l->d->cons != NULL)
-			bn_stomp_pause_read(l->d->cons, true);
 	}
+	/* again after a broker reconnect: a new session reads */
+	if (l->d->cons != NULL)
+		bn_stomp_pause_read(l->d->cons, true);
 }
 
 /* Link l's output is low again (or l goes): the broker may deliver when no
