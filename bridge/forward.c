@@ -491,14 +491,16 @@ fwd_find_inflight(struct bn_link *l, uint64_t seq)
 
 /*
  * Pops the confirmed head of s's dispatch-ordered list; the last one from
- * the current broker session becomes the cumulative ACK to send. A message
- * not yet confirmed stops the walk, so an ACK never covers it.
+ * the current broker session becomes the cumulative ACK to send (returns
+ * true when there is one, in s->ack_last). A message not yet confirmed
+ * stops the walk, so an ACK never covers it.
  */
-static void
+static bool
 fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 {
 	struct bn_link		*l = s->link;
 	struct bn_inflight	*inf;
+	bool			 due = false;
 
 	while ((inf = TAILQ_FIRST(&s->pending)) != NULL && inf->acked) {
 		TAILQ_REMOVE(&s->pending, inf, sub_entry);
@@ -509,12 +511,13 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 		if (inf->broker_gen == d->broker_gen && d->broker_up) {
 			bn_buf_reset(&s->ack_last);
 			bn_buf_addstr(&s->ack_last, inf->ack_id);
-			s->ack_due = true;
+			due = true;
 			d->c.forward_acked++;
 		} else
 			d->c.stale_acks++;
 		free(inf);
 	}
+	return due;
 }
 
 int
@@ -522,10 +525,11 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 {
 	struct bn_daemon	*d = l->d;
 	struct bn_inflight	*inf;
-	struct bn_fwd_sub	*s, **touched = NULL;
+	struct bn_fwd_sub	*s;
 	const char		*p = ids, *comma;
 	uint64_t		 seq;
-	size_t			 len, i, ntouched = 0;
+	size_t			 len;
+	SLIST_HEAD(, bn_fwd_sub) touched = SLIST_HEAD_INITIALIZER(touched);
 
 	if (ids == NULL || *ids == '\0') {
 		bn_link_close(l, "bad ACK frame: no ids");
@@ -535,9 +539,8 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		if (bn_strntou64(p, len, UINT64_MAX, &seq) == -1) {
-			for (i = 0; i < ntouched; i++)
-				touched[i]->ack_touched = false;
-			free(touched);
+			SLIST_FOREACH(s, &touched, touched_entry)
+				s->ack_touched = false;
 			bn_link_close(l, "bad ACK frame: ids not numbers");
 			return -1;
 		}
@@ -549,9 +552,8 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 			inf->acked = true;
 			if (inf->sub != NULL && !inf->sub->ack_touched) {
 				inf->sub->ack_touched = true;
-				touched = xrealloc(touched, (ntouched + 1) *
-				    sizeof(*touched));
-				touched[ntouched++] = inf->sub;
+				SLIST_INSERT_HEAD(&touched, inf->sub,
+				    touched_entry);
 			}
 			if (inf->sub == NULL) {
 				/* its subscription is gone: nothing to ack */
@@ -566,14 +568,11 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 		p = comma + 1;
 	}
 	/* One cumulative ACK per touched subscription for the whole frame. */
-	for (i = 0; i < ntouched; i++) {
-		s = touched[i];
+	while ((s = SLIST_FIRST(&touched)) != NULL) {
+		SLIST_REMOVE_HEAD(&touched, touched_entry);
 		s->ack_touched = false;
-		fwd_settle_sub(d, s);
-		if (s->ack_due) {
-			s->ack_due = false;
+		if (fwd_settle_sub(d, s))
 			bn_stomp_ack(d->cons, s->ack_last.data);
-		}
 		if (s->draining && s->inflight == 0) {
 			char	*q = s->is_static || s->is_replay ? NULL :
 				    xstrdup(s->dest);
@@ -586,7 +585,6 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 			}
 		}
 	}
-	free(touched);
 	return 0;
 }
 

@@ -84,8 +84,8 @@ struct bn_fwd_sub {
 	uint64_t		 held;		/* not forwarded while draining */
 	struct bn_inflightq	 pending;	/* in dispatch order */
 	struct bn_buf		 ack_last;	/* cumulative ACK to send */
-	bool			 ack_due;
-	bool			 ack_touched;	/* in this ACK frame */
+	SLIST_ENTRY(bn_fwd_sub)	 touched_entry;	/* in one ACK frame's list */
+	bool			 ack_touched;	/* ... and on that list */
 };
 TAILQ_HEAD(bn_fwd_subq, bn_fwd_sub);
 
