@@ -78,7 +78,7 @@ struct recv_parked {
 
 static void	recv_flush(struct bn_daemon *);
 static void	recv_wire_marker(struct bn_daemon *, struct bn_recv_batch *);
-static void	recv_wire_begin(struct bn_recv_batch *);
+static void	recv_wire_first(struct bn_recv_batch *, bool);
 static void	recv_wire_send(struct bn_recv_batch *, const struct bn_frame *,
 		    bool);
 
@@ -211,15 +211,13 @@ recv_flush(struct bn_daemon *d)
 		 * receipt resends this one message, as ActiveMQ's own bridge
 		 * may; a broker restart loses non-persistent messages anyway.
 		 */
-		recv_wire_send(b, b->first, false);
-		bn_frame_free(b->first);
-		b->first = NULL;
+		recv_wire_first(b, false);
 		b->plain = true;
 		rc = bn_stomp_send_wire(d->prod, b->wire.data, b->wire.len,
 		    BN_STOMP_RETRY, recv_committed_cb, b);
 	} else {
 		if (b->first != NULL)
-			recv_wire_begin(b);
+			recv_wire_first(b, true);
 		/* The commit marker: stored if and only if the batch is. */
 		recv_wire_marker(d, b);
 		commit = bn_frame_new("COMMIT");
@@ -313,13 +311,18 @@ recv_wire_send(struct bn_recv_batch *b, const struct bn_frame *f, bool tx)
 	bn_buf_add(w, "", 1);
 }
 
-/* Opens the transaction: BEGIN, then the message that waited unwritten. */
+/*
+ * Writes the message that waited unwritten: after BEGIN, opening the
+ * transaction (tx), or as a SEND of its own.
+ */
 static void
-recv_wire_begin(struct bn_recv_batch *b)
+recv_wire_first(struct bn_recv_batch *b, bool tx)
 {
-	bn_buf_printf(&b->wire, "BEGIN\ntransaction:%s\n\n", b->tx);
-	bn_buf_add(&b->wire, "", 1);
-	recv_wire_send(b, b->first, true);
+	if (tx) {
+		bn_buf_printf(&b->wire, "BEGIN\ntransaction:%s\n\n", b->tx);
+		bn_buf_add(&b->wire, "", 1);
+	}
+	recv_wire_send(b, b->first, tx);
 	bn_frame_free(b->first);
 	b->first = NULL;
 }
@@ -418,7 +421,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		b->first = f;		/* written at the flush or the next */
 	else {
 		if (b->first != NULL)
-			recv_wire_begin(b);
+			recv_wire_first(b, true);
 		recv_wire_send(b, f, true);
 		bn_frame_free(f);
 	}
