@@ -54,6 +54,8 @@ from bnsidecar import Sidecar, connector_xml  # noqa: E402
 BNBENCH = os.path.join(TOP, "bin", "bnbench")
 SETUPS = ("limit", "native", "brokernet")
 WARMUP_MS = {"limit": 1000, "native": 3000, "brokernet": 2000}
+# The brokers each set-up uses: the producer's first, the consumer's last.
+SETUP_BROKERS = {"limit": ("A",), "native": ("NA", "NB"), "brokernet": ("A", "B")}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # name, persistent, size, count at --scale 1, rate (None: as fast as possible)
@@ -344,7 +346,7 @@ class Bench:
                 for n, s in self.sidecars.items()}
 
     def broker_cpu(self, setup):
-        names = {"limit": ["A"], "native": ["NA", "NB"], "brokernet": ["A", "B"]}[setup]
+        names = SETUP_BROKERS[setup]
         return {n: (proc_cpu_s(self.brokers[n].pid) if self.brokers[n].pid else None)
                 for n in names}
 
@@ -395,7 +397,7 @@ class Bench:
                           % (n, self.seq, why, tail or "(none)"))
 
     def ensure_up(self, setup):
-        need = {"limit": ["A"], "native": ["NA", "NB"], "brokernet": ["A", "B"]}[setup]
+        need = SETUP_BROKERS[setup]
         for n in need:
             why = self.broker_trouble(n)
             if why:
@@ -424,7 +426,7 @@ class Bench:
     def drain(self, res, queue, setup):
         """After a failed run: consume what it left behind, so that the next run on the
         same brokers does not pay for it (stranded non-persistent messages fill the heap)."""
-        names = {"limit": ["A"], "native": ["NA", "NB"], "brokernet": ["B", "A"]}[setup]
+        names = reversed(SETUP_BROKERS[setup])     # the consumer's broker first
         left = []
         for n in names:
             b = self.brokers[n]
@@ -462,8 +464,7 @@ class Bench:
                 self.failures.append((res, err))
             log("rep %d %-30s %-9s FAILED: %s" % (rep, name, setup, err))
             return res
-        prod, cons = {"limit": ("A", "A"), "native": ("NA", "NB"),
-                      "brokernet": ("A", "B")}[setup]
+        prod, cons = SETUP_BROKERS[setup][0], SETUP_BROKERS[setup][-1]
         # --queues N: N bnbench processes side by side, one queue each, the count and
         # the producer connections split between them (latency runs: one queue).
         nq = 1 if rate else self.o.queues
@@ -565,7 +566,7 @@ class Bench:
             self.failures.append((res, text))
             # A failed run can leave a broker short of heap (stranded messages, unacked
             # deliveries): restart the brokers it used so the next run starts clean.
-            for n in {"limit": ["A"], "native": ["NA", "NB"], "brokernet": ["A", "B"]}[setup]:
+            for n in SETUP_BROKERS[setup]:
                 try:
                     self.restart_broker(n, "clean slate after the FAILED run")
                 except Exception as e:

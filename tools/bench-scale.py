@@ -51,20 +51,13 @@ _spec = importlib.util.spec_from_file_location("bench_network",
 bn = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bn)
 proc_cpu_s, proc_mem_kb = bn.proc_cpu_s, bn.proc_mem_kb
+Abort, _on_sigterm = bn.Abort, bn._on_sigterm     # SIGTERM raises Abort
 
 RECONNECT = "initialReconnectDelay=200&maxReconnectDelay=1000"   # connector_xml's default
 
 
 def log(msg):
     print("bench-scale: " + msg, file=sys.stderr, flush=True)
-
-
-class Abort(Exception):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise Abort("terminated by signal %d" % signum)
 
 
 def kib(v):
