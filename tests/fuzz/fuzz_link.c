@@ -52,22 +52,21 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define FUZZ_PUMPS	8	/* loop iterations after each write */
 
-static const char fuzz_xml_open[] =
-    "<brokernet name=\"B\">\n"
-    "  <broker uri=\"stomp://127.0.0.1:1\"/>\n"
-    "  <transportConnectors>\n"
-    "    <transportConnector name=\"link\"\n"
-    "        uri=\"tcp://127.0.0.1:1?maxFrameSize=65536\"/>\n"
+/* Both sides' config up to their difference: no users, or one. */
+#define FUZZ_XML_HEAD \
+    "<brokernet name=\"B\">\n" \
+    "  <broker uri=\"stomp://127.0.0.1:1\"/>\n" \
+    "  <transportConnectors>\n" \
+    "    <transportConnector name=\"link\"\n" \
+    "        uri=\"tcp://127.0.0.1:1?maxFrameSize=65536\"/>\n" \
     "  </transportConnectors>\n"
+
+static const char fuzz_xml_open[] =
+    FUZZ_XML_HEAD
     "</brokernet>\n";
 
 static const char fuzz_xml_auth[] =
-    "<brokernet name=\"B\">\n"
-    "  <broker uri=\"stomp://127.0.0.1:1\"/>\n"
-    "  <transportConnectors>\n"
-    "    <transportConnector name=\"link\"\n"
-    "        uri=\"tcp://127.0.0.1:1?maxFrameSize=65536\"/>\n"
-    "  </transportConnectors>\n"
+    FUZZ_XML_HEAD
     "  <plugins>\n"
     "    <simpleAuthenticationPlugin>\n"
     "      <users>\n"
