@@ -5,7 +5,6 @@
  * role (one active sidecar per broker, any number of standbys: the lock
  * is lock.c, on the store session), and the graceful stop.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -18,7 +17,6 @@
 #include "brokernet/advisory.h"
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
-#include "brokernet/dedupstore.h"
 #include "brokernet/filter.h"
 #include "brokernet/lock.h"
 #include "brokernet/log.h"
@@ -465,21 +463,10 @@ bn_daemon_start(struct bn_daemon *d)
 		    d);
 		evsignal_add(d->sigs[i], NULL);
 	}
-	if (d->cfg->state_dir != NULL) {
-		char	*path;
-
-		if (mkdir(d->cfg->state_dir, 0700) == -1 && errno != EEXIST) {
-			log_warn("dataDirectory %s", d->cfg->state_dir);
-			return -1;
-		}
-		xasprintf(&path, "%s/duplicates.log", d->cfg->state_dir);
-		d->dstore = bn_dedupstore_open(path, &d->dedup, bn_wall_ms());
-		free(path);
-		if (d->dstore == NULL)
-			return -1;
-	} else
-		log_info("no dataDirectory: the duplicate window is kept in"
-		    " memory only and does not survive a restart");
+	if (d->cfg->state_dir != NULL)
+		log_info("dataDirectory %s is not needed: the duplicate window"
+		    " is kept on the broker (commit markers); nothing is"
+		    " written there", d->cfg->state_dir);
 	if (bn_status_start(d) == -1)
 		return -1;
 	/* Listeners and dialers start when this sidecar takes the lock. */
@@ -581,7 +568,6 @@ bn_daemon_free(struct bn_daemon *d)
 		event_free(d->lock_wait_ev);
 	bn_demand_free(&d->demand);
 	bn_dedup_free(&d->dedup);
-	bn_dedupstore_close(d->dstore);
 	for (i = 0; i < sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
 	    i++)
 		free(d->own_sessions[i]);

@@ -158,7 +158,7 @@ markers_restore(struct bn_markers *m, const struct bn_frame *f)
 			continue;
 		memcpy(key, p, len);
 		key[len] = '\0';
-		if (bn_hmap_get(&m->dd->map, key) != NULL)
+		if (bn_dedup_find(m->dd, key) != NULL)
 			continue;
 		bn_dedup_add(m->dd, key, BN_DEDUP_STORED, ts);
 		m->restored++;

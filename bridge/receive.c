@@ -27,7 +27,6 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
-#include "brokernet/dedupstore.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/stomp.h"
@@ -118,7 +117,7 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (l != NULL && l->rx_pending > 0)
 		l->rx_pending--;
 	if (rx->key[0] != '\0')
-		e = bn_hmap_get(&d->dedup.map, rx->key);
+		e = bn_dedup_find(&d->dedup, rx->key);
 	if (!ok) {
 		d->c.store_failed++;
 		if (e != NULL)
@@ -138,7 +137,6 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (e != NULL) {
 		/* Remember it before the peer hears that it is stored. */
 		e->state = BN_DEDUP_STORED;
-		bn_dedupstore_append(d->dstore, &d->dedup, e->ts_ms, rx->key);
 		for (i = 0; i < e->nwaiters; i++)
 			recv_ack_to(d, e->waiters[i].link, e->waiters[i].seq);
 		free(e->waiters);

@@ -33,7 +33,6 @@ struct bn_mdns;
 struct bn_endpoint;
 struct bn_daemon;
 struct bn_link;
-struct bn_dedupstore;
 struct bn_recv_batch;
 struct bn_markers;
 struct bn_lock;
@@ -233,7 +232,6 @@ struct bn_daemon {
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;
 	struct bn_dedup		 dedup;		/* receive-side window */
-	struct bn_dedupstore	*dstore;	/* its state file */
 	struct bn_hmap		 doubt;		/* tx -> batch in doubt */
 	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
 	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */

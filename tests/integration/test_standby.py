@@ -14,6 +14,7 @@ import threading
 import time
 import unittest
 
+import bnharness
 from netbase import NetTestCase, metric, wait_for
 from bnsidecar import Sidecar, connector_xml
 from test_ha import distinct_and_dups
@@ -169,6 +170,93 @@ class Standby(NetTestCase):
         self.assertEqual(c.status()["counters"]["forwarded"], 0)
         left = self.drain("C", q)
         self.assertEqual(len(left), 20)
+
+
+class CombinedDeployment(NetTestCase):
+    """The seeds' combined deployment: A is a master/slave pair on one
+    KahaDB with a sidecar per instance, each on
+    failover:(stomp://master,stomp://slave)?randomize=false, in a network
+    with B. kill -9 the master broker after about 1,000 of 4,000, then the
+    active sidecar after about 2,500: every message arrives once."""
+    BROKERS = ("B",)
+
+    def test_master_kill_then_active_sidecar_kill(self):
+        pair_dir = os.path.join(self.tdir, "pair")
+        master, slave = bnharness.start_shared_pair(pair_dir, name="A")
+        self.addCleanup(bnharness.stop_all, [master, slave])
+        uri = ("failover:(stomp://127.0.0.1:%d,stomp://127.0.0.1:%d)?randomize=false"
+               % (master.stomp_port, slave.stomp_port))
+        b = Sidecar("B", os.path.join(self.tdir, "b"), self.brokers["B"], heartbeat=None)
+        self.sidecars.append(b)
+        b.start()
+        side = []
+        for host in ("host1", "host2"):
+            d = os.path.join(self.tdir, host)
+            os.makedirs(d, exist_ok=True)
+            s = Sidecar("A", d, master, [default_connector("to-B", [b.link_port])],
+                        broker_uri=uri, heartbeat=None)
+            self.sidecars.append(s)
+            s.start()
+            side.append(s)
+
+        def active():
+            act = [s for s in side if s.running() and s.status()["role"] == "active"]
+            return act[0] if len(act) == 1 else None
+        a = wait_for(active, 10, what="one active sidecar for A")
+        a.wait_link("B")
+        q = self.queue("combined")
+        N = 4000
+        self.produce(master, q, N, window=500)
+        cons = self.consumer("B", q, prefetch=100)
+        delivered = []
+        done = threading.Event()
+
+        def consumer():
+            while len(delivered) < N and not done.is_set():
+                f = cons.receive(1.0)
+                if f is not None:
+                    cons.ack(f, receipt=True)
+                    delivered.append(int(f.headers["n"]))
+        ct = threading.Thread(target=consumer, daemon=True)
+        ct.start()
+
+        def stored():
+            return b.status()["counters"]["stored"]
+
+        def flowing_after(before, t0, limit=60):
+            wait_for(lambda: stored() > before, limit, interval=0.005,
+                     what="forwarding again")
+            return time.monotonic() - t0
+        wait_for(lambda: stored() >= 1000, 60, interval=0.005, what="1000 stored on B")
+        s0 = stored()
+        master.kill9()
+        t0 = time.monotonic()
+        slave.wait_ready(60)
+        t_slave = time.monotonic() - t0
+        t_master = flowing_after(s0, t0)
+        wait_for(lambda: stored() >= 2500, 90, interval=0.005, what="2500 stored on B")
+        victim = wait_for(active, 10, what="one active sidecar")
+        s1 = stored()
+        victim.kill9()
+        victim.killed = True
+        t1 = time.monotonic()
+        survivor = [s for s in side if s is not victim][0]
+        wait_for(lambda: survivor.status()["role"] == "active", 10, interval=0.005,
+                 what="the other sidecar active")
+        t_active = time.monotonic() - t1
+        t_sidecar = flowing_after(s1, t1)
+        wait_for(lambda: len(delivered) >= N, 120, interval=0.05,
+                 what="all delivered on B")
+        time.sleep(2.0)       # anything extra (a duplicate) would show now
+        done.set()
+        ct.join(5)
+        d, dups = distinct_and_dups(delivered)
+        metric("combined deployment (KahaDB pair, a sidecar per instance, defaults): %d"
+               " persistent A->B; master kill: slave answered after %.2f s, forwarding"
+               " again after %.2f s; active sidecar kill: standby active after %.3f s,"
+               " forwarding again after %.3f s; %d distinct, %d duplicates"
+               % (N, t_slave, t_master, t_active, t_sidecar, d, dups))
+        self.assertEqual((d, dups), (N, 0))
 
 
 if __name__ == "__main__":
