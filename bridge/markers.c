@@ -316,7 +316,8 @@ bn_markers_on_message(struct bn_markers *m, const struct bn_frame *f)
 void
 bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 {
-	struct bn_frame	*probe;
+	const char	*probe[] = { "brokernet_marker", "probe",
+			    "brokernet_probe", m->probe, NULL };
 	struct bn_header h[2] = {
 		{ "activemq.prefetchSize", m->prefetch },
 		/*
@@ -336,13 +337,7 @@ bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 	    (unsigned long long)m->gen);
 	bn_stomp_subscribe(st, MARKERS_SUB, m->queue, "client-individual", h,
 	    2);
-	probe = bn_frame_new("SEND");
-	bn_frame_add_header(probe, "destination", m->queue);
-	bn_frame_add_header(probe, "persistent", "false");
-	bn_frame_add_header(probe, "brokernet_marker", "probe");
-	bn_frame_add_header(probe, "brokernet_probe", m->probe);
-	bn_stomp_send(st, probe, 0, NULL, NULL);
-	bn_frame_free(probe);
+	bn_stomp_put(st, m->queue, false, probe);
 }
 
 void
