@@ -366,6 +366,24 @@ bn_markers_wire(struct bn_markers *m, const char *tx,
 }
 
 void
+bn_markers_send_plain(struct bn_markers *m, struct bn_stomp *st,
+    const char *tx, const struct bn_buf *keys)
+{
+	struct bn_frame	*f = bn_frame_new("SEND");
+	char		 ts[24];
+
+	snprintf(ts, sizeof(ts), "%llu", (unsigned long long)bn_wall_ms());
+	bn_frame_add_header(f, "destination", m->queue);
+	bn_frame_add_header(f, "persistent", "false");
+	bn_frame_add_header(f, "brokernet_marker", "true");
+	bn_frame_add_header(f, "brokernet_tx", tx);
+	bn_frame_add_header(f, "brokernet_ts", ts);
+	bn_frame_set_body(f, keys->data, keys->len);
+	bn_stomp_send(st, f, 0, NULL, NULL);
+	bn_frame_free(f);
+}
+
+void
 bn_markers_committed(struct bn_markers *m, const char *tx, uint32_t nkeys)
 {
 	bn_marks_add(m->marks, tx, bn_wall_ms(), nkeys);
