@@ -3,7 +3,7 @@
 # integration tests against real ActiveMQ brokers.
 
 CC	?= cc
-PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client
+PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client libzstd
 VERSION	 = 0.1.0
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
