@@ -38,7 +38,7 @@ TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
 .SECONDARY:
 
 .PHONY: all check unit unit-san integration deps demo fuzz clean fmt lint \
-	bench install uninstall
+	bench bench-wan install uninstall
 
 all: bin/brokernetd $(TOOL_BINS)
 
@@ -120,6 +120,11 @@ fuzz:
 
 bench: all
 	@sh tools/bench-network.sh
+
+# WAN: native bridge and brokernet through an emulated 10 Mbit/s link
+# (BENCH_WAN_ARGS=--quick for a short run).
+bench-wan: all
+	@sh tools/bench-wan.sh $(BENCH_WAN_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \
