@@ -40,6 +40,9 @@ struct msg_case {
 	size_t		 max_compact;	/* compact frame at most this long */
 };
 
+/* A body with NULs inside: its length is not strlen's. */
+static const char nul_body[] = "\0bin\0";
+
 #define AMQ_HDRS(ts)	{ "expires", "0" }, { "priority", "4" }, \
 	{ "timestamp", ts }, { "persistent", "true" }
 
@@ -65,7 +68,7 @@ static const struct msg_case msgs[] = {
 	    { "correlation-id", "c1" } }, "A", "ID:z", ",", 1, "", 0 },
 	{ "escapes in names and values", "/queue/a:b", { { "k:1", "v\nw" },
 	    { "back\\slash", "c\rd" } }, "A", "ID:host-41234-1:1", ",", 1,
-	    "\0bin\0", 0 },
+	    nul_body, 0 },
 	{ "not a queue", "/topic/t", { { "x-y", "z" } }, "A", "ID:host-4",
 	    ",", 1, "t", 0 },
 	{ "origin id shorter than the previous", "/queue/q", { { "h1",
@@ -88,8 +91,8 @@ msg_write(const struct msg_case *c, struct bn_linkhdr_state *st,
 	bn_linkhdr_begin(b, st, seq, c->dest);
 	for (i = 0; i < NHDRS && c->hdrs[i].name != NULL; i++)
 		bn_linkhdr_add(b, st, c->hdrs[i].name, c->hdrs[i].value);
-	bn_linkhdr_end(b, st, &net, c->body, strlen(c->body) +
-	    (c->body[0] == '\0' && c->body[1] == 'b' ? 5 : 0));
+	bn_linkhdr_end(b, st, &net, c->body, c->body == nul_body ?
+	    sizeof(nul_body) - 1 : strlen(c->body));
 }
 
 static struct bn_frame *
