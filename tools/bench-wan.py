@@ -14,7 +14,9 @@ relay L).  Set-ups, interleaved in every repetition:
 Cases: persistent 1 KiB JSON order events (seeded, varied: bnbench --body json)
 and incompressible ones (--body random) at 10 Mbit/s, 40 ms RTT; incompressible
 at 10 ms and 100 ms RTT (bandwidth-bound: does credit in flight cover the
-bandwidth-delay product?); low load (50 msg/s JSON) latency at 40 ms RTT.
+bandwidth-delay product?); JSON at 2 Mbit/s (link-bound even when the brokers
+are short of CPU); low load (50 msg/s JSON) latency at 40 ms RTT.  Then the
+codec alone (bin/bnzbench): CPU per message per side.
 
 Per run: msg/s, wire bytes per message each way (counted by the relay, TCP
 payload), sidecar CPU per message, and for brokernet the messages in flight
@@ -28,6 +30,7 @@ by PID, also on failure or Ctrl-C.  Run it under
 """
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -50,15 +53,15 @@ BNBENCH = os.path.join(TOP, "bin", "bnbench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RATE_MBIT = 10.0
 
-# name, body, rtt ms, count, msg/s (None: as fast as it goes), set-ups
+# name, body, Mbit/s, RTT ms, count, msg/s (None: as fast as it goes), set-ups
+ALL4 = ("native", "bn-zstd", "bn-plain", "bn-v1")
 CASES = [
-    ("JSON 1 KiB, 40 ms", "json", 40, 6000, None,
-     ("native", "bn-zstd", "bn-plain", "bn-v1")),
-    ("random 1 KiB, 40 ms", "random", 40, 4000, None,
-     ("native", "bn-zstd", "bn-plain", "bn-v1")),
-    ("random 1 KiB, 10 ms", "random", 10, 4000, None, ("native", "bn-zstd")),
-    ("random 1 KiB, 100 ms", "random", 100, 4000, None, ("native", "bn-zstd")),
-    ("JSON 1 KiB @ 50/s, 40 ms", "json", 40, 500, 50,
+    ("JSON, 10 Mbit/s 40 ms", "json", 10, 40, 6000, None, ALL4),
+    ("random, 10 Mbit/s 40 ms", "random", 10, 40, 4000, None, ALL4),
+    ("random, 10 Mbit/s 10 ms", "random", 10, 10, 4000, None, ("native", "bn-zstd")),
+    ("random, 10 Mbit/s 100 ms", "random", 10, 100, 4000, None, ("native", "bn-zstd")),
+    ("JSON, 2 Mbit/s 40 ms", "json", 2, 40, 3000, None, ("native", "bn-zstd", "bn-plain")),
+    ("JSON @ 50/s, 10 Mbit/s 40 ms", "json", 10, 40, 500, 50,
      ("native", "bn-zstd", "bn-plain")),
 ]
 SETUPS = ("native", "bn-zstd", "bn-plain", "bn-v1")
@@ -126,6 +129,7 @@ class Bench:
         self.failures = []
         self.cur = None         # brokernet set-up the sidecars run as
         self.seq = 0
+        self.codec = []         # bnzbench summaries
 
     def start(self):
         nb = bnharness.Broker("NB", os.path.join(self.base, "NB"))
@@ -180,11 +184,12 @@ class Bench:
         bnharness.stop_all(list(self.brokers.values()))
 
     def run_one(self, rep, case, setup, warm=False):
-        name, body, rtt, count, rate, _ = case
+        name, body, mbit, rtt, count, rate, _ = case
         self.seq += 1
         if setup != "native":
             self.sidecars_as(setup)
         relay = self.relays["native" if setup == "native" else "bn"]
+        relay.rate_bps = mbit * 1e6
         relay.delay_s = rtt / 2000.0
         relay.queue_bytes = int(relay.rate_bps / 8 * rtt / 1000.0) + 65536
         prod, cons = ("NA", "NB") if setup == "native" else ("A", "B")
@@ -216,7 +221,7 @@ class Bench:
              "p99": float(kv["lat_p99_ms"]) if "lat_p99_ms" in kv else None,
              "a2b": (st1["a2b"] - st0["a2b"]) / count,
              "b2a": (st1["b2a"] - st0["b2a"]) / count,
-             "rtt": rtt, "elapsed": time.monotonic() - t0}
+             "rtt": rtt, "mbit": mbit, "elapsed": time.monotonic() - t0}
         if setup != "native":
             for n, s in self.sidecars.items():
                 c1 = proc_cpu_s(s.proc.pid)
@@ -249,19 +254,26 @@ class Bench:
         setups = [s for s in SETUPS if s != "bn-v1" or self.o.base_bin]
         cases = CASES
         if self.o.quick:
-            cases = [(n, b, rtt, max(200, c // 10), r, s) for n, b, rtt, c, r, s in CASES]
+            cases = [(n, b, m, rtt, max(200, c // 10), r, s) for n, b, m, rtt, c, r, s in CASES]
         if not self.o.quick:
             log("---- warm-up (not measured)")
             for setup in setups:
-                self.run_one(0, ("warm-up", "json", 40, 3000, None, SETUPS), setup, warm=True)
+                self.run_one(0, ("warm-up", "json", 10, 40, 3000, None, SETUPS), setup,
+                             warm=True)
         for rep in range(1, self.o.reps + 1):
             log("---- repetition %d of %d" % (rep, self.o.reps))
             # alternate the order of the set-ups from one repetition to the next
             order = setups if rep % 2 else list(reversed(setups))
             for setup in order:
                 for case in cases:
-                    if setup in case[5]:
+                    if setup in case[6]:
                         self.run_one(rep, case, setup)
+        for body in ("json", "random"):
+            for burst in ("1", "50"):
+                p = subprocess.run([os.path.join(TOP, "bin", "bnzbench"), "--count", "20000",
+                                    "--body", body, "--burst", burst],
+                                   capture_output=True, text=True)
+                self.codec.append(dict(l.split("=", 1) for l in p.stdout.split()))
 
 
 def med(xs):
@@ -292,11 +304,11 @@ def report(bench, o, t_start):
           subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True).stdout.strip(), o.reps,
           RATE_MBIT, "bn-v1: brokernetd of %s." % o.base_rev if o.base_bin else ""))
-    w("| case | set-up | msg/s | x native | wire B/msg fwd | back | sidecar CPU us/msg "
-      "(A / B) | in flight (median / max) |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|")
+    w("| case | set-up | msg/s | x native | wire B/msg fwd | back | link use | sidecar CPU "
+      "us/msg (A / B) | in flight (median / max) |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for case in CASES:
-        if case[4]:
+        if case[5]:
             continue
         nat = med([r["rate"] for r in sel(case[0], "native")])
         for setup in SETUPS:
@@ -310,23 +322,38 @@ def report(bench, o, t_start):
             infl = ("%.0f / %.0f" % (med([r.get("inflight_med") for r in rs]),
                                      med([r.get("inflight_max") for r in rs]))
                     if setup != "native" and rs[0].get("inflight_max") is not None else "")
-            w("| %s | %s | %.0f %s | %s | %.0f | %.0f | %s | %s |" % (
+            a2b = med([r["a2b"] for r in rs])
+            w("| %s | %s | %.0f %s | %s | %.0f | %.0f | %.0f %% | %s | %s |" % (
                 case[0], setup, rate, rng([r["rate"] for r in rs]),
-                "%.2f" % (rate / nat) if nat else "", med([r["a2b"] for r in rs]),
-                med([r["b2a"] for r in rs]), cpu, infl))
+                "%.2f" % (rate / nat) if nat else "", a2b,
+                med([r["b2a"] for r in rs]), 100.0 * rate * a2b * 8 / (case[2] * 1e6),
+                cpu, infl))
     w("\nLow load (one producer, 50 msg/s, JSON 1 KiB, RTT 40 ms: one-way delay 20 ms):\n")
     w("| set-up | p50 ms | p99 ms | p50 minus one-way delay | wire B/msg fwd |")
     w("|---|---:|---:|---:|---:|")
     for case in CASES:
-        if not case[4]:
+        if not case[5]:
             continue
         for setup in SETUPS:
             rs = sel(case[0], setup)
             if rs:
                 p50 = med([r["p50"] for r in rs])
                 w("| %s | %.2f | %.2f | %+.2f | %.0f |" % (
-                    setup, p50, med([r["p99"] for r in rs]), p50 - case[2] / 2.0,
+                    setup, p50, med([r["p99"] for r in rs]), p50 - case[3] / 2.0,
                     med([r["a2b"] for r in rs])))
+    if bench.codec:
+        w("\nThe codec alone (bin/bnzbench, 20,000 x 1 KiB, one compressor and one "
+          "decompressor; flushed after every message, or after bursts of 50):\n")
+        w("| body | flush every | compress us/msg | decompress us/msg | bytes/msg |")
+        w("|---|---:|---:|---:|---:|")
+        for kv in bench.codec:
+            w("| %s | %s | %s | %s | %s |" % (kv["body"], kv["burst"],
+                                              kv["compress_us_per_msg"],
+                                              kv["decompress_us_per_msg"],
+                                              kv["bytes_per_msg"]))
+        w("\nMemory per compressed link: compressor %s bytes, decompressor %s bytes."
+          % (bench.codec[0]["compressor_bytes"], bench.codec[0]["decompressor_bytes"]))
+    w("\nLoad average at the end: %s." % " ".join(open("/proc/loadavg").read().split()[:3]))
     if bench.failures:
         w("\nFailed runs (not in the medians):\n")
         for r in bench.failures:
@@ -335,6 +362,8 @@ def report(bench, o, t_start):
     print(text)
     with open(o.out, "w") as f:
         f.write(text)
+    with open(o.out + ".json", "w") as f:
+        json.dump({"results": R, "codec": bench.codec}, f, indent=1)
     log("report written to %s" % o.out)
 
 
