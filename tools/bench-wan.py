@@ -30,6 +30,7 @@ by PID, also on failure or Ctrl-C.  Run it under
 """
 
 import argparse
+import importlib
 import json
 import os
 import signal
@@ -49,8 +50,9 @@ import bnsidecar  # noqa: E402
 from bnsidecar import Sidecar, connector_xml  # noqa: E402
 from wanrelay import WanRelay  # noqa: E402
 
+proc_cpu_s = importlib.import_module("bench-network").proc_cpu_s
+
 BNBENCH = os.path.join(TOP, "bin", "bnbench")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 RATE_MBIT = 10.0
 
 # name, body, Mbit/s, RTT ms, count, msg/s (None: as fast as it goes), set-ups
@@ -73,16 +75,6 @@ def log(msg):
 
 class Abort(Exception):
     pass
-
-
-def proc_cpu_s(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-        fields = st[st.rindex(")") + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def run_bnbench(args, timeout_s):

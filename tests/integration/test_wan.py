@@ -62,18 +62,22 @@ class Wan(NetTestCase):
             self.assertTrue(f.headers["brokernet_origin_id"].startswith("ID:"))
             self.assertEqual(f.headers.get("persistent"), "true")
 
+    def forward_exact(self, a, tag, n, window=200):
+        """n messages A -> B on a fresh queue, checked; returns it and A's link."""
+        q = self.queue(tag)
+        cons = self.consumer("B", q, prefetch=200)
+        a.wait_subscription(q)
+        self.produce("A", q, n, headers=ODD, window=window)
+        self.check_exact(self.collect(cons, n, idle=5), n, ODD)
+        return q, a.link_to("B")
+
     def test_compressed_link_1000_exact(self):
         b = self.sidecar("B")
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port], useCompression=True)])
         la = a.wait_link("B")
         self.assertEqual(la["encoding"], "compact,zstd")
         self.assertEqual(b.wait_link("A")["encoding"], "compact,zstd")
-        q = self.queue("zexact")
-        cons = self.consumer("B", q, prefetch=200)
-        a.wait_subscription(q)
-        self.produce("A", q, 1000, headers=ODD, window=500)
-        got = self.collect(cons, 1000, idle=5)
-        self.check_exact(got, 1000, ODD)
+        q, _ = self.forward_exact(a, "zexact", 1000, window=500)
         wait_for(lambda: a.status()["counters"]["forward_acked"] == 1000, 10,
                  what="all acked on A")
         la = a.link_to("B")
@@ -93,12 +97,7 @@ class Wan(NetTestCase):
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port], useCompression=False)])
         self.assertEqual(a.wait_link("B")["encoding"], "compact")
         self.assertEqual(b.wait_link("A")["encoding"], "compact")
-        q = self.queue("mixed")
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
-        self.produce("A", q, 100, headers=ODD)
-        self.check_exact(self.collect(cons, 100, idle=5), 100, ODD)
-        la = a.link_to("B")
+        _, la = self.forward_exact(a, "mixed", 100)
         self.assertEqual(la["bytes_out"], la["bytes_out_uncompressed"])
         # B's other peer, C's sidecar on the same broker A, offers zstd
         c = self.sidecar("C", [connector_xml("to-B", [b.link_port], useCompression=True)],
@@ -189,12 +188,7 @@ class Wan(NetTestCase):
                                              useCompression=True)],
                          extra_children=ssl_xml(None, pki["ca"]))
         self.assertEqual(a.wait_link("B")["encoding"], "compact,zstd")
-        q = self.queue("tlsz")
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
-        self.produce("A", q, 300, headers=ODD)
-        self.check_exact(self.collect(cons, 300, idle=5), 300, ODD)
-        la = a.link_to("B")
+        _, la = self.forward_exact(a, "tlsz", 300)
         self.assertLess(la["bytes_out"] * 3, la["bytes_out_uncompressed"],
                         "compressed before encryption (encrypted bytes do not compress)")
 
