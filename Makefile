@@ -3,7 +3,7 @@
 # integration tests against real ActiveMQ brokers.
 
 CC	?= cc
-PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client
+PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client libzstd
 VERSION	 = 0.1.0
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
@@ -38,7 +38,7 @@ TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
 .SECONDARY:
 
 .PHONY: all check unit unit-san integration deps demo fuzz clean fmt lint \
-	bench soak install uninstall
+	bench bench-wan soak install uninstall
 
 all: bin/brokernetd $(TOOL_BINS)
 
@@ -125,6 +125,11 @@ bench: all
 soak: all
 	@sh tools/deps.sh
 	@sh tools/soak.sh
+
+# WAN: native bridge and brokernet through an emulated 10 Mbit/s link
+# (BENCH_WAN_ARGS=--quick for a short run).
+bench-wan: all
+	@sh tools/bench-wan.sh $(BENCH_WAN_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \

@@ -89,7 +89,8 @@ static const char *const conf_tc_attrs[] = { "name", "uri", NULL };
 static const char *const conf_nc_attrs[] = { "name", "uri", "networkTTL",
 	"messageTTL", "consumerTTL", "duplex", "dynamicOnly",
 	"decreaseNetworkConsumerPriority", "prefetchSize",
-	"conduitSubscriptions", "userName", "password", "replayDelay", NULL };
+	"conduitSubscriptions", "userName", "password", "replayDelay",
+	"useCompression", NULL };
 static const char *const conf_dest_attrs[] = { "physicalName", NULL };
 static const char *const conf_mgmt_attrs[] = { "uri", NULL };
 static const char *const conf_ssl_attrs[] = { "certificate", "privateKey",
@@ -665,6 +666,7 @@ conf_network_connector(struct conf_state *st, xmlNode *node)
 	nc->prefetch = 1000;
 	nc->conduit = true;
 	nc->replay_delay_ms = 1000;
+	nc->use_compression = -1;
 
 	if (conf_str(st, node, "name", false, true, &nc->name) == -1)
 		return -1;
@@ -700,6 +702,13 @@ conf_network_connector(struct conf_state *st, xmlNode *node)
 	    conf_u64(st, node, "replayDelay", 0, INT64_MAX,
 	    &nc->replay_delay_ms) == -1)
 		return -1;
+	if (conf_attr_find(node, "useCompression") != NULL) {
+		bool	on = false;
+
+		if (conf_bool(st, node, "useCompression", &on) == -1)
+			return -1;
+		nc->use_compression = on;
+	}
 	return 0;
 }
 

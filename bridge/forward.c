@@ -21,6 +21,8 @@
 #include "brokernet/advisory.h"
 #include "brokernet/daemon.h"
 #include "brokernet/filter.h"
+#include "brokernet/linkhdr.h"
+#include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/stomp.h"
 
@@ -400,40 +402,47 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 	}
 }
 
-/* Writes the link MESSAGE for broker frame f directly in wire form. */
+/*
+ * Writes the link message for broker frame f directly in wire form, long or
+ * compact as the link agreed (linkhdr.h).
+ */
 static void
 fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
     const char *dest)
 {
-	struct bn_buf	*b = &l->out;
-	const char	*self = l->d->self;
-	const char	*path = bn_frame_get(f, "brokernet_path");
-	const char	*hops_s = bn_frame_get(f, "brokernet_hops");
-	uint64_t	 hops = 0;
+	struct bn_buf		*b = &l->out;
+	struct bn_linkhdr_state	*st = bn_linkz_tx(l);
+	struct bn_linkhdr_net	 net;
+	const char		*path = bn_frame_get(f, "brokernet_path");
+	const char		*hops_s = bn_frame_get(f, "brokernet_hops");
+	uint64_t		 hops = 0;
+	size_t			 i;
 
 	if (hops_s != NULL && bn_strtou64(hops_s, 100000, &hops) == -1)
 		hops = 0;
+	net.self = l->d->self;
+	net.origin = bn_frame_get(f, "brokernet_origin");
+	if (net.origin == NULL)
+		net.origin = net.self;
+	net.origin_id = bn_frame_get(f, "brokernet_origin_id");
+	if (net.origin_id == NULL)
+		net.origin_id = bn_frame_get(f, "message-id");
+	net.prev_path = path != NULL && *path == ',' ? path : ",";
+	net.hops = hops + 1;
 	bn_buf_reset(b);
-	bn_buf_printf(b, "MESSAGE\nseq:%llu\ndestination:",
-	    (unsigned long long)seq);
-	bn_frame_escape(dest, b);
-	bn_fwd_wire_headers(f, true, b);
-	if (bn_frame_get(f, "brokernet_origin") == NULL) {
-		bn_buf_addstr(b, "\nbrokernet_origin:");
-		bn_frame_escape(self, b);
+	bn_linkhdr_begin(b, st, seq, dest);
+	for (i = 0; i < f->nheaders; i++) {
+		const char	*n = f->headers[i].name;
+
+		/* the network's own headers are written below */
+		if (bn_fwd_is_delivery_header(n) || (strncmp(n, "brokernet_",
+		    10) == 0 && (strcmp(n + 10, "path") == 0 ||
+		    strcmp(n + 10, "hops") == 0 || strcmp(n + 10,
+		    "origin") == 0 || strcmp(n + 10, "origin_id") == 0)))
+			continue;
+		bn_linkhdr_add(b, st, n, f->headers[i].value);
 	}
-	if (bn_frame_get(f, "brokernet_origin_id") == NULL &&
-	    bn_frame_get(f, "message-id") != NULL) {
-		bn_buf_addstr(b, "\nbrokernet_origin_id:");
-		bn_frame_escape(bn_frame_get(f, "message-id"), b);
-	}
-	bn_buf_addstr(b, "\nbrokernet_path:");
-	bn_frame_escape(path != NULL && *path == ',' ? path : ",", b);
-	bn_frame_escape(self, b);
-	bn_buf_printf(b, ",\nbrokernet_hops:%llu\ncontent-length:%zu\n\n",
-	    (unsigned long long)hops + 1, f->body_len);
-	bn_buf_add(b, f->body, f->body_len);
-	bn_buf_add(b, "", 1);
+	bn_linkhdr_end(b, st, &net, f->body, f->body_len);
 }
 
 void
@@ -525,16 +534,43 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 	return due;
 }
 
+SLIST_HEAD(fwd_touchedq, bn_fwd_sub);
+
+/* The peer stored seq: mark it, remember its subscription in touched. */
+static void
+fwd_ack_one(struct bn_link *l, uint64_t seq, struct fwd_touchedq *touched)
+{
+	struct bn_inflight	*inf;
+
+	if ((inf = fwd_find_inflight(l, seq)) == NULL || inf->acked) {
+		log_warnx("link %s: ACK for unknown seq %llu ignored",
+		    l->peer, (unsigned long long)seq);
+		return;
+	}
+	l->acks_in++;
+	inf->acked = true;
+	if (inf->sub != NULL && !inf->sub->ack_touched) {
+		inf->sub->ack_touched = true;
+		SLIST_INSERT_HEAD(touched, inf->sub, touched_entry);
+	}
+	if (inf->sub == NULL) {
+		/* its subscription is gone: nothing to ack */
+		TAILQ_REMOVE(&l->inflight, inf, entry);
+		l->ninflight--;
+		l->d->c.stale_acks++;
+		free(inf);
+	}
+}
+
 int
 bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 {
 	struct bn_daemon	*d = l->d;
-	struct bn_inflight	*inf;
 	struct bn_fwd_sub	*s;
-	const char		*p = ids, *comma;
-	uint64_t		 seq;
+	const char		*p = ids, *comma, *dash;
+	uint64_t		 seq, last;
 	size_t			 len;
-	SLIST_HEAD(, bn_fwd_sub) touched = SLIST_HEAD_INITIALIZER(touched);
+	struct fwd_touchedq	 touched = SLIST_HEAD_INITIALIZER(touched);
 
 	if (ids == NULL || *ids == '\0') {
 		bn_link_close(l, "bad ACK frame: no ids");
@@ -543,31 +579,22 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
-		if (bn_strntou64(p, len, UINT64_MAX, &seq) == -1) {
+		/* "7" or a range "7-9" (compact links); all must be in flight */
+		dash = memchr(p, '-', len);
+		if (bn_strntou64(p, dash ? (size_t)(dash - p) : len, UINT64_MAX,
+		    &seq) == -1 || (dash != NULL && (bn_strntou64(dash + 1,
+		    len - (size_t)(dash - p) - 1, UINT64_MAX, &last) == -1 ||
+		    last < seq || last - seq >= l->ninflight))) {
 			SLIST_FOREACH(s, &touched, touched_entry)
 				s->ack_touched = false;
-			bn_link_close(l, "bad ACK frame: ids not numbers");
+			bn_link_close(l, "bad ACK frame: ids not numbers or"
+			    " ranges of messages in flight");
 			return -1;
 		}
-		if ((inf = fwd_find_inflight(l, seq)) == NULL || inf->acked)
-			log_warnx("link %s: ACK for unknown seq %llu ignored",
-			    l->peer, (unsigned long long)seq);
-		else {
-			l->acks_in++;
-			inf->acked = true;
-			if (inf->sub != NULL && !inf->sub->ack_touched) {
-				inf->sub->ack_touched = true;
-				SLIST_INSERT_HEAD(&touched, inf->sub,
-				    touched_entry);
-			}
-			if (inf->sub == NULL) {
-				/* its subscription is gone: nothing to ack */
-				TAILQ_REMOVE(&l->inflight, inf, entry);
-				l->ninflight--;
-				d->c.stale_acks++;
-				free(inf);
-			}
-		}
+		if (dash == NULL)
+			last = seq;
+		for (; seq <= last; seq++)
+			fwd_ack_one(l, seq, &touched);
 		if (comma == NULL)
 			break;
 		p = comma + 1;

@@ -34,6 +34,8 @@
 #include "brokernet/daemon.h"
 #include "brokernet/evframe.h"
 #include "brokernet/filter.h"
+#include "brokernet/linkhdr.h"
+#include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
 #include "brokernet/stomp.h"
@@ -67,8 +69,10 @@ bn_link_write(struct bn_link *l, const char *data, size_t len)
 {
 	if (l->bev == NULL)
 		return;
-	bufferevent_write(l->bev, data, len);
-	l->bytes_out += len;
+	if (!bn_linkz_write(l, data, len)) {
+		bufferevent_write(l->bev, data, len);
+		l->bytes_out += len;
+	}
 	l->last_write_ms = bn_now_ms();
 	if (evbuffer_get_length(bufferevent_get_output(l->bev)) <=
 	    BN_LINK_OUT_HIGH)
@@ -259,6 +263,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 	bn_hmap_clear(&l->subs_by_dest);
 	bn_buf_free(&l->acks);
 	bn_buf_free(&l->out);
+	bn_linkz_free(l);
 	if (l->own_nc)
 		link_free_nc(l->nc);
 	free(l->peer);
@@ -301,6 +306,7 @@ link_detach_flush(struct bn_link *l)
 
 	if (bev == NULL)
 		return;
+	bn_linkz_flush(l);
 	l->bev = NULL;
 	link_out_drained(l);
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
@@ -350,7 +356,10 @@ link_ack_flush_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	bn_buf_reset(&l->out);
 	bn_buf_addstr(&l->out, "ACK\nids:");
-	bn_buf_add(&l->out, l->acks.data, l->acks.len);
+	if (bn_linkz_tx(l) != NULL)	/* the peer reads ranges */
+		bn_linkhdr_ack_ranges(l->acks.data, l->acks.len, &l->out);
+	else
+		bn_buf_add(&l->out, l->acks.data, l->acks.len);
 	bn_buf_addstr(&l->out, "\n\n");
 	bn_buf_add(&l->out, "", 1);
 	bn_link_write(l, l->out.data, l->out.len);
@@ -449,6 +458,7 @@ link_send_hello(struct bn_link *l)
 		bn_frame_add_header(f, "passcode", nc->password);
 	if (l->d->cfg->management_uri != NULL)
 		bn_frame_add_header(f, "mgmt", l->d->cfg->management_uri);
+	bn_linkz_offer(l, f);
 	link_send_frame(l, f);
 	bn_frame_free(f);
 	bn_buf_free(&b);
@@ -627,8 +637,10 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 	bn_frame_add_header(w, "version", BN_LINK_VERSION);
 	if (d->cfg->management_uri != NULL)
 		bn_frame_add_header(w, "mgmt", d->cfg->management_uri);
+	bn_linkz_choose(l, f, w);
 	link_send_frame(l, w);
 	bn_frame_free(w);
+	bn_linkz_start(l);
 	d->c.links_accepted++;
 	link_go_up(l);
 	return true;
@@ -640,9 +652,14 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 {
 	const char	*peer = bn_frame_get(f, "broker");
 	const char	*ver = bn_frame_get(f, "version");
+	const char	*err;
 
 	if (peer == NULL || ver == NULL || strcmp(ver, BN_LINK_VERSION) != 0) {
 		bn_link_close(l, "bad BN_WELCOME (version or broker missing)");
+		return false;
+	}
+	if (bn_linkz_chosen(l, f, &err) == -1) {
+		bn_link_close(l, err);
 		return false;
 	}
 	if (strcmp(peer, l->d->self) == 0) {
@@ -652,6 +669,7 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 	}
 	l->peer = xstrdup(peer);
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
+	bn_linkz_start(l);
 	link_go_up(l);
 	return true;
 }
@@ -739,7 +757,18 @@ link_on_frame(struct bn_frame *f, void *arg)
 			alive = false;
 		}
 		bn_frame_free(f);
-		return alive;
+		/* what follows the handshake may be compressed */
+		return alive && !bn_linkz_reading(l);
+	}
+	if (strcmp(cmd, "M") == 0) {
+		const char	*err;
+
+		if ((f = bn_linkz_decode(l, f, &err)) == NULL) {
+			l->d->c.link_errors++;
+			link_refuse(l, err, true);
+			return false;
+		}
+		return bn_recv_on_link_message(l, f) == 0;
 	}
 	if (strcmp(cmd, "MESSAGE") == 0) {
 		/* the frame now belongs to forward.c */
@@ -790,10 +819,16 @@ link_read_cb(struct bufferevent *bev, void *arg)
 	int			 rc;
 
 	l->bytes_in += before;
-	rc = bn_evframe_read(in, &l->limits, &l->need, link_on_frame, l,
-	    &err);
+	rc = 0;
+	if (!bn_linkz_reading(l))
+		rc = bn_evframe_read(in, &l->limits, &l->need, link_on_frame,
+		    l, &err);
 	/* A frame (BYE, ERROR, bad input) may have closed and freed l. */
 	if (bn_link_find(d, id) != l)
+		return;
+	/* the handshake may just have switched compression on */
+	if (rc == 0 && bn_linkz_reading(l) &&
+	    (rc = bn_linkz_read(l, in, link_on_frame, &err)) == 1)
 		return;
 	if (rc == -1) {
 		char	why[256];
@@ -1255,6 +1290,7 @@ link_nc_same(const struct bn_network_connector *a,
 	    a->decrease_priority == b->decrease_priority &&
 	    a->prefetch == b->prefetch && a->conduit == b->conduit &&
 	    a->replay_delay_ms == b->replay_delay_ms &&
+	    a->use_compression == b->use_compression &&
 	    link_str_eq(a->username, b->username) &&
 	    link_str_eq(a->password, b->password) &&
 	    link_list_eq(&a->dynamic_include, &b->dynamic_include) &&

@@ -10,6 +10,7 @@
 
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/mdns.h"
@@ -58,6 +59,7 @@ status_link(struct bn_buf *b, const struct bn_link *l)
 	struct bn_hmap_ent	*e;
 	size_t			 i;
 	bool			 first;
+	unsigned long long	 po, pi;
 
 	bn_buf_addc(b, '{');
 	status_kv_u64(b, "id", l->id, true);
@@ -78,6 +80,10 @@ status_link(struct bn_buf *b, const struct bn_link *l)
 	status_kv_u64(b, "acks_out", l->acks_out, true);
 	status_kv_u64(b, "bytes_out", l->bytes_out, true);
 	status_kv_u64(b, "bytes_in", l->bytes_in, true);
+	status_kv_str(b, "encoding", bn_linkz_features(l), true);
+	bn_linkz_plain_bytes(l, &po, &pi);
+	status_kv_u64(b, "bytes_out_uncompressed", po, true);
+	status_kv_u64(b, "bytes_in_uncompressed", pi, true);
 	status_kv_u64(b, "inflight", l->ninflight, true);
 	status_kv_u64(b, "receiving", l->rx_pending, true);
 	bn_buf_addstr(b, "\"remote_demand\":{");

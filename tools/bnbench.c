@@ -42,6 +42,8 @@
 #include "brokernet/uri.h"
 #include "brokernet/util.h"
 
+#include "benchbody.h"
+
 #define BENCH_MAX_COUNT		100000000ULL
 #define BENCH_MAX_SIZE		(64ULL * 1024 * 1024)
 #define BENCH_MAX_WINDOW	1000000ULL
@@ -83,6 +85,7 @@ struct bench_opts {
 	uint64_t	 timeout_s;
 	uint64_t	 hb_ms;
 	bool		 strict;
+	bool		 json;		/* --body json */
 	struct bn_header *headers;
 	size_t		 nheaders;
 	const char	*id_prefix;
@@ -202,6 +205,9 @@ bench_tv(struct timeval *tv, uint64_t us)
 	tv->tv_usec = (suseconds_t)(us % 1000000);
 }
 
+/* --body json (benchbody.h) instead of the byte pattern. */
+static bool	bench_json;
+
 /* The body pattern: a 32-bit LCG seeded from the seq (see the top). */
 static uint32_t
 bench_seed(uint64_t seq)
@@ -215,6 +221,10 @@ bench_fill(uint64_t seq, unsigned char *p, size_t n)
 	uint32_t	x = bench_seed(seq);
 	size_t		i;
 
+	if (bench_json) {
+		bench_json_fill(seq, p, n);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		x = x * 1664525u + 1013904223u;
 		p[i] = (unsigned char)(x >> 24);
@@ -228,6 +238,15 @@ bench_verify(uint64_t seq, const unsigned char *p, size_t n)
 	uint32_t	x = bench_seed(seq);
 	size_t		i;
 
+	if (bench_json) {
+		unsigned char	*want = xmalloc(n ? n : 1);
+
+		bench_json_fill(seq, want, n);
+		for (i = 0; i < n && p[i] == want[i]; i++)
+			;
+		free(want);
+		return i;
+	}
 	for (i = 0; i < n; i++) {
 		x = x * 1664525u + 1013904223u;
 		if (p[i] != (unsigned char)(x >> 24))
@@ -938,7 +957,7 @@ enum {
 	OPT_SIZE, OPT_PERSISTENT, OPT_NONPERSISTENT, OPT_WINDOW, OPT_RATE,
 	OPT_HEADER, OPT_IDPREFIX, OPT_PREFETCH, OPT_IDLE, OPT_EXPECT,
 	OPT_WARMUP, OPT_TIMEOUT, OPT_STRICT, OPT_HEARTBEAT, OPT_LOGIN,
-	OPT_PASSCODE, OPT_PRODUCERS
+	OPT_PASSCODE, OPT_PRODUCERS, OPT_BODY
 };
 
 /* Which modes accept each option. */
@@ -950,6 +969,7 @@ static const struct {
 	{ OPT_PBROKER, MODE_RUN },
 	{ OPT_CBROKER, MODE_RUN },
 	{ OPT_SIZE, MODE_ANY },
+	{ OPT_BODY, MODE_ANY },
 	{ OPT_PERSISTENT, MODE_SENDS },
 	{ OPT_NONPERSISTENT, MODE_SENDS },
 	{ OPT_WINDOW, MODE_SENDS },
@@ -980,6 +1000,7 @@ bench_usage(FILE *f)
 "           [--warmup-ms MS]\n"
 "           [--header k=v ...] [--idle-timeout MS] [--strict]\n"
 "common: [--timeout-s S (120)] [--heartbeat-ms MS (10000)] [--login L]\n"
+"        [--body json|random (random: an incompressible byte pattern)]\n"
 "        [--passcode P] [-v|-q]\n"
 "URI: stomp://host:port or failover:(stomp://h:p,...)?options.\n"
 "Defaults: --size 1024 --persistent --window 1000 --producers 1\n"
@@ -1072,6 +1093,7 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "queue", required_argument, NULL, OPT_QUEUE },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "body", required_argument, NULL, OPT_BODY },
 		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
 		{ "non-persistent", no_argument, NULL, OPT_NONPERSISTENT },
 		{ "window", required_argument, NULL, OPT_WINDOW },
@@ -1149,6 +1171,13 @@ bench_parse_args(int argc, char **argv, struct bench_opts *o)
 		case OPT_SIZE:
 			o->size = bench_num("size", optarg, 0, BENCH_MAX_SIZE);
 			o->size_set = true;
+			break;
+		case OPT_BODY:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "random") != 0)
+				bench_usage_error("--body %s: expected json or"
+				    " random", optarg);
+			o->json = bench_json = strcmp(optarg, "json") == 0;
 			break;
 		case OPT_PERSISTENT:
 			o->persistent = true;

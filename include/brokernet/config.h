@@ -117,6 +117,8 @@ struct bn_network_connector {
 	char		*username;	/* userName, NULL if absent */
 	char		*password;	/* password */
 	uint64_t	 replay_delay_ms; /* replayDelay, 1000 */
+	int		 use_compression; /* useCompression: 1, 0, or -1 when
+					   not set (on for non-loopback peers) */
 	struct bn_dest_list dynamic_include;	/* dynamicallyIncluded... */
 	struct bn_dest_list static_include;	/* staticallyIncluded... */
 	struct bn_dest_list exclude;		/* excludedDestinations */

@@ -33,6 +33,7 @@ struct bn_mdns;
 struct bn_endpoint;
 struct bn_daemon;
 struct bn_link;
+struct bn_linkz;
 struct bn_recv_batch;
 struct bn_markers;
 struct bn_lock;
@@ -179,6 +180,7 @@ struct bn_link {
 	uint64_t		 rx_pending;	/* received, not yet stored */
 	bool			 read_paused;
 	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
+	struct bn_linkz		*z;		/* agreed encodings, or NULL */
 };
 TAILQ_HEAD(bn_linkq, bn_link);
 

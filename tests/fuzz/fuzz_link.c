@@ -46,6 +46,7 @@
 #include "brokernet/frame.h"
 #include "brokernet/log.h"
 #include "brokernet/util.h"
+#include "brokernet/zlink.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -187,13 +188,34 @@ fuzz_check_reply(const struct bn_buf *rx)
 {
 	enum bn_parse_result	 r;
 	struct bn_frame		*f;
-	const char		*err, *cmd;
-	size_t			 off = 0, used, need;
-	bool			 hb, ended = false;
+	const char		*err, *cmd, *buf = rx->data, *feat;
+	size_t			 off = 0, used, need, len = rx->len;
+	bool			 hb, ended = false, zstd = false;
 	int			 nframes = 0, nwelcome = 0;
+	struct bn_buf		 plain = { 0 };
 
-	while (off < rx->len) {
-		r = bn_frame_parse(rx->data + off, rx->len - off, NULL, &f,
+	while (off < len) {
+		if (zstd) {
+			/* after a BN_WELCOME with zstd the rest is compressed */
+			struct bn_zdec		*z = bn_zdec_new();
+			enum bn_zdec_result	 zr;
+			size_t			 zoff = off, zused;
+
+			do {
+				zr = bn_zdec_read(z, buf + zoff, len - zoff,
+				    65536, &zused, &plain, &err);
+				fuzz_check(zr != BN_ZDEC_ERROR,
+				    "daemon sent a bad compressed stream");
+				zoff += zused;
+			} while (zr == BN_ZDEC_FULL || zoff < len);
+			bn_zdec_free(z);
+			buf = plain.data;
+			len = plain.len;
+			off = 0;
+			zstd = false;
+			continue;
+		}
+		r = bn_frame_parse(buf + off, len - off, NULL, &f,
 		    &used, &need, &hb, &err);
 		fuzz_check(r != BN_PARSE_ERROR, "daemon sent a bad frame");
 		fuzz_check(r != BN_PARSE_NEED_MORE,
@@ -214,6 +236,8 @@ fuzz_check_reply(const struct bn_buf *rx)
 			    "BN_WELCOME without our broker name");
 			fuzz_check(bn_frame_get(f, "version") != NULL,
 			    "BN_WELCOME without a version");
+			feat = bn_frame_get(f, "features");
+			zstd = feat != NULL && strstr(feat, "zstd") != NULL;
 		} else if (strcmp(cmd, "ERROR") == 0) {
 			fuzz_check(bn_frame_get(f, "message") != NULL,
 			    "ERROR without a message");
@@ -223,10 +247,11 @@ fuzz_check_reply(const struct bn_buf *rx)
 		else
 			fuzz_check(strcmp(cmd, "DEMAND") == 0 ||
 			    strcmp(cmd, "NODEMAND") == 0 ||
-			    strcmp(cmd, "ACK") == 0,
+			    strcmp(cmd, "ACK") == 0 || strcmp(cmd, "M") == 0,
 			    "daemon sent an unknown frame");
 		bn_frame_free(f);
 	}
+	bn_buf_free(&plain);
 }
 
 int

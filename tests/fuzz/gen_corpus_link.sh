@@ -78,3 +78,26 @@ msg() {	# msg SEQ QUEUE
 printf '\n\n\r\n' | seed heartbeats 0
 printf 'BN_HELLO\ncontent-length:99999999\n\n\000' | seed huge-length 2
 printf '\000\377garbage\nx:y\n\n' | seed garbage 0
+# compact headers (features:compact), and compact + zstd: after the hello
+# the rest of the stream is compressed as a link sends it (window 128 KiB)
+cmsg() {	# cmsg ORIGIN_ID_REF QUEUE
+	printf 'M\nd:%s\ne:0\nr:4\nt:1764670000000\nP:true\ni:%s\n' "$2" "$1"
+	printf '~d:odd\ncontent-length:7\n\n{"a":1}\000'
+}
+{ hello A 1 false 'features:compact
+'; cmsg 0:ID:a-1:1 orders.eu; cmsg 8:2 orders.eu
+    printf 'M\nd:q\np:,X,\no:Z\nh:3\ncontent-length:0\n\n\000'
+    printf 'ACK\nids:1-2,4\n\n\000'; } | seed compact-messages 0
+{ hello A 1 false 'features:compact
+'; printf 'M\nd:q\ni:9:x\ncontent-length:0\n\n\000'; } | seed compact-bad-ref 0
+if command -v zstd >/dev/null; then
+	{ hello A 1 true 'features:compact,zstd
+'; { printf 'DEMAND\ndestination:q\nhops:1\npath:,A,\n\n\000'
+	    cmsg 0:ID:a-1:1 q; cmsg 8:2 q; printf 'BYE\nreason:fuzz\n\n\000'; } |
+	    zstd -q -1 --zstd=wlog=17 -c; } | seed zstd-duplex 1
+	{ hello A 1 false 'features:zstd
+'; head -c 200000 /dev/zero | tr '\0' 'a' | zstd -q -1 --zstd=wlog=17 -c; } |
+	    seed zstd-bomb 0
+	{ hello A 1 false 'features:compact,zstd
+'; printf '\050\265\057\375\010garbage'; } | seed zstd-garbage 0
+fi

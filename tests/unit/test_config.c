@@ -69,6 +69,7 @@ check_nc_defaults(const struct bn_network_connector *nc)
 	assert_null(nc->username);
 	assert_null(nc->password);
 	assert_int_equal(nc->replay_delay_ms, 1000);
+	assert_int_equal(nc->use_compression, -1);
 	assert_int_equal(nc->dynamic_include.n, 0);
 	assert_int_equal(nc->static_include.n, 0);
 	assert_int_equal(nc->exclude.n, 0);
@@ -147,7 +148,8 @@ static const char full_xml[] =
     "duplex=\"true\" dynamicOnly=\"TRUE\"\n"
     "        decreaseNetworkConsumerPriority=\"false\" prefetchSize=\"1\" "
     "conduitSubscriptions=\"false\"\n"
-    "        userName=\"net\" password=\"\" replayDelay=\"0\">\n"
+    "        userName=\"net\" password=\"\" replayDelay=\"0\" "
+    "useCompression=\"true\">\n"
     "      <dynamicallyIncludedDestinations>\n"
     "        <queue physicalName=\"orders.&gt;\"/>\n"
     "        <topic physicalName=\"prices.*\"/>\n"
@@ -239,6 +241,7 @@ test_full(void **state)
 	assert_string_equal(nc->username, "net");
 	assert_string_equal(nc->password, "");
 	assert_int_equal(nc->replay_delay_ms, 0);
+	assert_int_equal(nc->use_compression, 1);
 	assert_int_equal(nc->dynamic_include.n, 2);
 	assert_string_equal(nc->dynamic_include.items[0].pattern, "orders.>");
 	assert_false(nc->dynamic_include.items[0].topic);
@@ -554,7 +557,7 @@ struct bad {
 
 #define NC_ALLOWED "name, uri, networkTTL, messageTTL, consumerTTL, duplex, " \
 	"dynamicOnly, decreaseNetworkConsumerPriority, prefetchSize, " \
-	"conduitSubscriptions, userName, password, replayDelay"
+	"conduitSubscriptions, userName, password, replayDelay, useCompression"
 #define NC_OPEN	HEAD "<networkConnectors>\n"
 #define NC_CLOSE "</networkConnectors>\n" TAIL
 #define NC_URI	"uri=\"static:(tcp://127.0.0.1:61701)\""
@@ -809,6 +812,10 @@ static const struct bad bads[] = {
 	    "<networkConnector> (expected true or false)" },
 	{ NC_OPEN "<networkConnector " NC_URI " userName=\"\"/>\n" NC_CLOSE,
 	    "t.xml:4: empty userName on <networkConnector>" },
+	{ NC_OPEN "<networkConnector " NC_URI "\n  useCompression=\"zstd\"/>\n"
+	    NC_CLOSE,
+	    "t.xml:5: bad value \"zstd\" for useCompression on "
+	    "<networkConnector> (expected true or false)" },
 	{ NC_OPEN "<networkConnector " NC_URI " replayDelay=\"-1\"/>\n"
 	    NC_CLOSE,
 	    "t.xml:4: bad value \"-1\" for replayDelay on <networkConnector> "
