@@ -1314,7 +1314,9 @@ test_example_files(void **state)
 		case 2:
 			assert_int_equal(c->nlisteners, 0);
 			assert_true(c->connectors[0].duplex);
-			assert_int_equal(c->connectors[0].prefetch, 100);
+			/* credit above a WAN's bandwidth-delay product */
+			assert_int_equal(c->connectors[0].prefetch, 1000);
+			assert_int_equal(c->connectors[0].use_compression, 1);
 			assert_int_equal(
 			    c->connectors[0].reconnect.max_delay_ms, 60000);
 			assert_false(c->auth_enabled);
