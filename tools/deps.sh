@@ -7,7 +7,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libevent-dev libxml2-dev libavahi-client-dev libcmocka-dev libssl-dev
 activemq libxstream-java libjettison-java default-jre-headless
 avahi-daemon avahi-utils dbus-daemon python3 iproute2 procps openssl
-chromium man-db groff-base"
+chromium man-db groff-base
+postgresql libpostgresql-jdbc-java libcommons-dbcp2-java"
 
 missing=""
 for p in $PKGS; do
