@@ -778,7 +778,7 @@ def start_shared_pair(basedir, name="shared", timeout=DEFAULT_START_TIMEOUT,
 
 
 def start_jdbc_pair(basedir, name="jdbc", timeout=DEFAULT_START_TIMEOUT, extra_xml="",
-                    keep_alive_ms=500, acquire_ms=1000):
+                    keep_alive_ms=500, acquire_ms=1000, pg_settings=None):
     """JDBC master/slave: a private PostgreSQL (bnpg.PgCluster in
     basedir/pg) and two brokers on it (basedir/master, basedir/slave, same
     brokerName, lease holders "master" and "slave") with a
@@ -786,11 +786,12 @@ def start_jdbc_pair(basedir, name="jdbc", timeout=DEFAULT_START_TIMEOUT, extra_x
     every keep_alive_ms, a slave retries every acquire_ms.  The master is
     started and waited for (it creates the tables); the slave is launched and
     polls the lease with its ports closed: call slave.wait_ready() after the
-    master goes.  Returns (master, slave, pg); stop_all() and the exit
-    cleanup stop the brokers, then the database."""
+    master goes.  pg_settings: postgresql.conf settings (dict), e.g.
+    {"synchronous_commit": "off"}.  Returns (master, slave, pg); stop_all()
+    and the exit cleanup stop the brokers, then the database."""
     import bnpg
     basedir = os.path.abspath(basedir)
-    pg = bnpg.PgCluster(os.path.join(basedir, "pg"))
+    pg = bnpg.PgCluster(os.path.join(basedir, "pg"), settings=pg_settings)
     pg.start()
     brokers = []
     try:
