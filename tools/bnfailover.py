@@ -65,6 +65,7 @@ class Consumer(threading.Thread):
                          headers={"activemq.prefetchSize": "100"}, receipt=True)
         self.n, self.idle = n, idle
         self.got = []
+        self.times = []         # time.time() of each arrival
         self.error = None
 
     def run(self):
@@ -73,10 +74,17 @@ class Consumer(threading.Thread):
                 f = self.c.receive(self.idle)
                 if f is None:
                     return
+                self.times.append(time.time())
                 self.c.ack(f)
                 self.got.append(int(f.headers["n"]))
         except Exception as e:  # reported by the caller
             self.error = e
+
+    def first_after(self, t):
+        """(first arrival after t, last arrival before it) or None."""
+        after = [x for x in list(self.times) if x > t]
+        before = [x for x in list(self.times) if x <= t]
+        return (after[0] if after else None, before[-1] if before else None)
 
     def close(self):
         try:
@@ -97,78 +105,103 @@ def _produce(port, q, n):
         c.close()
 
 
+def _start_pair(workdir, pair, extra_xml):
+    """(master, slave, pg or None) of the kind asked for."""
+    d = os.path.join(workdir, "pair")
+    if pair == "jdbc":
+        return bnharness.start_jdbc_pair(d, name="A", extra_xml=extra_xml)
+    master, slave = bnharness.start_shared_pair(d, name="A", extra_xml=extra_xml)
+    return master, slave, None
+
+
+def _wait_slave(slave):
+    """Polls the slave's STOMP port every 5 ms (a refused try costs ~0.1 ms);
+    returns the wall-clock time it answered."""
+    deadline = time.monotonic() + 60
+    while not bnharness.stomp_ping(slave.stomp_port, timeout=1.0):
+        if time.monotonic() > deadline:
+            raise TimeoutError("slave not answering 60 s after the kill")
+        time.sleep(0.005)
+    slave._ever_ready = True
+    return time.time()
+
+
 def master_kill(workdir, b_broker, pair="jdbc", n=4000, kill_at=1000, log=None,
-                uri_options="randomize=false", verbose=False):
+                uri_options="randomize=false", verbose=False, native=False):
     """One run; returns a dict of counts and timings.  b_broker is a running
-    plain Broker (kept); the pair and both sidecars are made and stopped here."""
+    plain Broker (kept); the pair and the sidecars are made and stopped here.
+    native: no sidecars; both brokers of the pair have ActiveMQ's own
+    networkConnector to B (the comparison); kill_at then counts messages
+    consumed on B."""
     log = log or (lambda s: None)
     os.makedirs(workdir, exist_ok=True)
     pg = None
     pair_brokers = []
     sidecars = []
     cons = None
-    res = {"pair": pair}
+    res = {"pair": pair, "via": "native" if native else "brokernet"}
     try:
         t0 = time.monotonic()
-        if pair == "jdbc":
-            master, slave, pg = bnharness.start_jdbc_pair(os.path.join(workdir, "pair"),
-                                                          name="A")
-        else:
-            master, slave = bnharness.start_shared_pair(os.path.join(workdir, "pair"), name="A")
+        extra = bnharness.native_network_xml("A-to-B", b_broker) if native else ""
+        master, slave, pg = _start_pair(workdir, pair, extra)
         pair_brokers = [master, slave]
         log("%s pair up in %.1f s" % (pair, time.monotonic() - t0))
-        uri = "failover:(%s,%s)?%s" % (master.stomp_uri, slave.stomp_uri, uri_options)
-        sb = Sidecar("B", workdir, b_broker, data_directory=False)
-        sidecars.append(sb)
-        sb.start()
-        sa = Sidecar("A", workdir, master, [connector_xml("to-B", [sb.link_port])],
-                     broker_uri=uri, data_directory=False)
-        sidecars.append(sa)
-        sa.start(verbose=verbose)
-        sa.wait_link("B")
         q = "test.masterkill.%s" % uuid.uuid4().hex[:8]
+        if not native:
+            uri = "failover:(%s,%s)?%s" % (master.stomp_uri, slave.stomp_uri, uri_options)
+            sb = Sidecar("B", workdir, b_broker, data_directory=False)
+            sidecars.append(sb)
+            sb.start()
+            sa = Sidecar("A", workdir, master, [connector_xml("to-B", [sb.link_port])],
+                         broker_uri=uri, data_directory=False)
+            sidecars.append(sa)
+            sa.start(verbose=verbose)
+            sa.wait_link("B")
+            received = lambda: sb.status()["counters"]["received"]  # noqa: E731
         t0 = time.monotonic()
         _produce(master.stomp_port, q, n)
         log("%d persistent stored on the master in %.1f s" % (n, time.monotonic() - t0))
         cons = Consumer(b_broker.stomp_port, q, n)
         cons.start()
-        wait_for(lambda: sb.status()["counters"]["stored"] >= kill_at, 120,
-                 interval=0.005, what="%d stored on B" % kill_at)
+        if native:
+            wait_for(lambda: len(cons.got) >= kill_at, 120, interval=0.005,
+                     what="%d consumed on B" % kill_at)
+        else:
+            wait_for(lambda: sb.status()["counters"]["stored"] >= kill_at, 120,
+                     interval=0.005, what="%d stored on B" % kill_at)
         t_kill = time.time()
         master.kill9()
-        res["stored_at_kill"] = sb.status()["counters"]["stored"]
-        # slave answering: a STOMP CONNECT every 5 ms (a refused one costs ~0.1 ms)
-        deadline = time.monotonic() + 60
-        while not bnharness.stomp_ping(slave.stomp_port, timeout=1.0):
-            if time.monotonic() > deadline:
-                raise TimeoutError("slave not answering 60 s after the kill")
-            time.sleep(0.005)
-        t_slave = time.time()
-        slave._ever_ready = True
-        before = sb.status()["counters"]["received"]
-        wait_for(lambda: sb.status()["counters"]["received"] > before, 60,
-                 interval=0.005, what="first message at B after the failover")
-        t_first = time.time()
+        res["stored_at_kill"] = len(cons.got) if native else sb.status()["counters"]["stored"]
+        t_slave = _wait_slave(slave)
+        res["slave_up"] = t_slave - t_kill
+        if not native:
+            before = received()
+            wait_for(lambda: received() > before, 60, interval=0.005,
+                     what="first message at B after the failover")
+            res["first_new"] = time.time() - t_kill
+            res["gap"] = res["first_new"] - res["slave_up"]
         end = time.monotonic() + 300
         while cons.is_alive() and time.monotonic() < end:
             cons.join(2)
-            log("  consumed %d, B stored %d, A forwarded %d" % (
-                len(cons.got), sb.status()["counters"]["stored"],
-                sa.status()["counters"]["forwarded"]))
+            log("  consumed %d of %d" % (len(cons.got), n))
         if cons.error is not None:
             raise cons.error
         c = collections.Counter(cons.got)
         res["distinct"] = len(c)
         res["duplicates"] = sum(v - 1 for v in c.values())
-        res["slave_up"] = t_slave - t_kill
-        res["first_new"] = t_first - t_kill
-        res["gap"] = t_first - t_slave
-        t_sc = wait_for(lambda: sidecar_connected_at(sa, slave.stomp_uri, t_kill), 5,
-                        what="A's sidecar log: connected to the slave")
-        res["sidecar_up"] = t_sc - t_kill
-        res["suppressed"] = sb.status()["counters"]["duplicates_suppressed"]
-        res["a_current"] = sa.status()["broker"]["current"]
-        res["slave_uri"] = slave.stomp_uri
+        # seen by B's consumer: the first arrival after the slave answered, and
+        # how long B's consumer had been idle before it (a busy consumer would
+        # still be draining what came before the kill)
+        first, last = cons.first_after(t_slave)
+        res["consumed_new"] = (first - t_kill) if first else None
+        res["consumer_idle"] = (t_slave - last) if last else None
+        if not native:
+            t_sc = wait_for(lambda: sidecar_connected_at(sa, slave.stomp_uri, t_kill), 5,
+                            what="A's sidecar log: connected to the slave")
+            res["sidecar_up"] = t_sc - t_kill
+            res["suppressed"] = sb.status()["counters"]["duplicates_suppressed"]
+            res["a_current"] = sa.status()["broker"]["current"]
+            res["slave_uri"] = slave.stomp_uri
         return res
     finally:
         if cons is not None:
@@ -181,6 +214,12 @@ def master_kill(workdir, b_broker, pair="jdbc", n=4000, kill_at=1000, log=None,
 
 
 def describe(r):
+    if r["via"] == "native":
+        return ("%s pair, ActiveMQ's own network: kill -> slave answering %.3f s,"
+                " -> first new message consumed at B %.3f s; gap %.3f s; %d distinct,"
+                " %d duplicates" % (r["pair"], r["slave_up"], r["consumed_new"],
+                                    r["consumed_new"] - r["slave_up"], r["distinct"],
+                                    r["duplicates"]))
     return ("%s pair: kill -> slave answering %.3f s, -> sidecar connected %.3f s,"
             " -> first new message at B %.3f s; gap %.3f s (sidecar reconnect %.3f s,"
             " then to the first message %.3f s); %d distinct, %d duplicates,"
