@@ -221,6 +221,19 @@ def _set_pdeathsig():
         pass
 
 
+def stop_popen(proc, sig=signal.SIGTERM, timeout=10.0):
+    """Signal a child (subprocess.Popen) and wait; SIGKILL after timeout.
+    Returns its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 def _tail(path, lines=40):
     try:
         with open(path, "rb") as f:

@@ -177,15 +177,9 @@ class PgCluster:
         """Fast shutdown (SIGINT) by PID, SIGKILL after timeout."""
         if self.proc is None:
             return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        rc = bnharness.stop_popen(self.proc, signal.SIGINT, timeout)
         self._forget()
-        return self.proc.returncode
+        return rc
 
     def _forget(self):
         if self in _live:
