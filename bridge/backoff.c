@@ -88,3 +88,18 @@ bn_backoff_next(struct bn_backoff *b, double rand01)
 		return INT64_MAX;
 	return (int64_t)d;
 }
+
+uint64_t
+bn_backoff_wait(uint64_t now_ms, uint64_t due_ms, bool all_refused,
+    uint64_t down_since_ms, uint64_t initial_ms, bool *probe)
+{
+	uint64_t	left, step, down;
+
+	left = due_ms > now_ms ? due_ms - now_ms : 0;
+	step = initial_ms > BN_BACKOFF_PROBE_MS ? initial_ms :
+	    BN_BACKOFF_PROBE_MS;
+	down = now_ms > down_since_ms ? now_ms - down_since_ms : 0;
+	*probe = all_refused && down < BN_BACKOFF_PROBE_WINDOW_MS &&
+	    step < left;
+	return *probe ? step : left;
+}

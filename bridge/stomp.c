@@ -78,6 +78,11 @@ struct bn_stomp {
 	struct event		*hb_timer;	/* our heart-beats */
 	struct event		*fo_timer;	/* failover timeout */
 	struct bn_backoff	 backoff;
+	bool			 refused;	/* this try: connection refused */
+	bool			 cycle_refused;	/* so was every try this cycle */
+	bool			 probing;	/* this cycle is an extra probe */
+	uint64_t		 down_since_ms;	/* the outage began */
+	uint64_t		 due_ms;	/* next counted attempt */
 	bool			 ever_connected;
 	uint64_t		 connects;
 	size_t			*order;		/* uri indexes, this cycle */
@@ -194,6 +199,7 @@ stomp_plan_cycle(struct bn_stomp *s)
 	}
 	s->norder = n;
 	s->cur = 0;
+	s->cycle_refused = true;
 }
 
 struct bn_stomp *
@@ -780,6 +786,9 @@ stomp_event_cb(struct bufferevent *bev, short what, void *arg)
 		stomp_send_connect(s);
 		return;
 	}
+	if (s->state == ST_CONNECTING && err == ECONNREFUSED &&
+	    !(what & (BEV_EVENT_TIMEOUT | BEV_EVENT_EOF)))
+		s->refused = true;
 	if (what & BEV_EVENT_TIMEOUT)
 		snprintf(why, sizeof(why), "no heart-beat from broker");
 	else if (what & BEV_EVENT_EOF)
@@ -818,6 +827,7 @@ stomp_try_next(struct bn_stomp *s)
 	free(s->cur_uri);
 	s->cur_uri = stomp_endpoint_str(ep);
 	s->state = ST_CONNECTING;
+	s->refused = false;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -856,6 +866,8 @@ stomp_lost(struct bn_stomp *s, const char *reason)
 {
 	enum stomp_state	 was = s->state;
 	int64_t			 delay;
+	uint64_t		 now, wait;
+	bool			 counted;
 
 	stomp_close_bev(s);
 	event_del(s->timer);
@@ -877,6 +889,8 @@ stomp_lost(struct bn_stomp *s, const char *reason)
 		if (s->state != ST_WAIT)
 			return;
 		/* Like ActiveMQ: try the list again at once, then back off. */
+		s->down_since_ms = bn_now_ms();
+		s->probing = false;
 		stomp_plan_cycle(s);
 		stomp_try_next(s);
 		return;
@@ -885,28 +899,46 @@ stomp_lost(struct bn_stomp *s, const char *reason)
 	    reason);
 	if (was != ST_CONNECTING)
 		return;
+	if (!s->refused)
+		s->cycle_refused = false;
 	if (++s->cur < s->norder) {
 		stomp_try_next(s);
 		return;
 	}
 	s->state = ST_WAIT;
-	delay = bn_backoff_next(&s->backoff, stomp_rand01());
-	if (delay < 0) {
-		log_warnx("%s: giving up after %llu reconnect attempts (last:"
-		    " %s: %s)", s->name,
-		    (unsigned long long)s->backoff.attempts,
-		    s->cur_uri ? s->cur_uri : "?", reason);
-		s->state = ST_GIVENUP;
-		stomp_fail_pending(s, true);
-		if (s->cbs.giveup != NULL)
-			s->cbs.giveup(s, s->arg);
-		return;
+	now = bn_now_ms();
+	counted = !s->probing;
+	/*
+	 * The back-off's attempts keep ActiveMQ's schedule and count; a cycle
+	 * every URI of which refused outright is followed by uncounted probes
+	 * in between (see bn_backoff_wait), so a slave that opens its port is
+	 * found within BN_BACKOFF_PROBE_MS instead of up to the current
+	 * back-off delay later.
+	 */
+	if (counted) {
+		delay = bn_backoff_next(&s->backoff, stomp_rand01());
+		if (delay < 0) {
+			log_warnx("%s: giving up after %llu reconnect attempts"
+			    " (last: %s: %s)", s->name,
+			    (unsigned long long)s->backoff.attempts,
+			    s->cur_uri ? s->cur_uri : "?", reason);
+			s->state = ST_GIVENUP;
+			stomp_fail_pending(s, true);
+			if (s->cbs.giveup != NULL)
+				s->cbs.giveup(s, s->arg);
+			return;
+		}
+		s->due_ms = now + (uint64_t)delay;
 	}
-	if (s->backoff.attempts == 1 || s->backoff.attempts % 10 == 0)
-		log_warnx("%s: cannot connect (%s: %s); retrying in %lld ms",
+	wait = bn_backoff_wait(now, s->due_ms, s->cycle_refused,
+	    s->down_since_ms, s->fo.initial_delay_ms, &s->probing);
+	if (counted && (s->backoff.attempts == 1 ||
+	    s->backoff.attempts % 10 == 0))
+		log_warnx("%s: cannot connect (%s: %s); retrying in %lld ms%s",
 		    s->name, s->cur_uri ? s->cur_uri : "?", reason,
-		    (long long)delay);
-	stomp_schedule(s, (uint64_t)delay, stomp_retry_cb);
+		    (long long)(s->due_ms - now), s->probing ?
+		    ", probing refused URIs in between" : "");
+	stomp_schedule(s, wait, stomp_retry_cb);
 }
 
 void
@@ -914,6 +946,8 @@ bn_stomp_start(struct bn_stomp *s)
 {
 	if (s->state != ST_IDLE)
 		return;
+	s->down_since_ms = bn_now_ms();
+	s->probing = false;
 	stomp_plan_cycle(s);
 	stomp_try_next(s);
 }

@@ -52,12 +52,15 @@ from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_attr
 __all__ = [
     "Broker", "BrokerError", "start_all", "stop_all", "start_shared_pair",
     "native_network_xml", "native_network_connector_xml", "free_port",
-    "stomp_ping", "stop_dir", "java_command",
+    "stomp_ping", "stop_dir", "java_command", "start_jdbc_pair", "add_cleanup",
 ]
 
 ACTIVEMQ_HOME = os.environ.get("BN_ACTIVEMQ_HOME", "/usr/share/activemq")
 JAVA_LIBDIR = os.environ.get("BN_JAVA_LIBDIR", "/usr/share/java")
 OPTIONAL_JARS = ("xstream.jar", "jettison.jar", "xpp3.jar")
+# jdbcPersistenceAdapter on PostgreSQL through a dbcp2 pool (commons-logging
+# comes with the broker as jcl-over-slf4j)
+JDBC_JARS = ("postgresql.jar", "commons-dbcp2.jar", "commons-pool2.jar")
 
 # JVM options.  The heap bounds follow shared/NOTES.md; SerialGC and a small
 # metaspace/code cache keep an idle broker's RSS low on a 2-core machine.
@@ -218,6 +221,19 @@ def _set_pdeathsig():
         pass
 
 
+def stop_popen(proc, sig=signal.SIGTERM, timeout=10.0):
+    """Signal a child (subprocess.Popen) and wait; SIGKILL after timeout.
+    Returns its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 def _tail(path, lines=40):
     try:
         with open(path, "rb") as f:
@@ -283,6 +299,7 @@ _ACTIVEMQ_XML = """<?xml version="1.0" encoding="UTF-8"?>
        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
        xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
        http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
+  {beans}
   <broker xmlns="http://activemq.apache.org/schema/core"
           brokerName={name}
           dataDirectory={datadir}
@@ -292,7 +309,7 @@ _ACTIVEMQ_XML = """<?xml version="1.0" encoding="UTF-8"?>
           advisorySupport="true"
           useShutdownHook="true">
     <persistenceAdapter>
-      <kahaDB directory={kahadir}{locker_attr}>{locker}</kahaDB>
+      {persistence}
     </persistenceAdapter>
     <systemUsage>
       <systemUsage>
@@ -343,6 +360,27 @@ def java_command(basedir, conf_xml=None, log4j=None):
     return argv
 
 
+def _jdbc_xml(j, datadir):
+    """(persistenceAdapter child, beans) for a JDBC store with a lease locker.
+    The lease is lockAcquireSleepInterval long and renewed every
+    lockKeepAlivePeriod (ActiveMQ warns when the renewal is not shorter)."""
+    bean = """<bean id="bn-ds" class="org.apache.commons.dbcp2.BasicDataSource" destroy-method="close">
+    <property name="driverClassName" value="org.postgresql.Driver"/>
+    <property name="url" value=%s/>
+    <property name="username" value=%s/>
+    <property name="password" value=%s/>
+    <property name="maxTotal" value="8"/>
+    <property name="defaultQueryTimeout" value="5"/>
+  </bean>""" % (_xml_attr(j["url"]), _xml_attr(j["user"]), _xml_attr(j["password"]))
+    adapter = ("<jdbcPersistenceAdapter dataDirectory=%s dataSource=\"#bn-ds\""
+               " lockKeepAlivePeriod=\"%d\" createTablesOnStartup=\"true\">"
+               "<locker><lease-database-locker lockAcquireSleepInterval=\"%d\""
+               " leaseHolderId=%s/></locker></jdbcPersistenceAdapter>"
+               % (_xml_attr(datadir), j.get("keep_alive_ms", 500), j.get("acquire_ms", 1000),
+                  _xml_attr(j["lease_holder"])))
+    return adapter, bean
+
+
 # ---------------------------------------------------------------- Broker
 
 _registry_lock = threading.RLock()
@@ -364,6 +402,9 @@ class Broker:
     slave retries the lock).  kahadb_attrs: extra <kahaDB> attributes, e.g.
     {"journalDiskSyncStrategy": "periodic"} for throughput benchmarks (not
     crash-safe; the default syncs the journal on every persistent send).
+    jdbc: a dict (url, user, password, lease_holder, keep_alive_ms,
+    acquire_ms) replaces KahaDB with a jdbcPersistenceAdapter and a
+    lease-database-locker (see start_jdbc_pair).
     hb_grace_multiplier sets the STOMP connector's
     transport.hbGracePeriodMultiplier (None = broker default); stomp_options
     (dict or "k=v&...") adds further STOMP transport options.
@@ -371,8 +412,10 @@ class Broker:
 
     def __init__(self, name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
                  kahadb_dir=None, hb_grace_multiplier=None, stomp_options=None,
-                 wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None):
+                 wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None,
+                 jdbc=None):
         self.name = name
+        self.jdbc = dict(jdbc) if jdbc else None
         self.basedir = os.path.abspath(basedir)
         self._auto_ports = stomp_port is None and openwire_port is None
         self.stomp_port = stomp_port or free_port()
@@ -445,32 +488,42 @@ class Broker:
         for d in (self.conf_dir, self.data_dir, os.path.join(self.basedir, "tmp"),
                   os.path.join(self.basedir, "lib")):
             os.makedirs(d, exist_ok=True)
-        kahadir = self.kahadb_dir or os.path.join(self.data_dir, "kahadb")
-        os.makedirs(kahadir, exist_ok=True)
-        if self.kahadb_dir:
-            locker_attr = ' lockKeepAlivePeriod="%d"' % max(1000, self.lock_interval_ms)
-            locker = ('<locker><shared-file-locker lockAcquireSleepInterval="%d"/></locker>'
-                      % self.lock_interval_ms)
+        beans = ""
+        if self.jdbc is not None:
+            persistence, beans = _jdbc_xml(self.jdbc, self.data_dir)
+            jars = OPTIONAL_JARS + JDBC_JARS
         else:
-            locker_attr, locker = "", ""
-        for k, v in self.kahadb_attrs.items():
-            v = ("true" if v else "false") if isinstance(v, bool) else str(v)
-            locker_attr += " %s=%s" % (k, _xml_attr(v))
+            persistence = self._kahadb_xml()
+            jars = OPTIONAL_JARS
         xml = _ACTIVEMQ_XML.format(
             name=_xml_attr(self.name), datadir=_xml_attr(self.data_dir),
-            kahadir=_xml_attr(kahadir), locker_attr=locker_attr, locker=locker,
+            persistence=persistence, beans=beans,
             stomp_uri=_xml_attr(self._stomp_connector_uri()),
             openwire_uri=_xml_attr(self.openwire_uri), extra=self.extra_xml)
         with open(os.path.join(self.conf_dir, "activemq.xml"), "w") as f:
             f.write(xml)
         with open(os.path.join(self.conf_dir, "log4j.properties"), "w") as f:
             f.write(_LOG4J.format(logfile=self.log_path))
-        for jar in OPTIONAL_JARS:
+        for jar in jars:
             src = os.path.join(JAVA_LIBDIR, jar)
             dst = os.path.join(self.basedir, "lib", jar)
             if os.path.exists(src) and not os.path.lexists(dst):
                 os.symlink(src, dst)
         self._write_info()
+
+    def _kahadb_xml(self):
+        kahadir = self.kahadb_dir or os.path.join(self.data_dir, "kahadb")
+        os.makedirs(kahadir, exist_ok=True)
+        if self.kahadb_dir:
+            attrs = ' lockKeepAlivePeriod="%d"' % max(1000, self.lock_interval_ms)
+            locker = ('<locker><shared-file-locker lockAcquireSleepInterval="%d"/></locker>'
+                      % self.lock_interval_ms)
+        else:
+            attrs, locker = "", ""
+        for k, v in self.kahadb_attrs.items():
+            v = ("true" if v else "false") if isinstance(v, bool) else str(v)
+            attrs += " %s=%s" % (k, _xml_attr(v))
+        return "<kahaDB directory=%s%s>%s</kahaDB>" % (_xml_attr(kahadir), attrs, locker)
 
     def _write_info(self):
         info = {"name": self.name, "basedir": self.basedir, "stomp_port": self.stomp_port,
@@ -737,6 +790,39 @@ def start_shared_pair(basedir, name="shared", timeout=DEFAULT_START_TIMEOUT,
     return master, slave
 
 
+def start_jdbc_pair(basedir, name="jdbc", timeout=DEFAULT_START_TIMEOUT, extra_xml="",
+                    keep_alive_ms=500, acquire_ms=1000, pg_settings=None):
+    """JDBC master/slave: a private PostgreSQL (bnpg.PgCluster in
+    basedir/pg) and two brokers on it (basedir/master, basedir/slave, same
+    brokerName, lease holders "master" and "slave") with a
+    lease-database-locker: the lease lasts acquire_ms, the master renews it
+    every keep_alive_ms, a slave retries every acquire_ms.  The master is
+    started and waited for (it creates the tables); the slave is launched and
+    polls the lease with its ports closed: call slave.wait_ready() after the
+    master goes.  pg_settings: postgresql.conf settings (dict), e.g.
+    {"synchronous_commit": "off"}.  Returns (master, slave, pg); stop_all()
+    and the exit cleanup stop the brokers, then the database."""
+    import bnpg
+    basedir = os.path.abspath(basedir)
+    pg = bnpg.PgCluster(os.path.join(basedir, "pg"), settings=pg_settings)
+    pg.start()
+    brokers = []
+    try:
+        for role in ("master", "slave"):
+            jdbc = {"url": pg.jdbc_url, "user": pg.user, "password": pg.password,
+                    "lease_holder": role, "keep_alive_ms": keep_alive_ms,
+                    "acquire_ms": acquire_ms}
+            b = Broker(name, os.path.join(basedir, role), extra_xml=extra_xml, jdbc=jdbc,
+                       wait_on_start=(role == "master"))
+            brokers.append(b)
+            b.start(timeout=timeout)
+    except BaseException:
+        stop_all(brokers)
+        pg.stop()
+        raise
+    return brokers[0], brokers[1], pg
+
+
 # ---------------------------------------------------------------- cleanup registry
 
 def _register(b):
@@ -752,11 +838,26 @@ def _unregister(b):
             _registry.remove(b)
 
 
+_after_brokers = []     # cleanups of what brokers use (a database)
+
+
+def add_cleanup(fn):
+    """fn() runs at exit and on SIGTERM/SIGINT, after the brokers stopped."""
+    with _registry_lock:
+        if fn not in _after_brokers:
+            _after_brokers.append(fn)
+
+
 def _cleanup():
     try:
         stop_all(timeout=10)
     except Exception:
         pass
+    for fn in list(_after_brokers):
+        try:
+            fn()
+        except Exception:
+            pass
 
 
 def _on_signal(signum, frame):

@@ -206,14 +206,7 @@ class Sidecar:
         """SIGTERM and wait; returns the exit code (SIGKILL after timeout)."""
         if self.proc is None:
             return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        rc = self.proc.returncode
+        rc = bnharness.stop_popen(self.proc, signal.SIGTERM, timeout)
         if self in _live:
             _live.remove(self)
         return rc

@@ -8,7 +8,8 @@ libevent-dev libxml2-dev libavahi-client-dev libcmocka-dev libssl-dev
 libzstd-dev zstd
 activemq libxstream-java libjettison-java default-jre-headless
 avahi-daemon avahi-utils dbus-daemon python3 iproute2 procps openssl
-chromium man-db groff-base"
+chromium man-db groff-base
+postgresql libpostgresql-jdbc-java libcommons-dbcp2-java"
 
 missing=""
 for p in $PKGS; do

@@ -204,6 +204,97 @@ test_jitter_bounds(void **state)
 	assert_int_equal(bn_backoff_next(&b, 0.5), 1000);
 }
 
+struct waitcase {
+	const char	*what;
+	uint64_t	 now, due;
+	bool		 refused;
+	uint64_t	 down_since, initial;
+	uint64_t	 want;
+	bool		 want_probe;
+};
+
+static const struct waitcase waits[] = {
+	{ "refused, due in 1280 ms: probe in 50", 10000, 11280, true, 9000, 10,
+	    50, true },
+	{ "not refused: wait for the attempt", 10000, 11280, false, 9000, 10,
+	    1280, false },
+	{ "due sooner than a probe: the attempt", 10000, 10040, true, 9000,
+	    10, 40, false },
+	{ "due exactly at the probe step: the attempt", 10000, 10050, true,
+	    9000, 10, 50, false },
+	{ "overdue: at once", 10000, 9990, true, 9000, 10, 0, false },
+	{ "overdue, not refused: at once", 10000, 10000, false, 9000, 10, 0,
+	    false },
+	{ "initialReconnectDelay above the step is the step", 10000, 40000,
+	    true, 9000, 1000, 1000, true },
+	{ "outage just inside the window", 69999, 99999, true, 10000, 10, 50,
+	    true },
+	{ "outage at the window: back-off only", 70000, 99999, true, 10000,
+	    10, 29999, false },
+	{ "outage past the window: back-off only", 500000, 520000, true, 0,
+	    10, 20000, false },
+	{ "clock before the outage start counts as a new outage", 100, 30000,
+	    true, 5000, 10, 50, true },
+	{ "huge due: probe", 0, UINT64_MAX, true, 0, 10, 50, true },
+	{ "huge initial: the attempt", 0, 1000, true, 0, UINT64_MAX, 1000,
+	    false },
+};
+
+static void
+test_wait(void **state)
+{
+	uint64_t	got;
+	bool		probe;
+	size_t		i;
+
+	for (i = 0; i < NELEM(waits); i++) {
+		const struct waitcase *w = &waits[i];
+
+		probe = !w->want_probe;
+		got = bn_backoff_wait(w->now, w->due, w->refused,
+		    w->down_since, w->initial, &probe);
+		if (got != w->want || probe != w->want_probe)
+			fail_msg("%s: wait %llu probe %d, want %llu probe %d",
+			    w->what, (unsigned long long)got, probe,
+			    (unsigned long long)w->want, w->want_probe);
+	}
+}
+
+/*
+ * The schedule a failover transport with ActiveMQ's defaults follows while
+ * the slave's port stays closed: counted attempts keep the back-off's
+ * times, probes fill the gaps every 50 ms, so the slave is tried at most
+ * 50 ms after it opens, and only counted attempts use up the back-off.
+ */
+static void
+test_wait_schedule(void **state)
+{
+	struct bn_backoff	b;
+	uint64_t		now = 1000, due, down = 1000, maxgap = 0, w;
+	uint64_t		counted = 0, probes = 0;
+	bool			probe = false;
+
+	bn_backoff_init(&b, 10, 30000, true, 2.0, 0.0, 0);
+	due = now + (uint64_t)bn_backoff_next(&b, 0.0);
+	while (now < down + 5000) {
+		w = bn_backoff_wait(now, due, true, down, 10, &probe);
+		if (w > maxgap)
+			maxgap = w;
+		now += w;
+		if (probe)
+			probes++;
+		else {
+			counted++;
+			due = now + (uint64_t)bn_backoff_next(&b, 0.0);
+		}
+	}
+	assert_true(maxgap <= BN_BACKOFF_PROBE_MS);
+	/* attempts due at 10, 30, 70, ..., 2550 ms; the next at 5110 */
+	assert_int_equal(counted, 8);
+	assert_int_equal(b.attempts, 9);
+	assert_true(probes >= 80 && probes <= 100);
+}
+
 int
 main(void)
 {
@@ -213,6 +304,8 @@ main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_forever),
 		cmocka_unit_test(test_jitter_bounds),
+		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_wait_schedule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
