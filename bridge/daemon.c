@@ -20,6 +20,7 @@
 #include "brokernet/dedupstore.h"
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
+#include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
 
@@ -151,6 +152,7 @@ daemon_cons_connected(struct bn_stomp *s, void *arg)
 	/* The broker replays one ConsumerInfo per existing consumer. */
 	bn_stomp_subscribe(s, ADVISORY_SUB_ID, ADVISORY_TOPIC, "auto", h,
 	    sizeof(h) / sizeof(h[0]));
+	bn_preflight_connected(d->pf, s, bn_stomp_current_uri(s));
 	if (!d->stopping)
 		bn_fwd_resubscribe_all(d);
 }
@@ -163,6 +165,7 @@ daemon_cons_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 	d->broker_up = false;
 	log_warnx("broker: session lost (%s); withdrawing demand from peers",
 	    reason);
+	bn_preflight_disconnected(d->pf);
 	bn_fwd_broker_lost(d);
 	daemon_clear_consumers(d);
 }
@@ -173,6 +176,8 @@ daemon_cons_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
 	struct bn_daemon	*d = arg;
 	const char		*sub = bn_frame_get(f, "subscription");
 
+	if (bn_preflight_on_message(d->pf, f))
+		return;
 	if (sub != NULL && strcmp(sub, ADVISORY_SUB_ID) == 0) {
 		daemon_on_advisory(d, f);
 		bn_frame_free(f);
@@ -239,6 +244,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	d->next_link_id = 1;
 	d->next_sub = 1;
 	d->started_ms = bn_now_ms();
+	d->pf = bn_preflight_new(base, cfg->name);
 	return d;
 }
 
@@ -438,6 +444,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
+	bn_preflight_free(d->pf);
 	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
 	    e = bn_hmap_next(&d->consumers, e, &i))
 		free(e->value);

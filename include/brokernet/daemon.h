@@ -35,6 +35,7 @@ struct bn_daemon;
 struct bn_link;
 struct bn_dedupstore;
 struct bn_recv_batch;
+struct bn_preflight;
 struct recv_parked;
 
 /* Private queue of commit markers: brokernet.commits.NAME. */
@@ -206,6 +207,7 @@ struct bn_daemon {
 	struct bn_stomp		*cons;		/* advisories, subs, acks */
 	struct bn_stomp		*prod;		/* SENDs of received messages */
 	bool			 broker_up;	/* cons session established */
+	struct bn_preflight	*pf;		/* checks the cons session */
 	uint64_t		 broker_gen;	/* bumped per cons session */
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;
