@@ -13,6 +13,7 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS	?= -O2 -g
@@ -77,6 +78,11 @@ bin/brokernetd: obj/bridge/main.o obj/libbrokernet.a
 bin/brokernetd-san: obj-san/bridge/main.o obj-san/libbrokernet.a
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+# The terminal status view reads /status with jansson.
+bin/brokernetctl: obj/tools/brokernetctl.o obj/libbrokernet.a
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(JANSSON_LIBS)
 
 bin/%: obj/tools/%.o obj/libbrokernet.a
 	@mkdir -p bin
