@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs every Debian package the build, the demo and the tests need.
 # A no-op when all are present; needs root (apt-get) otherwise.
+# dpkg-dev, debhelper, fakeroot and lintian are for `make deb` and the
+# package test that make check runs (tests/integration/test_package.py).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -8,7 +10,8 @@ libevent-dev libxml2-dev libavahi-client-dev libcmocka-dev libssl-dev
 libjansson-dev
 activemq libxstream-java libjettison-java default-jre-headless
 avahi-daemon avahi-utils dbus-daemon python3 iproute2 procps openssl
-chromium man-db groff-base"
+chromium man-db groff-base
+dpkg-dev debhelper fakeroot lintian"
 
 missing=""
 for p in $PKGS; do
