@@ -352,8 +352,8 @@ print_links(const struct sidecar *sc, const json_t *st, uint64_t wall)
 		printf("  links     none\n");
 		return;
 	}
-	printf("  %-20s %-9s %-8s %-6s %8s %8s %9s  %s\n", "PEER", "STATE",
-	    "DIR", "DUPLEX", "MSG/S OUT", "IN", "IN FLIGHT", "SINCE");
+	printf("  %-20s %-9s %-8s %-6s %9s %8s %9s  %s\n", "PEER", "STATE",
+	    "DIR", "DUPLEX", "OUT MSG/S", "IN MSG/S", "IN FLIGHT", "SINCE");
 	json_array_foreach(links, i, l) {
 		uint64_t	since = ju64(l, "since_ms");
 
