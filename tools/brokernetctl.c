@@ -104,8 +104,12 @@ ctl_parse_url(struct sidecar *sc, const char *url)
 		sc->path = xstrdup("/status");
 	}
 	sc->port = xstrndup(ps, strcspn(ps, "/"));
-	if (bn_strtou64(sc->port, 65535, &port) == -1 || port == 0)
+	if (bn_strtou64(sc->port, 65535, &port) == -1 || port == 0) {
+		free(sc->path);
+		free(sc->port);
+		sc->path = sc->port = NULL;
 		return -1;
+	}
 	sc->host = xstrndup(hs, (size_t)(he - hs));
 	if (strchr(sc->host, ':') != NULL)
 		xasprintf(&sc->base, "http://[%s]:%s", sc->host, sc->port);
@@ -329,6 +333,12 @@ print_wrapped(const char *indent, const char *label, const char *text)
 		w = strlen(word);
 		if (w == 0)
 			continue;
+		/* a word longer than a line is cut */
+		if (w > CTL_WIDTH - ind - strlen(label) - 1) {
+			w = CTL_WIDTH - ind - strlen(label) - 1;
+			word[w - 1] = '~';
+			word[w] = '\0';
+		}
 		if (col + 1 + w > CTL_WIDTH && col > ind + strlen(label)) {
 			col = (size_t)printf("\n%s%*s", indent,
 			    (int)strlen(label), "");
@@ -460,6 +470,7 @@ print_sidecar(const struct sidecar *sc, uint64_t wall)
 {
 	const json_t	*st = sc->last, *b, *pf;
 	char		 name[33], role[17], uri[61], up[24], ver[17];
+	char		 bst[13], pst[11];
 
 	if (st == NULL) {
 		printf("%s  UNREACHABLE  %s\n", sc->base ? sc->base : sc->arg,
@@ -474,11 +485,13 @@ print_sidecar(const struct sidecar *sc, uint64_t wall)
 	    fit(role, sizeof(role), ctl_role(st)), sc->base,
 	    fit(ver, sizeof(ver), jstr(st, "version", "?")), up);
 	printf("  broker    %s  %s  (sessions %llu)  preflight %s\n",
-	    jstr(b, "state", "?"), fit(uri, sizeof(uri), jstr(b, "current",
+	    fit(bst, sizeof(bst), jstr(b, "state", "?")),
+	    fit(uri, sizeof(uri), jstr(b, "current",
 	    jstr(b, "uri", "?"))), (unsigned long long)ju64(b, "connects"),
 	    !json_is_object(pf) ? "n/a" :
 	    json_is_true(json_object_get(pf, "ok")) ? "ok" :
-	    jstr(pf, "problem", NULL) ? "FAILED" : jstr(pf, "state", "?"));
+	    jstr(pf, "problem", NULL) ? "FAILED" :
+	    fit(pst, sizeof(pst), jstr(pf, "state", "?")));
 	if (json_is_object(pf) && jstr(pf, "problem", NULL) != NULL) {
 		print_wrapped("  ", "problem  ", jstr(pf, "problem", ""));
 		print_wrapped("  ", "fix      ", jstr(pf, "fix", "?"));
