@@ -38,7 +38,7 @@ struct bn_preflight {
 	enum bn_preflight_problem logged;	/* last one logged */
 	char			*detail;	/* broker's ERROR message */
 	bool			 ever_ok;
-	bool			 receipt_due;	/* SUBSCRIBE not answered */
+	int			 receipts_due;	/* SUBSCRIBEs not answered */
 	bool			 dropped;	/* lost before its receipt */
 	bool			 subscribed;	/* probe subscriptions open */
 	struct bn_backoff	 backoff;
@@ -66,9 +66,9 @@ static const struct {
 	    " the broker's lib/, or use the upstream ActiveMQ tarball"
 	    " (lib/optional has them); then restart the broker" },
 	{ BN_PF_REFUSED,
-	    "broker refused the advisory subscription",
-	    "let this login read topic ActiveMQ.Advisory.Consumer.Queue.>"
-	    " (authorizationPlugin: read and admin on ActiveMQ.Advisory.>)" },
+	    "broker refused the advisory subscription or the probe consumer",
+	    "grant this login read and admin on topic ActiveMQ.Advisory.>"
+	    " and on queue brokernet.preflight.> (authorizationPlugin)" },
 	{ BN_PF_NO_RECEIPT,
 	    "broker did not answer the advisory subscription in time",
 	    "check the broker's log and load; the check is retried" },
@@ -158,13 +158,17 @@ pf_probe(struct bn_preflight *pf)
 	pf->state = PF_PROBING;
 	pf->checks++;
 	pf->dropped = false;
-	pf->receipt_due = true;
+	pf->receipts_due = 2;
 	pf->subscribed = true;
 	pf->ops->arm(pf->arg, BN_PREFLIGHT_TIMEOUT_MS);
-	/* The probe consumer follows at once: no round trip in between. */
+	/*
+	 * The probe consumer follows at once, no round trip in between; it
+	 * has a receipt too, so that a login not allowed to read the probe
+	 * queue is told apart from a broker without advisories.
+	 */
 	if (pf->ops->subscribe(pf->arg, BN_PREFLIGHT_ADV_ID, pf->adv_dest,
 	    PF_JSON, true) == -1 || pf->ops->subscribe(pf->arg,
-	    BN_PREFLIGHT_PROBE_ID, pf->probe_dest, NULL, false) == -1)
+	    BN_PREFLIGHT_PROBE_ID, pf->probe_dest, NULL, true) == -1)
 		log_debug("preflight: %s: probe not sent", pf->uri);
 }
 
@@ -233,9 +237,9 @@ void
 bn_preflight_sub_result(struct bn_preflight *pf, bool ok,
     const char *error_msg)
 {
-	if (pf->state != PF_PROBING || !pf->receipt_due)
+	if (pf->state != PF_PROBING || pf->receipts_due == 0)
 		return;
-	pf->receipt_due = false;
+	pf->receipts_due--;
 	if (ok)
 		return;
 	if (error_msg == NULL) {
@@ -260,8 +264,8 @@ bn_preflight_timer(struct bn_preflight *pf)
 		return;
 	free(pf->detail);
 	pf->detail = NULL;
-	pf_fail(pf, pf->receipt_due ? BN_PF_NO_RECEIPT : BN_PF_NO_ADVISORY,
-	    true);
+	pf_fail(pf, pf->receipts_due > 0 ? BN_PF_NO_RECEIPT :
+	    BN_PF_NO_ADVISORY, true);
 }
 
 bool
@@ -308,7 +312,7 @@ bn_preflight_disconnected(struct bn_preflight *pf)
 	}
 	pf->stomp = NULL;
 	pf->subscribed = false;
-	pf->receipt_due = false;
+	pf->receipts_due = 0;
 	pf->dropped = false;
 	pf->state = PF_WAITING;
 }
@@ -425,7 +429,11 @@ pf_stomp_unsubscribe(void *arg, const char *id)
 static void
 pf_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	bn_preflight_timer(arg);
+	struct bn_preflight	*pf = arg;
+
+	/* a session that is closing (graceful stop) is not judged */
+	if (pf->stomp != NULL && bn_stomp_connected(pf->stomp))
+		bn_preflight_timer(pf);
 }
 
 static void

@@ -5,8 +5,9 @@
  *
  * The check: subscribe (with a receipt) to the consumer advisory topic of
  * a private probe queue, brokernet.preflight.NAME, with
- * "transformation:jms-advisory-json", then open a consumer on that queue;
- * its ConsumerInfo advisory must arrive within BN_PREFLIGHT_TIMEOUT_MS.
+ * "transformation:jms-advisory-json", then open a consumer on that queue
+ * (also with a receipt); its ConsumerInfo advisory must arrive within
+ * BN_PREFLIGHT_TIMEOUT_MS.
  * Measured with ActiveMQ 5.17.2 (see README, "Broker preflight"):
  *  - without XStream/Jettison in the broker's lib/ the broker closes the
  *    connection at the SUBSCRIBE, before its RECEIPT, with no ERROR frame;
@@ -83,8 +84,9 @@ void	 bn_preflight_disconnected(struct bn_preflight *);
 bool	 bn_preflight_on_message(struct bn_preflight *, struct bn_frame *f);
 
 /* Events for the ops implementation. */
-/* The SUBSCRIBE's receipt: ok, or an ERROR message (error_msg may be ""),
- * or lost (!ok and error_msg NULL: the connection went first). */
+/* A SUBSCRIBE's receipt (two per check): ok, or an ERROR message
+ * (error_msg may be ""), or lost (!ok and error_msg NULL: the connection
+ * went first). */
 void	 bn_preflight_sub_result(struct bn_preflight *, bool ok,
 	    const char *error_msg);
 void	 bn_preflight_timer(struct bn_preflight *);

@@ -31,7 +31,8 @@
 enum ev {
 	END = 0,
 	CONNECT,	/* bn_preflight_connected */
-	RCPT_OK,	/* the SUBSCRIBE's RECEIPT */
+	RCPT_OK,	/* the two SUBSCRIBEs' RECEIPTs */
+	RCPT_HALF,	/* the first one's only */
 	RCPT_ERR,	/* an ERROR for it */
 	RCPT_LOST,	/* the connection went before it */
 	DISCONNECT,	/* bn_preflight_disconnected */
@@ -47,6 +48,7 @@ struct rec {
 	uint64_t	held;		/* last hold */
 	bool		transformation;	/* the advisory SUBSCRIBE had one */
 	bool		receipt;	/* ... and asked for a receipt */
+	bool		probe_receipt;	/* the probe's SUBSCRIBE too */
 	char		probe_dest[128];
 };
 
@@ -61,8 +63,10 @@ rec_subscribe(void *arg, const char *id, const char *dest,
 		r->transformation = transformation != NULL &&
 		    strcmp(transformation, "jms-advisory-json") == 0;
 		r->receipt = receipt;
-	} else
+	} else {
 		snprintf(r->probe_dest, sizeof(r->probe_dest), "%s", dest);
+		r->probe_receipt = receipt;
+	}
 	return 0;
 }
 
@@ -134,9 +138,15 @@ static const struct pf_case cases[] = {
 	    "failed", 0, 0, 1800, 2200, 4, 4, 2, 2, "\"failures\":2" },
 	{ "refused by the broker", { CONNECT, RCPT_ERR },
 	    BN_PF_REFUSED, false, "failed", 0, 0, 900, 1100, 2, 2, 1, 1,
-	    "refused the advisory subscription: not authorized" },
+	    "or the probe consumer: not authorized" },
 	{ "no receipt in time", { CONNECT, TIMER }, BN_PF_NO_RECEIPT,
 	    false, "failed", 0, 0, 900, 1100, 2, 2, 1, 1, "in time" },
+	{ "probe consumer not receipted in time", { CONNECT, RCPT_HALF,
+	    TIMER }, BN_PF_NO_RECEIPT, false, "failed", 0, 0, 900, 1100, 2,
+	    2, 1, 1, "in time" },
+	{ "probe consumer refused", { CONNECT, RCPT_HALF, RCPT_ERR },
+	    BN_PF_REFUSED, false, "failed", 0, 0, 900, 1100, 2, 2, 1, 1,
+	    "brokernet.preflight.>" },
 	{ "unreadable advisory", { CONNECT, RCPT_OK, ADV_BAD },
 	    BN_PF_BAD_ADVISORY, false, "failed", 0, 0, 900, 1100, 2, 2, 1, 1,
 	    "cannot read" },
@@ -192,13 +202,18 @@ run_case(const struct pf_case *c)
 		case CONNECT:
 			bn_preflight_connected(pf, NULL, "stomp://t:1");
 			break;
-		case RCPT_OK:
+		case RCPT_OK:	/* both SUBSCRIBEs */
+			bn_preflight_sub_result(pf, true, NULL);
+			bn_preflight_sub_result(pf, true, NULL);
+			break;
+		case RCPT_HALF:	/* the advisory one only */
 			bn_preflight_sub_result(pf, true, NULL);
 			break;
 		case RCPT_ERR:
 			bn_preflight_sub_result(pf, false, "not authorized");
 			break;
 		case RCPT_LOST:
+			bn_preflight_sub_result(pf, false, NULL);
 			bn_preflight_sub_result(pf, false, NULL);
 			break;
 		case DISCONNECT:
@@ -244,6 +259,7 @@ run_case(const struct pf_case *c)
 	/* the probe: JSON advisories with a receipt, on the probe's queue */
 	assert_true(r.transformation);
 	assert_true(r.receipt);
+	assert_true(r.probe_receipt);
 	assert_string_equal(r.probe_dest, "/queue/brokernet.preflight.T");
 	if (c->problem != BN_PF_NONE) {
 		struct bn_buf	fix = { 0 };
