@@ -82,26 +82,32 @@ static const struct {
 	    " report the broker version" },
 };
 
-const char *
-bn_preflight_problem_text(enum bn_preflight_problem p)
+/* The row of pf_texts for p, or -1 (BN_PF_NONE). */
+static int
+pf_text_row(enum bn_preflight_problem p)
 {
 	size_t	i;
 
 	for (i = 0; i < sizeof(pf_texts) / sizeof(pf_texts[0]); i++)
 		if (pf_texts[i].p == p)
-			return pf_texts[i].text;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *
+bn_preflight_problem_text(enum bn_preflight_problem p)
+{
+	int	i = pf_text_row(p);
+
+	return i < 0 ? NULL : pf_texts[i].text;
 }
 
 const char *
 bn_preflight_fix_text(enum bn_preflight_problem p)
 {
-	size_t	i;
+	int	i = pf_text_row(p);
 
-	for (i = 0; i < sizeof(pf_texts) / sizeof(pf_texts[0]); i++)
-		if (pf_texts[i].p == p)
-			return pf_texts[i].fix;
-	return NULL;
+	return i < 0 ? NULL : pf_texts[i].fix;
 }
 
 static double
