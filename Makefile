@@ -163,7 +163,7 @@ uninstall:
 # then checked by lintian. Rebuilt only when a source changed.
 DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_FILE    = obj/deb/brokernet_$(VERSION)_$(DEB_ARCH).deb
-DEB_INPUTS := Makefile $(wildcard bridge/*.c bridge/ui/* discovery/*.c \
+DEB_INPUTS := Makefile README.md $(wildcard bridge/*.c bridge/ui/* discovery/*.c \
 	      include/brokernet/*.h tools/*.c tools/*.sh doc/* etc/* debian/* \
 	      debian/source/*)
 
