@@ -390,7 +390,14 @@ print_links(const struct sidecar *sc, const json_t *st, uint64_t wall)
 	}
 }
 
-/* Queue -> local consumers and the peers that want it (remote demand). */
+static int
+ctl_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Queue -> local consumers and the peers that want it (remote demand),
+ * sorted by name. */
 static void
 print_demand(const json_t *st)
 {
@@ -399,8 +406,8 @@ print_demand(const json_t *st)
 	json_t		*qs = json_object();
 	const char	*q;
 	char		 qn[41], peers[256], cell[58];
-	size_t		 i;
-	void		*tmp;
+	const char	**names;
+	size_t		 i, n = 0;
 
 	if (json_is_object(local))
 		json_object_foreach((json_t *)local, q, v)
@@ -426,9 +433,16 @@ print_demand(const json_t *st)
 		return;
 	}
 	printf("  %-40s %9s  %s\n", "QUEUE", "CONSUMERS", "WANTED BY PEERS");
-	json_object_foreach_safe(qs, tmp, q, v) {
+	names = xcalloc(json_object_size(qs), sizeof(*names));
+	json_object_foreach(qs, q, v)
+		names[n++] = q;
+	qsort(names, n, sizeof(*names), ctl_strcmp);
+	for (i = 0; i < n; i++) {
 		const json_t	*p;
 		size_t		 j, off = 0;
+
+		q = names[i];
+		v = json_object_get(qs, q);
 
 		peers[0] = '\0';
 		json_array_foreach(v, j, p)
@@ -440,6 +454,7 @@ print_demand(const json_t *st)
 		    (unsigned long long)ju64(local, q),
 		    peers[0] ? fit(cell, sizeof(cell), peers) : "-");
 	}
+	free(names);
 	json_decref(qs);
 }
 
