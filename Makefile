@@ -41,7 +41,7 @@ TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
 .SECONDARY:
 
 .PHONY: all check unit unit-san integration deps demo fuzz clean fmt lint \
-	bench install uninstall deb
+	bench soak install uninstall deb
 
 all: bin/brokernetd $(TOOL_BINS)
 
@@ -128,6 +128,11 @@ fuzz:
 
 bench: all
 	@sh tools/bench-network.sh
+
+# The fault storms repeated (SOAK_RUNS, STANDBY_RUNS); make check runs each once.
+soak: all
+	@sh tools/deps.sh
+	@sh tools/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \

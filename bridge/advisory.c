@@ -663,6 +663,12 @@ advisory_destination(struct adv_json *j, struct adv_state *st)
 	return r;
 }
 
+/*
+ * ActiveMQ's STOMP transport puts this before a subscription's selector
+ * (measured on 5.17.2: "convert_string_expressions:brokernet_marker ...").
+ */
+#define ADV_SEL_CONVERT	"convert_string_expressions:"
+
 /* The ConsumerInfo object: a null or "" selector counts as none. */
 static int
 advisory_consumer_info(struct adv_json *j, struct adv_state *st)
@@ -711,9 +717,21 @@ advisory_consumer_info(struct adv_json *j, struct adv_state *st)
 				if (advisory_literal(j, "null") == -1)
 					return -1;
 			} else {
-				if (advisory_string(j, NULL, 0, &n) == -1)
+				char	 head[sizeof(ADV_SEL_CONVERT) +
+					    sizeof(BN_NETSUB_SELECTOR_HEAD)];
+				char	*h = head;
+
+				if (advisory_string(j, head, sizeof(head),
+				    &n) == -1)
 					return -1;
 				st->adv.has_selector = n > 0;
+				/* STOMP's selectors carry a prefix of its own */
+				if (strncmp(h, ADV_SEL_CONVERT,
+				    sizeof(ADV_SEL_CONVERT) - 1) == 0)
+					h += sizeof(ADV_SEL_CONVERT) - 1;
+				st->adv.network = strncmp(h,
+				    BN_NETSUB_SELECTOR_HEAD,
+				    sizeof(BN_NETSUB_SELECTOR_HEAD) - 1) == 0;
 			}
 		} else if (advisory_value_skip(j) == -1)
 			return -1;

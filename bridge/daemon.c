@@ -1,10 +1,10 @@
 /*
  * The daemon: two STOMP sessions to the local broker (one consumes
  * advisories and network subscriptions, one stores messages that arrive
- * over links), the local demand learned from consumer advisories, and the
- * graceful stop.
+ * over links), the local demand learned from consumer advisories, the
+ * role (one active sidecar per broker, any number of standbys: the lock
+ * is lock.c, on the store session), and the graceful stop.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -17,8 +17,8 @@
 #include "brokernet/advisory.h"
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
-#include "brokernet/dedupstore.h"
 #include "brokernet/filter.h"
+#include "brokernet/lock.h"
 #include "brokernet/log.h"
 #include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
@@ -27,6 +27,39 @@
 #define ADVISORY_SUB_ID		"adv"
 #define ADVISORY_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.Queue.>"
 #define STOP_GRACE_MS		5000
+/*
+ * A suspended sidecar whose store session is back and that does not hold
+ * the lock again within this is a standby: another sidecar took over.
+ */
+#define LOCK_WAIT_MS		2000
+
+const char *
+bn_daemon_role_name(enum bn_role r)
+{
+	switch (r) {
+	case BN_ROLE_ACTIVE:
+		return "active";
+	case BN_ROLE_SUSPENDED:
+		return "suspended";
+	default:
+		return "standby";
+	}
+}
+
+/* Every role change is logged once, with its reason. */
+static void
+daemon_set_role(struct bn_daemon *d, enum bn_role r, const char *why)
+{
+	if (d->role == r)
+		return;
+	log_info("role: %s -> %s: %s", bn_daemon_role_name(d->role),
+	    bn_daemon_role_name(r), why);
+	d->role = r;
+	d->role_since_ms = bn_wall_ms();
+	free(d->role_reason);
+	d->role_reason = xstrdup(why);
+	d->role_changes++;
+}
 
 static bool
 daemon_is_own(struct bn_daemon *d, const char *connection_id)
@@ -94,6 +127,14 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	if (daemon_is_own(d, adv.connection_id))
 		return;
 	if (adv.kind == BN_ADV_ADD) {
+		/*
+		 * Another sidecar's network subscription (a standby's
+		 * predecessor, or another network on this broker) and our
+		 * private queues are never local demand.
+		 */
+		if (adv.network || strncmp(adv.destination, BN_PRIVATE_PREFIX,
+		    strlen(BN_PRIVATE_PREFIX)) == 0)
+			return;
 		if (!adv.queue || adv.browser ||
 		    bn_hmap_get(&d->consumers, adv.consumer_id) != NULL)
 			return;
@@ -137,24 +178,36 @@ daemon_clear_consumers(struct bn_daemon *d)
 	bn_buf_free(&changed);
 }
 
+/* The active sidecar learns demand and holds network subscriptions. */
 static void
-daemon_cons_connected(struct bn_stomp *s, void *arg)
+daemon_cons_activate(struct bn_daemon *d)
 {
-	struct bn_daemon	*d = arg;
 	struct bn_header	 h[] = {
 		{ "transformation", "jms-advisory-json" },
 	};
 
+	if (!d->broker_up || d->adv_subscribed || d->role != BN_ROLE_ACTIVE)
+		return;
+	/* The broker replays one ConsumerInfo per existing consumer. */
+	bn_stomp_subscribe(d->cons, ADVISORY_SUB_ID, ADVISORY_TOPIC, "auto", h,
+	    sizeof(h) / sizeof(h[0]));
+	d->adv_subscribed = true;
+	if (!d->stopping)
+		bn_fwd_resubscribe_all(d);
+}
+
+static void
+daemon_cons_connected(struct bn_stomp *s, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
 	d->broker_up = true;
 	d->broker_gen++;
 	d->c.broker_connects++;
+	d->adv_subscribed = false;
 	daemon_remember_session(d, bn_stomp_session(s));
-	/* The broker replays one ConsumerInfo per existing consumer. */
-	bn_stomp_subscribe(s, ADVISORY_SUB_ID, ADVISORY_TOPIC, "auto", h,
-	    sizeof(h) / sizeof(h[0]));
+	daemon_cons_activate(d);
 	bn_preflight_connected(d->pf, s, bn_stomp_current_uri(s));
-	if (!d->stopping)
-		bn_fwd_resubscribe_all(d);
 }
 
 static void
@@ -163,6 +216,7 @@ daemon_cons_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 	struct bn_daemon	*d = arg;
 
 	d->broker_up = false;
+	d->adv_subscribed = false;
 	log_warnx("broker: session lost (%s); withdrawing demand from peers",
 	    reason);
 	bn_preflight_disconnected(d->pf);
@@ -202,25 +256,95 @@ daemon_prod_writable(struct bn_stomp *s, void *arg)
 	bn_link_pause_all(arg, false);
 }
 
+/* The lock is ours: become (again) the active sidecar. */
 static void
-daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
+daemon_lock_acquired(void *arg)
 {
-	bn_recv_on_store_message(arg, f);
+	struct bn_daemon	*d = arg;
+	enum bn_role		 was = d->role;
+
+	if (d->stopping)
+		return;
+	evtimer_del(d->lock_wait_ev);
+	daemon_set_role(d, BN_ROLE_ACTIVE, was == BN_ROLE_SUSPENDED ?
+	    "holds the lock again after its broker session came back" :
+	    "took the lock on the broker");
+	/* First the duplicate window, from the broker's markers. */
+	bn_recv_store_connected(d);
+	if (was == BN_ROLE_STANDBY) {
+		if (bn_link_listen(d) == -1 || bn_link_dial_all(d) == -1) {
+			log_warnx("role: cannot start listeners or connectors;"
+			    " stopping");
+			d->exit_code = 1;
+			bn_daemon_stop(d);
+			return;
+		}
+	}
+	daemon_cons_activate(d);
+}
+
+static const struct bn_lock_ops daemon_lock_ops = {
+	.acquired = daemon_lock_acquired,
+};
+
+/* Links, listeners and dialers go: another sidecar is active. */
+static void
+daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	if (d->role != BN_ROLE_SUSPENDED || d->stopping)
+		return;
+	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
+	bn_link_shutdown_all(d, "sidecar became a standby");
+	bn_link_free_dialers(d);
+	bn_link_unlisten(d);
 }
 
 static void
+daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
+{
+	struct bn_daemon	*d = arg;
+
+	if (bn_lock_is_theirs(f)) {
+		bn_lock_on_message(d->lock, f);
+		bn_frame_free(f);
+		return;
+	}
+	bn_recv_on_store_message(d, f);
+}
+
+/*
+ * The store session is gone, and the lock with it: an active sidecar stops
+ * forwarding at once (its network subscriptions go with a new consumer
+ * session), before any other sidecar can take the lock.
+ */
+static void
 daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 {
-	bn_recv_store_lost(arg);
+	struct bn_daemon	*d = arg;
+
+	bn_lock_lost(d->lock);
+	bn_recv_store_lost(d);
+	if (d->role != BN_ROLE_ACTIVE)
+		return;
+	daemon_set_role(d, BN_ROLE_SUSPENDED, "store session lost; forwarding"
+	    " stops until it holds the lock again");
+	if (d->broker_up)
+		bn_stomp_reconnect(d->cons, "store session lost");
 }
 
 static void
 daemon_prod_connected(struct bn_stomp *s, void *arg)
 {
 	struct bn_daemon	*d = arg;
+	struct timeval		 tv = { LOCK_WAIT_MS / 1000,
+				    (LOCK_WAIT_MS % 1000) * 1000 };
 
 	daemon_remember_session(d, bn_stomp_session(s));
-	bn_recv_store_connected(d);
+	bn_lock_connected(d->lock, s);
+	if (d->role == BN_ROLE_SUSPENDED)
+		evtimer_add(d->lock_wait_ev, &tv);
 }
 
 struct bn_daemon *
@@ -238,6 +362,15 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
 	bn_recv_init(d);
+	xasprintf(&d->lock_queue, "/queue/%s%s", BN_LOCK_PREFIX, d->self);
+	d->lock = bn_lock_new(d->lock_queue, d->boot_id, &daemon_lock_ops, d);
+	d->role = BN_ROLE_STANDBY;
+	d->role_since_ms = bn_wall_ms();
+	d->role_reason = xstrdup("starting: waiting for the lock on the"
+	    " broker");
+	if ((d->lock_wait_ev = evtimer_new(base, daemon_lock_wait_cb,
+	    d)) == NULL)
+		fatalx("daemon: cannot create the lock timer");
 	TAILQ_INIT(&d->links);
 	TAILQ_INIT(&d->dialers);
 	TAILQ_INIT(&d->mcasts);
@@ -304,6 +437,9 @@ daemon_reload(struct bn_daemon *d)
 	}
 	daemon_reload_warn(d->cfg, n);
 	bn_link_reconfigure(d, n);
+	/* A standby takes the new connectors but dials nothing. */
+	if (d->role == BN_ROLE_STANDBY)
+		bn_link_free_dialers(d);
 	bn_config_free(n);
 }
 
@@ -333,25 +469,13 @@ bn_daemon_start(struct bn_daemon *d)
 		    d);
 		evsignal_add(d->sigs[i], NULL);
 	}
-	if (d->cfg->state_dir != NULL) {
-		char	*path;
-
-		if (mkdir(d->cfg->state_dir, 0700) == -1 && errno != EEXIST) {
-			log_warn("dataDirectory %s", d->cfg->state_dir);
-			return -1;
-		}
-		xasprintf(&path, "%s/duplicates.log", d->cfg->state_dir);
-		d->dstore = bn_dedupstore_open(path, &d->dedup, bn_wall_ms());
-		free(path);
-		if (d->dstore == NULL)
-			return -1;
-	} else
-		log_info("no dataDirectory: the duplicate window is kept in"
-		    " memory only and does not survive a restart");
+	if (d->cfg->state_dir != NULL)
+		log_info("dataDirectory %s is not needed: the duplicate window"
+		    " is kept on the broker (commit markers); nothing is"
+		    " written there", d->cfg->state_dir);
 	if (bn_status_start(d) == -1)
 		return -1;
-	if (bn_link_listen(d) == -1)
-		return -1;
+	/* Listeners and dialers start when this sidecar takes the lock. */
 	memset(&cc, 0, sizeof(cc));
 	cc.connected = daemon_cons_connected;
 	cc.disconnected = daemon_cons_disconnected;
@@ -368,8 +492,6 @@ bn_daemon_start(struct bn_daemon *d)
 	bn_stomp_set_doubt_cb(d->prod, bn_recv_doubt);
 	bn_stomp_start(d->cons);
 	bn_stomp_start(d->prod);
-	if (bn_link_dial_all(d) == -1)
-		return -1;
 	bn_fwd_start(d);
 	log_info("brokernetd %s: broker %s, %zu listener(s), %zu connector(s)",
 	    d->self, d->cfg->broker.uri, d->cfg->nlisteners,
@@ -435,12 +557,7 @@ bn_daemon_free(struct bn_daemon *d)
 		return;
 	bn_link_shutdown_all(d, "sidecar exiting");
 	bn_link_free_dialers(d);
-	for (i = 0; i < d->nlisteners; i++) {
-		if (d->listeners[i].el != NULL)
-			evconnlistener_free(d->listeners[i].el);
-		bn_tls_ctx_free(d->listeners[i].tls);
-	}
-	free(d->listeners);
+	bn_link_unlisten(d);
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
@@ -451,9 +568,13 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_hmap_clear(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
 	bn_recv_free(d);
+	bn_lock_free(d->lock);
+	free(d->lock_queue);
+	free(d->role_reason);
+	if (d->lock_wait_ev != NULL)
+		event_free(d->lock_wait_ev);
 	bn_demand_free(&d->demand);
 	bn_dedup_free(&d->dedup);
-	bn_dedupstore_close(d->dstore);
 	for (i = 0; i < sizeof(d->own_sessions) / sizeof(d->own_sessions[0]);
 	    i++)
 		free(d->own_sessions[i]);

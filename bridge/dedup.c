@@ -1,28 +1,94 @@
-/* The duplicate window: a hash map plus a FIFO for count/age eviction. */
+/*
+ * The duplicate window: fingerprints in a chained hash table plus a FIFO
+ * for count and age eviction (see dedup.h). A deleted entry leaves the
+ * table at once and the FIFO when it reaches the head.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "brokernet/dedup.h"
+#include "brokernet/siphash.h"
 #include "brokernet/util.h"
+
+#define DEDUP_MIN_BUCKETS	64
 
 void
 bn_dedup_init(struct bn_dedup *dd, size_t max_count, uint64_t max_age_ms)
 {
 	memset(dd, 0, sizeof(*dd));
-	bn_hmap_init(&dd->map);
-	TAILQ_INIT(&dd->fifo);
 	dd->max_count = max_count ? max_count : 1;
 	dd->max_age_ms = max_age_ms;
+	dd->nb = DEDUP_MIN_BUCKETS;
+	dd->b = xcalloc(dd->nb, sizeof(*dd->b));
+	arc4random_buf(dd->key, sizeof(dd->key));
 }
 
-static void
-dedup_remove(struct bn_dedup *dd, struct bn_dedup_ent *e)
+void
+bn_dedup_fingerprint(const struct bn_dedup *dd, const char *key,
+    uint64_t h[2])
 {
-	TAILQ_REMOVE(&dd->fifo, e, entry);
-	bn_hmap_del(&dd->map, e->key);
-	free(e->key);
+	bn_siphash128(dd->key, key, strlen(key), h);
+}
+
+static struct bn_dedup_ent **
+dedup_slot(const struct bn_dedup *dd, const uint64_t h[2])
+{
+	struct bn_dedup_ent	**pp = &dd->b[h[0] & (dd->nb - 1)];
+
+	while (*pp != NULL && ((*pp)->h[0] != h[0] || (*pp)->h[1] != h[1]))
+		pp = &(*pp)->hash_next;
+	return pp;
+}
+
+/* Doubles the buckets when the table is fuller than one entry a bucket. */
+static void
+dedup_grow(struct bn_dedup *dd)
+{
+	struct bn_dedup_ent	**nb, *e, *next;
+	size_t			  i, n = dd->nb * 2;
+
+	nb = xcalloc(n, sizeof(*nb));
+	for (i = 0; i < dd->nb; i++)
+		for (e = dd->b[i]; e != NULL; e = next) {
+			next = e->hash_next;
+			e->hash_next = nb[e->h[0] & (n - 1)];
+			nb[e->h[0] & (n - 1)] = e;
+		}
+	free(dd->b);
+	dd->b = nb;
+	dd->nb = n;
+}
+
+/* Takes e out of the table (it stays in the FIFO as GONE). */
+static void
+dedup_unhash(struct bn_dedup *dd, struct bn_dedup_ent *e)
+{
+	struct bn_dedup_ent	**pp = dedup_slot(dd, e->h);
+
+	if (*pp == e)
+		*pp = e->hash_next;
+	e->hash_next = NULL;
+	e->state = BN_DEDUP_GONE;
 	free(e->waiters);
+	e->waiters = NULL;
+	e->nwaiters = 0;
+	dd->n--;
+}
+
+/* Frees the FIFO's head; a live one is an eviction. */
+static void
+dedup_pop(struct bn_dedup *dd)
+{
+	struct bn_dedup_ent	*e = dd->head;
+
+	if (e->state != BN_DEDUP_GONE) {
+		dedup_unhash(dd, e);
+		dd->evicted++;
+	}
+	dd->head = e->fifo_next;
+	if (dd->head == NULL)
+		dd->tail = NULL;
 	free(e);
 }
 
@@ -31,63 +97,95 @@ bn_dedup_free(struct bn_dedup *dd)
 {
 	struct bn_dedup_ent	*e;
 
-	while ((e = TAILQ_FIRST(&dd->fifo)) != NULL)
-		dedup_remove(dd, e);
-	bn_hmap_clear(&dd->map);
+	while ((e = dd->head) != NULL) {
+		dd->head = e->fifo_next;
+		free(e->waiters);
+		free(e);
+	}
+	free(dd->b);
+	dd->b = NULL;
+	dd->tail = NULL;
+	dd->n = 0;
 }
 
 void
 bn_dedup_expire(struct bn_dedup *dd, uint64_t now_ms)
 {
-	struct bn_dedup_ent	*e, *next;
+	struct bn_dedup_ent	*e, *prev = NULL, *next;
 
 	if (dd->max_age_ms == 0)
 		return;
 	/* Oldest first; a store still in progress is kept, not a barrier. */
-	for (e = TAILQ_FIRST(&dd->fifo); e != NULL &&
-	    e->ts_ms + dd->max_age_ms < now_ms; e = next) {
-		next = TAILQ_NEXT(e, entry);
+	for (e = dd->head; e != NULL && e->ts_ms + dd->max_age_ms < now_ms;
+	    e = next) {
+		next = e->fifo_next;
+		if (e->state == BN_DEDUP_STORING) {
+			prev = e;
+			continue;
+		}
 		if (e->state == BN_DEDUP_STORED) {
-			dedup_remove(dd, e);
+			dedup_unhash(dd, e);
 			dd->evicted++;
 		}
+		if (prev == NULL)
+			dd->head = next;
+		else
+			prev->fifo_next = next;
+		if (dd->tail == e)
+			dd->tail = prev;
+		free(e);
 	}
+}
+
+struct bn_dedup_ent *
+bn_dedup_find(const struct bn_dedup *dd, const char *key)
+{
+	uint64_t	h[2];
+
+	bn_dedup_fingerprint(dd, key, h);
+	return *dedup_slot(dd, h);
 }
 
 struct bn_dedup_ent *
 bn_dedup_get(struct bn_dedup *dd, const char *key, uint64_t now_ms)
 {
 	bn_dedup_expire(dd, now_ms);
-	return bn_hmap_get(&dd->map, key);
+	return bn_dedup_find(dd, key);
 }
 
 struct bn_dedup_ent *
 bn_dedup_add(struct bn_dedup *dd, const char *key, enum bn_dedup_state st,
     uint64_t now_ms)
 {
-	struct bn_dedup_ent	*e, *old;
+	struct bn_dedup_ent	*e, **pp;
 
-	while (bn_hmap_count(&dd->map) >= dd->max_count &&
-	    (old = TAILQ_FIRST(&dd->fifo)) != NULL) {
-		dedup_remove(dd, old);
-		dd->evicted++;
-	}
+	while (dd->n >= dd->max_count && dd->head != NULL)
+		dedup_pop(dd);
+	if (dd->n >= dd->nb)
+		dedup_grow(dd);
 	e = xcalloc(1, sizeof(*e));
-	e->state = st;
+	bn_dedup_fingerprint(dd, key, e->h);
+	e->state = (uint8_t)st;
 	e->ts_ms = now_ms;
-	e->key = xstrdup(key);
-	bn_hmap_put(&dd->map, key, e);
-	TAILQ_INSERT_TAIL(&dd->fifo, e, entry);
+	pp = &dd->b[e->h[0] & (dd->nb - 1)];
+	e->hash_next = *pp;
+	*pp = e;
+	if (dd->tail != NULL)
+		dd->tail->fifo_next = e;
+	else
+		dd->head = e;
+	dd->tail = e;
+	dd->n++;
 	return e;
 }
 
 void
 bn_dedup_del(struct bn_dedup *dd, const char *key)
 {
-	struct bn_dedup_ent	*e = bn_hmap_get(&dd->map, key);
+	struct bn_dedup_ent	*e = bn_dedup_find(dd, key);
 
 	if (e != NULL)
-		dedup_remove(dd, e);
+		dedup_unhash(dd, e);
 }
 
 void
@@ -102,7 +200,7 @@ bn_dedup_wait(struct bn_dedup_ent *e, uint64_t link, uint64_t seq)
 size_t
 bn_dedup_count(const struct bn_dedup *dd)
 {
-	return bn_hmap_count(&dd->map);
+	return dd->n;
 }
 
 int

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "brokernet/config.h"
+#include "brokernet/advisory.h"
 #include "brokernet/daemon.h"
 #include "brokernet/filter.h"
 #include "brokernet/log.h"
@@ -90,8 +91,12 @@ fwd_selector(const struct bn_link *l, bool replay, struct bn_buf *b)
 	int64_t	ttl = l->nc->message_ttl;
 	int64_t	i;
 
-	/* never commit markers (a static include may be a wildcard) */
-	bn_buf_addstr(b, "brokernet_marker IS NULL AND ");
+	/*
+	 * Never commit markers (a static include may be a wildcard); the
+	 * head also tells other sidecars on this broker that this is a
+	 * network subscription, not demand.
+	 */
+	bn_buf_addstr(b, BN_NETSUB_SELECTOR_HEAD);
 	/* replay: exactly the messages the normal selector keeps back */
 	bn_buf_addstr(b, replay ? "brokernet_path IS NOT NULL AND"
 	    " (brokernet_path LIKE '%," : "(brokernet_path IS NULL OR"

@@ -188,6 +188,33 @@ link_schedule_redial(struct bn_dialer *dl, const char *why)
 	evtimer_add(dl->timer, &tv);
 }
 
+/*
+ * A peer we were linked to went away: its standby may be taking over
+ * behind another URI of the same connector, whose dialer was refused
+ * while it was a standby and may be deep in back-off. Those start over.
+ */
+static void
+link_wake_siblings(struct bn_dialer *dl)
+{
+	struct bn_dialer	*o;
+	struct timeval		 tv;
+	int64_t			 delay;
+
+	TAILQ_FOREACH(o, &dl->d->dialers, entry) {
+		if (o == dl || o->nc != dl->nc || o->link != NULL ||
+		    o->stopped || o->timer == NULL)
+			continue;
+		bn_backoff_reset(&o->backoff);
+		delay = bn_backoff_next(&o->backoff,
+		    (double)(arc4random() & 0xffffff) / (double)0x1000000);
+		if (delay < 0)
+			continue;
+		tv.tv_sec = (time_t)(delay / 1000);
+		tv.tv_usec = (suseconds_t)(delay % 1000 * 1000);
+		evtimer_add(o->timer, &tv);
+	}
+}
+
 void
 bn_link_close(struct bn_link *l, const char *reason)
 {
@@ -241,8 +268,10 @@ bn_link_close(struct bn_link *l, const char *reason)
 	free(l);
 	if (dl != NULL) {
 		dl->link = NULL;
-		if (was_up)
+		if (was_up) {
 			bn_backoff_reset(&dl->backoff);
+			link_wake_siblings(dl);
+		}
 		link_schedule_redial(dl, reason);
 	}
 }
@@ -1378,6 +1407,21 @@ link_start_connector(struct bn_daemon *d, struct bn_network_connector *nc)
 		for (j = 0; j < nc->npeers; j++)
 			link_add_dialer(d, nc, &nc->peers[j], 1);
 	return 0;
+}
+
+void
+bn_link_unlisten(struct bn_daemon *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nlisteners; i++) {
+		if (d->listeners[i].el != NULL)
+			evconnlistener_free(d->listeners[i].el);
+		bn_tls_ctx_free(d->listeners[i].tls);
+	}
+	free(d->listeners);
+	d->listeners = NULL;
+	d->nlisteners = 0;
 }
 
 int

@@ -13,8 +13,12 @@
  * if and only if the batch committed. After every (re)connect the markers
  * are browsed before anything new is stored: found keys join the
  * duplicate window, batches in doubt are settled by their marker, and
- * link messages wait (parked) until that is done. Markers are acked away
- * once their batch is recorded.
+ * link messages wait (parked) until that is done.
+ *
+ * The markers are the duplicate window's durable copy: they stay on the
+ * broker until they fall out of the window, so a sidecar that starts with
+ * an empty working directory, here or on another host, rebuilds its window
+ * from the broker and is exactly-once from its first message (markers.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +27,8 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
-#include "brokernet/dedupstore.h"
 #include "brokernet/log.h"
+#include "brokernet/markers.h"
 #include "brokernet/stomp.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */
@@ -38,6 +42,7 @@
 #define RECV_PARK_MAX		1000
 #define RECV_PARK_BYTES		(16u * 1024 * 1024)
 #define RECV_BATCH_BYTES	(4u * 1024 * 1024)
+
 
 struct recv_rx {
 	struct bn_recv_batch	*batch;
@@ -56,8 +61,7 @@ struct bn_recv_batch {
 	size_t			 n, cap;
 	struct bn_buf		 wire;		/* BEGIN + SENDs */
 	struct bn_buf		 keys;		/* the marker's body */
-	char			*marker_ack;	/* marker seen before receipt */
-	uint64_t		 marker_gen;	/* store session of marker_ack */
+	uint32_t		 nkeys;		/* lines in keys */
 	bool			 in_doubt;
 	/*
 	 * The batch's only message so far, not yet in wire: alone and
@@ -73,11 +77,7 @@ struct recv_parked {
 	struct bn_frame		*f;
 };
 
-#define RECV_MARKER_BROWSE	"mkb"
-#define RECV_MARKER_SUB		"mk"
-
 static void	recv_flush(struct bn_daemon *);
-static void	recv_wire_marker(struct bn_daemon *, struct bn_recv_batch *);
 static void	recv_wire_first(struct bn_recv_batch *, bool);
 static void	recv_wire_send(struct bn_recv_batch *, const struct bn_frame *,
 		    bool);
@@ -92,19 +92,8 @@ recv_batch_free(struct bn_recv_batch *b)
 	free(b->rx);
 	bn_buf_free(&b->wire);
 	bn_buf_free(&b->keys);
-	free(b->marker_ack);
 	bn_frame_free(b->first);
 	free(b);
-}
-
-/* The marker of batch b may go: its keys are in the duplicate window. */
-static void
-recv_ack_marker(struct bn_daemon *d, struct bn_recv_batch *b)
-{
-	if (b->marker_ack != NULL && b->marker_gen == d->store_gen)
-		bn_stomp_ack(d->prod, b->marker_ack);
-	free(b->marker_ack);
-	b->marker_ack = NULL;
 }
 
 static void
@@ -128,7 +117,7 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (l != NULL && l->rx_pending > 0)
 		l->rx_pending--;
 	if (rx->key[0] != '\0')
-		e = bn_hmap_get(&d->dedup.map, rx->key);
+		e = bn_dedup_find(&d->dedup, rx->key);
 	if (!ok) {
 		d->c.store_failed++;
 		if (e != NULL)
@@ -148,7 +137,6 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (e != NULL) {
 		/* Remember it before the peer hears that it is stored. */
 		e->state = BN_DEDUP_STORED;
-		bn_dedupstore_append(d->dstore, &d->dedup, e->ts_ms, rx->key);
 		for (i = 0; i < e->nwaiters; i++)
 			recv_ack_to(d, e->waiters[i].link, e->waiters[i].seq);
 		free(e->waiters);
@@ -173,8 +161,8 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 		d->c.store_batches++;
 	for (i = 0; i < b->n; i++)
 		recv_rx_done(d, b->rx[i], ok, err);
-	if (ok)
-		recv_ack_marker(d, b);
+	if (ok && !b->plain)
+		bn_markers_committed(d->markers, b->tx, b->nkeys);
 	recv_batch_free(b);
 	/* group commit: what gathered meanwhile goes now */
 	if (d->rx_batch != NULL && !d->recovering &&
@@ -219,7 +207,7 @@ recv_flush(struct bn_daemon *d)
 		if (b->first != NULL)
 			recv_wire_first(b, true);
 		/* The commit marker: stored if and only if the batch is. */
-		recv_wire_marker(d, b);
+		bn_markers_wire(d->markers, b->tx, &b->keys, &b->wire);
 		commit = bn_frame_new("COMMIT");
 		bn_frame_add_header(commit, "transaction", b->tx);
 		rc = bn_stomp_send_batch(d->prod, b->wire.data, b->wire.len,
@@ -237,20 +225,6 @@ recv_flush(struct bn_daemon *d)
 		bn_buf_free(&b->wire);	/* the client keeps its own copy */
 	if (!bn_stomp_can_send(d->prod))
 		bn_link_pause_all(d, true);
-}
-
-/* Appends the commit marker of batch b (its dup-window keys) to b->wire. */
-static void
-recv_wire_marker(struct bn_daemon *d, struct bn_recv_batch *b)
-{
-	bn_buf_addstr(&b->wire, "SEND\ntransaction:");
-	bn_buf_addstr(&b->wire, b->tx);
-	bn_buf_addstr(&b->wire, "\ndestination:");
-	bn_frame_escape(d->marker_queue, &b->wire);
-	bn_buf_printf(&b->wire, "\npersistent:true\nbrokernet_marker:true\n"
-	    "brokernet_tx:%s\ncontent-length:%zu\n\n", b->tx, b->keys.len);
-	bn_buf_add(&b->wire, b->keys.data ? b->keys.data : "", b->keys.len);
-	bn_buf_add(&b->wire, "", 1);
 }
 
 static void
@@ -365,7 +339,8 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		why = "bad MESSAGE: missing or invalid seq";
 	else if (dest == NULL || strncmp(dest, "/queue/", 7) != 0 ||
 	    dest[7] == '\0' || strncmp(dest + 7, "ActiveMQ.", 9) == 0 ||
-	    strncmp(dest + 7, BN_MARKER_PREFIX, strlen(BN_MARKER_PREFIX)) == 0)
+	    strncmp(dest + 7, BN_PRIVATE_PREFIX,
+	    strlen(BN_PRIVATE_PREFIX)) == 0)
 		why = "bad MESSAGE: destination is not a forwardable queue";
 	if (why != NULL) {
 		bn_frame_free(f);
@@ -416,6 +391,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	if (key[0] != '\0') {
 		bn_buf_addstr(&b->keys, key);
 		bn_buf_addc(&b->keys, '\n');
+		b->nkeys++;
 	}
 	if (b->n == 1)
 		b->first = f;		/* written at the flush or the next */
@@ -446,34 +422,6 @@ recv_settle(struct bn_daemon *d, struct bn_recv_batch *b, bool stored)
 	bn_stomp_resolve(d->prod, b, stored);
 }
 
-/* Adds the keys of a marker's body to the duplicate window as stored. */
-static void
-recv_marker_keys(struct bn_daemon *d, const struct bn_frame *f)
-{
-	const char	*p = f->body, *end = f->body + f->body_len, *nl;
-	char		 key[1024];
-	uint64_t	 now = bn_wall_ms();
-	size_t		 len, n = 0;
-
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		len = (size_t)(nl - p);
-		if (len == 0 || len >= sizeof(key))
-			continue;
-		memcpy(key, p, len);
-		key[len] = '\0';
-		if (bn_hmap_get(&d->dedup.map, key) != NULL)
-			continue;
-		bn_dedup_add(&d->dedup, key, BN_DEDUP_STORED, now);
-		bn_dedupstore_append(d->dstore, &d->dedup, now, key);
-		n++;
-	}
-	if (n > 0)
-		log_info("store: %zu messages found committed by an earlier"
-		    " session; their copies will not be stored again", n);
-}
-
 /* Recovery is over: batches still in doubt were not stored; parked
  * messages are handled now, in order. */
 static void
@@ -482,7 +430,6 @@ recv_recovered(struct bn_daemon *d)
 	struct bn_hmap_ent	*e;
 	struct bn_recv_batch	**list = NULL;
 	struct recv_parked	*p;
-	struct bn_header	 h[1];
 	size_t			 i, n = 0;
 
 	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
@@ -494,10 +441,6 @@ recv_recovered(struct bn_daemon *d)
 		recv_settle(d, list[i], false);
 	free(list);
 	d->recovering = false;
-	h[0].name = "activemq.prefetchSize";
-	h[0].value = "100";
-	bn_stomp_subscribe(d->prod, RECV_MARKER_SUB, d->marker_queue,
-	    "client-individual", h, 1);
 	if (d->nparked > 0)
 		log_info("store: handling %zu messages that arrived during"
 		    " recovery", d->nparked);
@@ -516,6 +459,33 @@ recv_recovered(struct bn_daemon *d)
 	if (!d->recovering)
 		bn_link_pause_all(d, false);
 }
+
+static void
+recv_recovered_cb(void *arg)
+{
+	recv_recovered(arg);
+}
+
+/* The marker of batch tx is on the broker: settle it if it was in doubt. */
+static bool
+recv_found_cb(void *arg, const char *tx)
+{
+	struct bn_daemon	*d = arg;
+	struct bn_recv_batch	*b;
+
+	if ((b = bn_hmap_get(&d->doubt, tx)) != NULL) {
+		log_debug("store: batch %s committed before the broker went"
+		    " away; not sending it again", tx);
+		recv_settle(d, b, true);
+		return true;
+	}
+	return bn_hmap_get(&d->pending_tx, tx) != NULL;
+}
+
+static const struct bn_markers_ops recv_markers_ops = {
+	.found = recv_found_cb,
+	.recovered = recv_recovered_cb,
+};
 
 /* A closed link's parked messages go: its sender keeps and resends them. */
 void
@@ -538,83 +508,36 @@ bn_recv_link_closed(struct bn_daemon *d, uint64_t link)
 void
 bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 {
-	const char		*sid = bn_frame_get(f, "subscription");
-	const char		*tx = bn_frame_get(f, "brokernet_tx");
-	const char		*ack = bn_frame_get(f, "ack");
-	struct bn_recv_batch	*b;
-
-	if (sid != NULL && strcmp(sid, RECV_MARKER_BROWSE) == 0) {
-		const char	*end = bn_frame_get(f, "browser");
-
-		if (end != NULL && strcmp(end, "end") == 0) {
-			bn_stomp_unsubscribe(d->prod, RECV_MARKER_BROWSE);
-			bn_frame_free(f);
-			recv_recovered(d);
-			return;
-		}
-		if (tx != NULL && (b = bn_hmap_get(&d->doubt, tx)) != NULL) {
-			log_debug("store: batch %s committed before the broker"
-			    " went away; not sending it again", tx);
-			recv_settle(d, b, true);
-		} else if (tx == NULL || bn_hmap_get(&d->pending_tx,
-		    tx) == NULL)
-			recv_marker_keys(d, f);
-		bn_frame_free(f);
-		return;
-	}
-	if (sid != NULL && strcmp(sid, RECV_MARKER_SUB) == 0 && ack != NULL) {
-		b = tx != NULL ? bn_hmap_get(&d->pending_tx, tx) : NULL;
-		if (b != NULL) {
-			/* committed, receipt not handled yet: ack after it */
-			free(b->marker_ack);
-			b->marker_ack = xstrdup(ack);
-			b->marker_gen = d->store_gen;
-		} else {
-			recv_marker_keys(d, f);
-			bn_stomp_ack(d->prod, ack);
-		}
-		bn_frame_free(f);
-		return;
-	}
-	log_warnx("store: unexpected MESSAGE (subscription %s) on the store"
-	    " session", sid ? sid : "?");
+	if (bn_markers_is_theirs(f))
+		bn_markers_on_message(d->markers, f);
+	else
+		log_warnx("store: unexpected MESSAGE (subscription %s) on the"
+		    " store session", bn_frame_get(f, "subscription") ?
+		    bn_frame_get(f, "subscription") : "?");
 	bn_frame_free(f);
 }
 
-/* Each new store session starts by reading the markers. */
+/* Each new store session starts by reading every marker (markers.c);
+ * link messages wait until then. */
 void
 bn_recv_store_connected(struct bn_daemon *d)
 {
-	struct bn_header	h[1];
-
 	d->store_gen++;
 	d->recovering = true;
-	h[0].name = "browser";
-	h[0].value = "true";
-	bn_stomp_subscribe(d->prod, RECV_MARKER_BROWSE, d->marker_queue,
-	    "auto", h, 1);
+	bn_markers_connected(d->markers, d->prod);
 }
 
 void
 bn_recv_store_lost(struct bn_daemon *d)
 {
-	struct bn_hmap_ent	*e;
-	size_t			 i;
-
 	d->recovering = true;
-	for (e = bn_hmap_first(&d->pending_tx, &i); e != NULL;
-	    e = bn_hmap_next(&d->pending_tx, e, &i)) {
-		struct bn_recv_batch	*b = e->value;
-
-		free(b->marker_ack);	/* an ack id of the lost session */
-		b->marker_ack = NULL;
-	}
+	bn_markers_lost(d->markers);
 	/* In-doubt batches stay in doubt in the client; asked again. */
 	bn_hmap_clear(&d->doubt);
 	bn_hmap_init(&d->doubt);
 }
 
-/* Batches in doubt after a reconnect wait for the marker browse. */
+/* Batches in doubt after a reconnect wait for the markers. */
 void
 bn_recv_doubt(struct bn_stomp *st, void *ctx, void *arg)
 {
@@ -638,7 +561,12 @@ bn_recv_init(struct bn_daemon *d)
 	    (unsigned long long)bn_wall_ms());
 	xasprintf(&d->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
 	    d->self);
-	d->rx_batch_ev = event_new(d->base, -1, 0, recv_flush_cb, d);
+	/* The window (d->dedup) is set up before. */
+	d->markers = bn_markers_new(d->base, d->marker_queue, d->boot_id,
+	    &d->dedup, &recv_markers_ops, d);
+	if ((d->rx_batch_ev = event_new(d->base, -1, 0, recv_flush_cb,
+	    d)) == NULL)
+		fatalx("store: cannot create the batch event");
 }
 
 void
@@ -661,4 +589,5 @@ bn_recv_free(struct bn_daemon *d)
 	}
 	if (d->rx_batch_ev != NULL)
 		event_free(d->rx_batch_ev);
+	bn_markers_free(d->markers);
 }

@@ -11,6 +11,7 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/log.h"
+#include "brokernet/markers.h"
 #include "brokernet/mdns.h"
 #include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
@@ -139,6 +140,10 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	bn_buf_addc(b, '{');
 	status_kv_str(b, "broker_name", d->self, true);
 	status_kv_str(b, "version", BN_VERSION, true);
+	status_kv_str(b, "role", bn_daemon_role_name(d->role), true);
+	status_kv_u64(b, "role_since_ms", d->role_since_ms, true);
+	status_kv_str(b, "role_reason", d->role_reason, true);
+	status_kv_u64(b, "role_changes", d->role_changes, true);
 	status_kv_u64(b, "uptime_ms", bn_now_ms() - d->started_ms, true);
 	status_kv_str(b, "management", d->cfg->management_uri, true);
 	bn_buf_addstr(b, "\"broker\":{");
@@ -223,6 +228,13 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	status_kv_u64(b, "doubt_found_stored", c->doubt_found, true);
 	status_kv_u64(b, "doubt_resent", c->doubt_resent, true);
 	status_kv_u64(b, "duplicate_window", bn_dedup_count(&d->dedup),
+	    true);
+	status_kv_u64(b, "window_restored", bn_markers_restored(d->markers),
+	    true);
+	status_kv_u64(b, "broker_markers", bn_markers_count(d->markers), true);
+	status_kv_u64(b, "broker_marker_keys", bn_markers_keys(d->markers),
+	    true);
+	status_kv_u64(b, "marker_merges", bn_markers_merges(d->markers),
 	    false);
 	bn_buf_addstr(b, "}}\n");
 }
@@ -271,6 +283,14 @@ bn_status_metrics(struct bn_daemon *d, struct bn_buf *b)
 	    c->duplicates);
 	status_metric(b, "duplicate_window_keys", "gauge",
 	    "keys in the duplicate window", bn_dedup_count(&d->dedup));
+	status_metric(b, "role_active", "gauge",
+	    "1 while this sidecar is the active one for its broker, else 0",
+	    d->role == BN_ROLE_ACTIVE);
+	status_metric(b, "role_changes_total", "counter",
+	    "role changes (active, standby, suspended)", d->role_changes);
+	status_metric(b, "broker_markers", "gauge",
+	    "commit markers kept on the broker (the window's durable copy)",
+	    bn_markers_count(d->markers));
 	status_metric(b, "advisories_total", "counter",
 	    "consumer advisories read", c->advisories);
 	status_metric(b, "local_demand_queues", "gauge",

@@ -20,7 +20,10 @@ _live = []
 
 
 def binary():
-    """The daemon under test: the sanitizer build when BN_SAN=1."""
+    """The daemon under test: the sanitizer build when BN_SAN=1; BN_BINARY
+    names another build (e.g. an older one, to compare)."""
+    if os.environ.get("BN_BINARY"):
+        return os.environ["BN_BINARY"]
     if os.environ.get("BN_SAN") == "1":
         return os.path.join(TOP, "bin", "brokernetd-san")
     return os.path.join(TOP, "bin", "brokernetd")
@@ -74,7 +77,11 @@ class Sidecar:
 
     def __init__(self, name, basedir, broker, connectors=(), link_port=None,
                  mgmt_port=None, users=None, extra_root_attrs="", broker_uri=None,
-                 listener_opts="", extra_children="", listener_scheme="tcp"):
+                 listener_opts="", extra_children="", listener_scheme="tcp",
+                 data_directory=False, heartbeat=2000):
+        """data_directory: False (the default, as the shipped configs: no
+        dataDirectory), True (a state dir under the sidecar's dir) or a path.
+        heartbeat: the <broker heartBeat> in ms, or None for the default."""
         self.name = name
         self.dir = os.path.join(basedir, "sidecar-" + name)
         os.makedirs(self.dir, exist_ok=True)
@@ -88,6 +95,8 @@ class Sidecar:
         self.listener_opts = listener_opts
         self.extra_children = extra_children
         self.listener_scheme = listener_scheme
+        self.data_directory = data_directory
+        self.heartbeat = heartbeat
         self.proc = None
         self.log_path = os.path.join(self.dir, "brokernetd.log")
         self.conf_path = os.path.join(self.dir, "brokernet.xml")
@@ -101,9 +110,15 @@ class Sidecar:
                        "</simpleAuthenticationPlugin></plugins>" % "".join(
                            "<authenticationUser username=%s password=%s/>"
                            % (quoteattr(u), quoteattr(p)) for u, p in self.users.items()))
-        state = os.path.join(self.dir, "state")
-        xml = """<brokernet name=%s dataDirectory=%s %s>
-  <broker uri=%s heartBeat="2000"/>
+        if self.data_directory is True:
+            state = " dataDirectory=%s" % quoteattr(os.path.join(self.dir, "state"))
+        elif self.data_directory:
+            state = " dataDirectory=%s" % quoteattr(self.data_directory)
+        else:
+            state = ""
+        hb = "" if self.heartbeat is None else ' heartBeat="%d"' % self.heartbeat
+        xml = """<brokernet name=%s%s %s>
+  <broker uri=%s%s/>
   <transportConnectors>
     <transportConnector name="link" uri="%s://127.0.0.1:%d%s"/>
   </transportConnectors>
@@ -114,7 +129,7 @@ class Sidecar:
   %s
   %s
 </brokernet>
-""" % (quoteattr(self.name), quoteattr(state), self.extra_root_attrs, quoteattr(buri),
+""" % (quoteattr(self.name), state, self.extra_root_attrs, quoteattr(buri), hb,
        self.listener_scheme, self.link_port,
        self.listener_opts, "\n    ".join(self.connectors), self.mgmt_port, plugins,
        self.extra_children)

@@ -14,6 +14,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Every brokernet network subscription's selector starts with this, so
+ * that sidecars (of this network or another) on one broker recognise each
+ * other's subscriptions and never count them as local demand.
+ */
+#define BN_NETSUB_SELECTOR_HEAD	"brokernet_marker IS NULL AND "
+
 enum bn_advisory_kind {
 	BN_ADV_ADD = 1,		/* ConsumerInfo */
 	BN_ADV_REMOVE		/* RemoveInfo with a ConsumerId */
@@ -40,6 +47,8 @@ struct bn_advisory {
 	int			priority;
 	/* ADD: "selector" is present, not null and not "". */
 	bool			has_selector;
+	/* ADD: the selector starts with BN_NETSUB_SELECTOR_HEAD. */
+	bool			network;
 };
 
 /*

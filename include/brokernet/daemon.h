@@ -33,13 +33,18 @@ struct bn_mdns;
 struct bn_endpoint;
 struct bn_daemon;
 struct bn_link;
-struct bn_dedupstore;
 struct bn_recv_batch;
+struct bn_markers;
+struct bn_lock;
 struct bn_preflight;
 struct recv_parked;
 
+/* brokernet's private queues (never demand, never forwarded). */
+#define BN_PRIVATE_PREFIX	"brokernet."
 /* Private queue of commit markers: brokernet.commits.NAME. */
 #define BN_MARKER_PREFIX	"brokernet.commits."
+/* Private queue of the active-sidecar lock: brokernet.lock.NAME. */
+#define BN_LOCK_PREFIX		"brokernet.lock."
 /* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
 #define BN_LINK_VERSION		"1"
 /* Most demand entries one peer may advertise on a link. */
@@ -200,19 +205,35 @@ struct bn_counters {
 	uint64_t	stored_plain;	/* stored by a SEND of its own */
 };
 
+/* One active sidecar per broker (lock.c): what this one is now. */
+enum bn_role {
+	BN_ROLE_STANDBY = 0,	/* no listener, no dialer, no subscription */
+	BN_ROLE_ACTIVE,		/* holds the lock */
+	BN_ROLE_SUSPENDED	/* was active, lost its store session: keeps
+				   its links but forwards and stores nothing
+				   until it holds the lock again */
+};
+
 struct bn_daemon {
 	struct event_base	*base;
 	struct bn_config	*cfg;
 	const char		*self;
 	struct bn_stomp		*cons;		/* advisories, subs, acks */
 	struct bn_stomp		*prod;		/* SENDs of received messages */
+	struct bn_lock		*lock;		/* on the prod session */
+	char			*lock_queue;
+	enum bn_role		 role;
+	uint64_t		 role_since_ms;	/* wall clock */
+	char			*role_reason;
+	uint64_t		 role_changes;
+	struct event		*lock_wait_ev;	/* suspended: lock not back */
+	bool			 adv_subscribed;
 	bool			 broker_up;	/* cons session established */
 	struct bn_preflight	*pf;		/* checks the cons session */
 	uint64_t		 broker_gen;	/* bumped per cons session */
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;
 	struct bn_dedup		 dedup;		/* receive-side window */
-	struct bn_dedupstore	*dstore;	/* its state file */
 	struct bn_hmap		 doubt;		/* tx -> batch in doubt */
 	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
 	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */
@@ -222,6 +243,7 @@ struct bn_daemon {
 	uint64_t		 store_gen;	/* bumped per store session */
 	char			 boot_id[24];
 	char			*marker_queue;
+	struct bn_markers	*markers;	/* the window's broker copy */
 	struct bn_recv_batch	*rx_batch;	/* open store transaction */
 	struct event		*rx_batch_ev;	/* commits it */
 	uint64_t		 next_tx;
@@ -257,9 +279,13 @@ void	 bn_daemon_queue_changed(struct bn_daemon *, const char *q);
 void	 bn_daemon_queues_changed(struct bn_daemon *, const struct bn_buf *);
 /* Starts a graceful stop (SIGTERM). */
 void	 bn_daemon_stop(struct bn_daemon *);
+/* "active", "standby" or "suspended". */
+const char *bn_daemon_role_name(enum bn_role);
 
 /* link.c */
 int	 bn_link_listen(struct bn_daemon *);
+/* Closes every listener (a standby listens on nothing). */
+void	 bn_link_unlisten(struct bn_daemon *);
 /*
  * Takes an accepted connection (any bufferevent: a socket, TLS, or a pair
  * in tests and fuzzing) as a link in handshake. Returns the link, or NULL

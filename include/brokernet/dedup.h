@@ -1,18 +1,20 @@
 /*
- * The receiving side's duplicate window: keys of messages already stored
- * on our broker (origin broker, origin message id, path at arrival),
- * bounded by count and age. Pure: the state file is in dedupstore.c.
+ * The receiving side's duplicate window: messages already stored on our
+ * broker, keyed by (origin broker, origin message id, path at arrival),
+ * bounded by count and age. Pure. Its durable copy is the commit markers
+ * on the broker (markers.c).
+ *
+ * The window keeps a keyed 128-bit fingerprint of each key (SipHash-2-4
+ * with a random key per process), not the key: a full window of 100,000
+ * keys costs about 7.5 MB whatever the key length, and a peer cannot make
+ * keys collide without that random key.
  */
 #ifndef BN_DEDUP_H
 #define BN_DEDUP_H
 
-#include <sys/queue.h>
-
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "brokernet/hmap.h"
 
 struct bn_dedup_waiter {
 	uint64_t	link;
@@ -20,36 +22,43 @@ struct bn_dedup_waiter {
 };
 
 enum bn_dedup_state {
-	BN_DEDUP_STORING = 1,	/* SEND issued, receipt pending */
+	BN_DEDUP_GONE = 0,	/* deleted: waits in the FIFO to be freed */
+	BN_DEDUP_STORING,	/* SEND issued, receipt pending */
 	BN_DEDUP_STORED		/* receipted */
 };
 
 struct bn_dedup_ent {
-	TAILQ_ENTRY(bn_dedup_ent) entry;	/* oldest first */
-	enum bn_dedup_state	 state;
+	struct bn_dedup_ent	*fifo_next;	/* oldest first */
+	struct bn_dedup_ent	*hash_next;
+	uint64_t		 h[2];		/* the key's fingerprint */
 	uint64_t		 ts_ms;		/* when received (wall clock):
 						   keeps the FIFO in order */
 	struct bn_dedup_waiter	*waiters;	/* duplicates waiting for the
 						   first copy's receipt */
-	size_t			 nwaiters;
-	char			*key;		/* points into the hmap */
+	uint32_t		 nwaiters;
+	uint8_t			 state;		/* enum bn_dedup_state */
 };
-TAILQ_HEAD(bn_dedup_q, bn_dedup_ent);
 
 struct bn_dedup {
-	struct bn_hmap		map;		/* key -> struct bn_dedup_ent */
-	struct bn_dedup_q	fifo;
-	size_t			max_count;
-	uint64_t		max_age_ms;
-	uint64_t		suppressed;	/* duplicates seen */
-	uint64_t		evicted;
+	struct bn_dedup_ent	**b;		/* hash buckets */
+	size_t			  nb;
+	size_t			  n;		/* live entries */
+	struct bn_dedup_ent	 *head, *tail;	/* FIFO, deleted ones too */
+	uint64_t		  key[2];	/* the fingerprints' key */
+	size_t			  max_count;
+	uint64_t		  max_age_ms;
+	uint64_t		  suppressed;	/* duplicates seen */
+	uint64_t		  evicted;
 };
 
+/* A window of max_count keys (0 counts as 1), max_age_ms (0: no bound). */
 void	 bn_dedup_init(struct bn_dedup *, size_t max_count, uint64_t max_age_ms);
 void	 bn_dedup_free(struct bn_dedup *);
 /* The entry for key, or NULL (expired entries are evicted first). */
 struct bn_dedup_ent *bn_dedup_get(struct bn_dedup *, const char *key,
 	    uint64_t now_ms);
+/* The entry for key, or NULL, without expiring anything. */
+struct bn_dedup_ent *bn_dedup_find(const struct bn_dedup *, const char *key);
 /* Adds key in state (must not exist); evicts by count. */
 struct bn_dedup_ent *bn_dedup_add(struct bn_dedup *, const char *key,
 	    enum bn_dedup_state, uint64_t now_ms);
@@ -60,6 +69,9 @@ void	 bn_dedup_expire(struct bn_dedup *, uint64_t now_ms);
 /* Remembers a duplicate that waits for the first copy's receipt. */
 void	 bn_dedup_wait(struct bn_dedup_ent *, uint64_t link, uint64_t seq);
 size_t	 bn_dedup_count(const struct bn_dedup *);
+/* key's fingerprint in this window (tests compare entries with it). */
+void	 bn_dedup_fingerprint(const struct bn_dedup *, const char *key,
+	    uint64_t h[2]);
 
 /* Builds the key "origin|origin_id|path" into out (size n); -1 if absent
  * or too long. */

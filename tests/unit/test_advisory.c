@@ -432,6 +432,47 @@ check_case(const struct adv_case *c)
 	assert_true(adv.has_selector == c->has_selector);
 }
 
+/* Whether a consumer is another sidecar's network subscription. */
+static const struct {
+	const char	*name;
+	const char	*body;
+	bool		 network;
+} network_cases[] = {
+	{ "network subscription as STOMP shows it", CI(CID "," QDEST("q")
+	    ",\"selector\":\"convert_string_expressions:brokernet_marker IS "
+	    "NULL AND (brokernet_path IS NULL OR brokernet_path NOT LIKE "
+	    "'%,A,%' ESCAPE '!')\""), true },
+	{ "network subscription without the prefix", CI(CID "," QDEST("q")
+	    ",\"selector\":\"brokernet_marker IS NULL AND x = 1\""), true },
+	{ "application selector naming brokernet_marker later",
+	    CI(CID "," QDEST("q") ",\"selector\":\"a = 1 AND "
+	    "brokernet_marker IS NULL AND \""), false },
+	{ "truncated head", CI(CID "," QDEST("q") ",\"selector\":"
+	    "\"brokernet_marker IS NULL\""), false },
+	{ "prefix only", CI(CID "," QDEST("q") ",\"selector\":"
+	    "\"convert_string_expressions:a = 1\""), false },
+	{ "no selector", CI(CID "," QDEST("q")), false },
+};
+
+static void
+test_network_subscriptions(void **state)
+{
+	struct bn_advisory	 adv;
+	const char		*err = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(network_cases) / sizeof(network_cases[0]);
+	    i++) {
+		memset(&adv, 0, sizeof(adv));
+		if (bn_advisory_parse(network_cases[i].body,
+		    strlen(network_cases[i].body), &adv, &err) != 0)
+			fail_msg("%s: %s", network_cases[i].name, err);
+		if (adv.network != network_cases[i].network)
+			fail_msg("%s: network %d", network_cases[i].name,
+			    adv.network);
+	}
+}
+
 static void
 test_table(void **state)
 {
@@ -772,6 +813,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_network_subscriptions),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_error_prefixes),
 		cmocka_unit_test(test_permutations),

@@ -1,0 +1,30 @@
+#!/bin/sh
+# make soak: the fault storms repeated (one run of each is in make check).
+#   SOAK_RUNS (default 5): sidecar and broker kill storms, each run anew;
+#   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active.
+# Every figure goes to tests/out/metrics.log; ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+runs=${SOAK_RUNS:-5}
+mkdir -p tests/out
+log=tests/out/soak.log
+: > "$log"
+pass=0
+fail=0
+i=0
+while [ "$i" -lt "$runs" ]; do
+	i=$((i + 1))
+	for t in test_exactly_once.ExactlyOnceDefaults.test_sidecar_kill_storm_defaults \
+	    test_exactly_once.ExactlyOnceDefaults.test_broker_kill_storm_defaults; do
+		if (cd tests/integration && python3 -u -m unittest "$t") >> "$log" 2>&1
+		then pass=$((pass + 1)); echo "soak run $i: $t ok"
+		else fail=$((fail + 1)); echo "soak run $i: $t FAILED"; fi
+	done
+done
+if (cd tests/integration && BN_STANDBY_RUNS=${STANDBY_RUNS:-10} python3 -u -m unittest \
+    test_standby.Standby.test_kill9_active_standby_takes_over) >> "$log" 2>&1
+then pass=$((pass + 1)); echo "standby takeovers: ok"
+else fail=$((fail + 1)); echo "standby takeovers: FAILED"; fi
+grep 'metric:' "$log" | sed 's/^ *metric: /  /'
+echo "soak: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
