@@ -18,6 +18,11 @@
 
 #define PF_ADV_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.Queue."
 #define PF_JSON		"jms-advisory-json"
+/*
+ * Sessions in a row closed at the SUBSCRIBE before the cause is named: one
+ * may be a broker that went away (or our own reconnect) at that moment.
+ */
+#define PF_DROPS	2
 
 enum pf_state {
 	PF_WAITING = 0,		/* no broker session */
@@ -40,6 +45,7 @@ struct bn_preflight {
 	bool			 ever_ok;
 	int			 receipts_due;	/* SUBSCRIBEs not answered */
 	bool			 dropped;	/* lost before its receipt */
+	int			 drops;		/* ... sessions in a row */
 	bool			 subscribed;	/* probe subscriptions open */
 	struct bn_backoff	 backoff;
 	uint64_t		 checks;
@@ -246,8 +252,11 @@ bn_preflight_sub_result(struct bn_preflight *pf, bool ok,
 	if (pf->state != PF_PROBING || pf->receipts_due == 0)
 		return;
 	pf->receipts_due--;
-	if (ok)
+	if (ok) {
+		if (pf->receipts_due == 0)
+			pf->drops = 0;
 		return;
+	}
 	if (error_msg == NULL) {
 		/* decided in bn_preflight_disconnected, which follows */
 		pf->dropped = true;
@@ -310,8 +319,19 @@ pf_start(struct bn_preflight *pf, const char *uri)
 void
 bn_preflight_disconnected(struct bn_preflight *pf)
 {
+	int64_t	delay;
+
 	pf->ops->arm(pf->arg, 0);
-	if (pf->state == PF_PROBING && pf->dropped) {
+	if (pf->state == PF_PROBING && pf->dropped &&
+	    ++pf->drops < PF_DROPS) {
+		delay = bn_backoff_next(&pf->backoff, pf_rand01());
+		pf->retry_ms = delay < 0 ? BN_PREFLIGHT_BACKOFF_MAX_MS :
+		    (uint64_t)delay;
+		log_debug("preflight: %s: session closed at the advisory"
+		    " SUBSCRIBE; reconnecting in %llu ms", pf->uri ? pf->uri :
+		    "?", (unsigned long long)pf->retry_ms);
+		pf->ops->hold(pf->arg, pf->retry_ms);
+	} else if (pf->state == PF_PROBING && pf->dropped) {
 		free(pf->detail);
 		pf->detail = NULL;
 		pf_fail(pf, BN_PF_DROPPED, false);

@@ -21,9 +21,6 @@ import bnharness
 
 CTL = os.path.join(ROOT, "bin", "brokernetctl")
 DASHBOARD = os.path.join(ROOT, "etc", "grafana-brokernet.json")
-# Metrics the lead adds in parallel (issue 18 note); the dashboard uses them
-# and the test reports, not fails, while a daemon does not export them yet.
-PENDING_METRICS = {"brokernet_role_active"}
 
 
 def ctl(*args, timeout=30):
@@ -163,11 +160,7 @@ class OpsKit(NetTestCase):
             live |= set(re.findall(r"(?m)^(brokernet_[a-z_]+)[{ ]", s.metrics()))
         missing = used - live
         print("\n  dashboard: %d queries, metrics %s" % (len(exprs), sorted(used)))
-        pending = missing & PENDING_METRICS
-        if pending:
-            print("  not exported by this daemon yet (the lead adds them): %s" % sorted(pending))
-        self.assertEqual(missing - PENDING_METRICS, set(),
-                         "dashboard queries metrics /metrics does not have")
+        self.assertEqual(missing, set(), "dashboard queries metrics /metrics does not have")
         for need in ("brokernet_links_up", "brokernet_link_messages_out_total",
                      "brokernet_inflight", "brokernet_duplicates_suppressed_total",
                      "brokernet_store_failed_total", "brokernet_role_active"):

@@ -139,14 +139,14 @@ class DebianPackage(NetTestCase):
         broker = self.brokers["PKG"]
         mgmt, link = bnharness.free_port(), bnharness.free_port()
         with open(CONF, "w") as f:
-            f.write("""<brokernet name="PKG" dataDirectory="%s">
+            f.write("""<brokernet name="PKG">
   <broker uri="stomp://127.0.0.1:%d" heartBeat="2000"/>
   <transportConnectors>
     <transportConnector name="link" uri="tcp://127.0.0.1:%d"/>
   </transportConnectors>
   <management uri="http://127.0.0.1:%d"/>
 </brokernet>
-""" % (STATE, broker.stomp_port, link, mgmt))
+""" % (broker.stomp_port, link, mgmt))
 
         # What systemd does for the unit: the state directory, then ExecStart
         # as User/Group in WorkingDirectory with UMask.
@@ -178,8 +178,7 @@ class DebianPackage(NetTestCase):
         sc = json.loads(doc)["sidecars"][0]
         self.assertEqual(sc["broker_name"], "PKG")
         self.assertEqual(sc["broker"]["state"], "connected")
-        st = os.stat(os.path.join(STATE, "duplicates.log"))
-        self.assertEqual(st.st_uid, pw.pw_uid, "state not written as the unit's user")
+        self.assertEqual(os.readlink("/proc/%d/cwd" % self.daemon.pid), STATE)
         with open("/proc/%d/status" % self.daemon.pid) as f:
             uid_line = [l for l in f if l.startswith("Uid:")][0]
         self.assertEqual(int(uid_line.split()[1]), pw.pw_uid)
