@@ -2,9 +2,10 @@
 brokernetctl's terminal view and --json document, and the Grafana
 dashboard's metric names checked against a live /metrics.
 
-Network: C; B dials C; A dials B and C and has a connector to a port where
-nothing listens (a failing connector). Consumers: queue ops.orders on C,
-queue ops.audit on B. Traffic A -> C while brokernetctl samples.
+Network: C (and a standby sidecar beside broker C); B dials C; A dials B
+and C and has a connector to a port where nothing listens (a failing
+connector). Consumers: queue ops.orders on C, queue ops.audit on B. Traffic
+A -> C while brokernetctl samples.
 """
 
 import json
@@ -16,6 +17,7 @@ import time
 import unittest
 
 from netbase import NetTestCase, OUT, ROOT, connector_xml, wait_for
+from bnsidecar import Sidecar
 
 import bnharness
 
@@ -59,14 +61,22 @@ class OpsKit(NetTestCase):
         self.addCleanup(t.join)
         return t
 
+    def standby(self, name):
+        s = Sidecar(name, os.path.join(self.tdir, "standby"), self.brokers[name])
+        self.sidecars.append(s)
+        s.start()
+        wait_for(lambda: s.status().get("role") == "standby", 10, what="standby " + name)
+        return s
+
     def urls(self, *sidecars):
         return ["http://127.0.0.1:%d" % s.mgmt_port for s in sidecars]
 
     def test_text_view(self):
         a, b, c = self.network()
+        cs = self.standby("C")
         t = self.traffic(self.orders)
         time.sleep(1.0)
-        r = ctl(*self.urls(a, b, c))
+        r = ctl(*self.urls(a, b, c, cs))
         t.join()
         self.assertEqual(r.returncode, 0, r.stderr)
         out = r.stdout
@@ -75,13 +85,16 @@ class OpsKit(NetTestCase):
             f.write(out)
         for line in out.splitlines():
             self.assertLessEqual(len(line), 100, "line over 100 columns: %r" % line)
-        blocks = {blk.split()[0]: blk for blk in out.strip().split("\n\n")}
-        self.assertEqual(sorted(blocks), ["A", "B", "C"])
-        for name, blk in blocks.items():
+        blocks = {" ".join(blk.split()[:2]): blk for blk in out.strip().split("\n\n")}
+        self.assertEqual(sorted(blocks), ["A active", "B active", "C active", "C standby"])
+        for key, blk in blocks.items():
             head = blk.splitlines()[0]
-            self.assertRegex(head, r"^%s  active  http://127\.0\.0\.1:\d+  brokernetd " % name)
+            self.assertRegex(head, r"^%s  %s  http://127\.0\.0\.1:\d+  brokernetd "
+                             % tuple(key.split()))
             self.assertIn("broker    connected", blk)
             self.assertIn("preflight ok", blk)
+        self.assertIn("links     none", blocks["C standby"])
+        blocks = {k.split()[0]: v for k, v in blocks.items() if k.endswith("active")}
         # A's links: B and C up, dialed; a rate on the link that carries traffic
         rows = {m.group(1): m for m in re.finditer(
             r"^  (\S+)\s+(up)\s+(dialed|accepted)\s+(yes|no)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+"
