@@ -296,6 +296,7 @@ daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
 	if (d->role != BN_ROLE_SUSPENDED || d->stopping)
 		return;
 	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
+	bn_recv_abandon(d);
 	bn_link_shutdown_all(d, "sidecar became a standby");
 	bn_link_free_dialers(d);
 	bn_link_unlisten(d);

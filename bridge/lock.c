@@ -49,7 +49,8 @@ bn_lock_connected(struct bn_lock *lk, struct bn_stomp *st)
 		{ "activemq.exclusive", "true" },
 		{ "activemq.prefetchSize", "10" },
 	};
-	struct bn_frame	*f;
+	const char	*token[] = { "brokernet_marker", "lock",
+			    "brokernet_lock_from", lk->holder, NULL };
 
 	lk->st = st;
 	lk->held = false;
@@ -59,13 +60,7 @@ bn_lock_connected(struct bn_lock *lk, struct bn_stomp *st)
 	 * One token per sidecar start: the holder acks the extra ones, so
 	 * the queue keeps about one whatever happens.
 	 */
-	f = bn_frame_new("SEND");
-	bn_frame_add_header(f, "destination", lk->queue);
-	bn_frame_add_header(f, "persistent", "true");
-	bn_frame_add_header(f, "brokernet_marker", "lock");
-	bn_frame_add_header(f, "brokernet_lock_from", lk->holder);
-	bn_stomp_send(st, f, 0, NULL, NULL);
-	bn_frame_free(f);
+	bn_stomp_put(st, lk->queue, true, token);
 }
 
 void

@@ -18,8 +18,12 @@
 #include "brokernet/util.h"
 
 #define MARKERS_SUB		"mk"
-/* Markers held unacked by the marker subscription: all of them. */
-#define MARKERS_PREFETCH	"2000"
+/*
+ * Markers held unacked by the marker subscription: all of them. After
+ * merging, at most MARKERS_MERGE_HIGH small ones plus one per
+ * BN_MARKS_SMALL + 1 keys of the window; the prefetch is twice that.
+ */
+#define MARKERS_PREFETCH_MIN	2000
 /*
  * Above this many markers held, the oldest small ones are merged into one,
  * so that they always fit the prefetch and a read sees them all before
@@ -39,6 +43,7 @@ struct bn_markers {
 	const struct bn_markers_ops	*ops;
 	void				*arg;
 	struct bn_stomp			*st;		/* current session */
+	char				 prefetch[24];
 	struct bn_marks			*marks;
 	struct event			*trim_ev;
 	bool				 reading;
@@ -75,6 +80,9 @@ bn_markers_new(struct event_base *base, const char *queue,
 	m->arg = arg;
 	/* The same bounds as the in-memory window. */
 	m->marks = bn_marks_new(dd->max_count, dd->max_age_ms);
+	snprintf(m->prefetch, sizeof(m->prefetch), "%llu", (unsigned long long)
+	    (MARKERS_PREFETCH_MIN + 2 * (dd->max_count / (BN_MARKS_SMALL + 1) +
+	    MARKERS_MERGE_HIGH)));
 	if ((m->trim_ev = event_new(base, -1, EV_PERSIST, markers_trim_cb,
 	    m)) == NULL)
 		fatalx("markers: cannot create the trim timer");
@@ -308,9 +316,10 @@ bn_markers_on_message(struct bn_markers *m, const struct bn_frame *f)
 void
 bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 {
-	struct bn_frame	*probe;
+	const char	*probe[] = { "brokernet_marker", "probe",
+			    "brokernet_probe", m->probe, NULL };
 	struct bn_header h[2] = {
-		{ "activemq.prefetchSize", MARKERS_PREFETCH },
+		{ "activemq.prefetchSize", m->prefetch },
 		/*
 		 * A consumer of an earlier session that died is served first,
 		 * until the broker drops it and hands its markers back.
@@ -328,13 +337,7 @@ bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 	    (unsigned long long)m->gen);
 	bn_stomp_subscribe(st, MARKERS_SUB, m->queue, "client-individual", h,
 	    2);
-	probe = bn_frame_new("SEND");
-	bn_frame_add_header(probe, "destination", m->queue);
-	bn_frame_add_header(probe, "persistent", "false");
-	bn_frame_add_header(probe, "brokernet_marker", "probe");
-	bn_frame_add_header(probe, "brokernet_probe", m->probe);
-	bn_stomp_send(st, probe, 0, NULL, NULL);
-	bn_frame_free(probe);
+	bn_stomp_put(st, m->queue, false, probe);
 }
 
 void
@@ -360,6 +363,24 @@ bn_markers_wire(struct bn_markers *m, const char *tx,
 
 	snprintf(ts, sizeof(ts), "%llu", (unsigned long long)bn_wall_ms());
 	markers_frame(wire, "SEND", send, keys);
+}
+
+void
+bn_markers_send_plain(struct bn_markers *m, struct bn_stomp *st,
+    const char *tx, const struct bn_buf *keys)
+{
+	struct bn_frame	*f = bn_frame_new("SEND");
+	char		 ts[24];
+
+	snprintf(ts, sizeof(ts), "%llu", (unsigned long long)bn_wall_ms());
+	bn_frame_add_header(f, "destination", m->queue);
+	bn_frame_add_header(f, "persistent", "false");
+	bn_frame_add_header(f, "brokernet_marker", "true");
+	bn_frame_add_header(f, "brokernet_tx", tx);
+	bn_frame_add_header(f, "brokernet_ts", ts);
+	bn_frame_set_body(f, keys->data, keys->len);
+	bn_stomp_send(st, f, 0, NULL, NULL);
+	bn_frame_free(f);
 }
 
 void

@@ -63,6 +63,7 @@ struct bn_recv_batch {
 	struct bn_buf		 keys;		/* the marker's body */
 	uint32_t		 nkeys;		/* lines in keys */
 	bool			 in_doubt;
+	bool			 abandoned;	/* another sidecar is active */
 	/*
 	 * The batch's only message so far, not yet in wire: alone and
 	 * non-persistent it is sent without a transaction (recv_flush).
@@ -155,13 +156,21 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 	size_t			 i;
 
 	bn_hmap_del(&d->pending_tx, b->tx);
+	if (b->abandoned) {
+		/* Its senders re-send to the active sidecar. */
+		for (i = 0; i < b->n; i++)
+			if (b->rx[i]->key[0] != '\0')
+				bn_dedup_del(&d->dedup, b->rx[i]->key);
+		recv_batch_free(b);
+		return;
+	}
 	if (ok && b->plain)
 		d->c.stored_plain++;
 	else if (ok)
 		d->c.store_batches++;
 	for (i = 0; i < b->n; i++)
 		recv_rx_done(d, b->rx[i], ok, err);
-	if (ok && !b->plain)
+	if (ok && (!b->plain || b->nkeys > 0))
 		bn_markers_committed(d->markers, b->tx, b->nkeys);
 	recv_batch_free(b);
 	/* group commit: what gathered meanwhile goes now */
@@ -194,15 +203,19 @@ recv_flush(struct bn_daemon *d)
 		/*
 		 * One non-persistent message: a plain SEND, which the broker
 		 * dispatches at once, where a commit costs a journal write
-		 * (about 0.5 ms added per hop at low load, measured). No
-		 * marker: a session lost between the broker's store and its
-		 * receipt resends this one message, as ActiveMQ's own bridge
-		 * may; a broker restart loses non-persistent messages anyway.
+		 * (about 0.5 ms added per hop at low load, measured). Its
+		 * marker follows it on the same session, not in a
+		 * transaction: the broker takes the two in order, so only a
+		 * session lost between the two frames leaves the message
+		 * without its marker (then a resend may store it twice).
 		 */
 		recv_wire_first(b, false);
 		b->plain = true;
 		rc = bn_stomp_send_wire(d->prod, b->wire.data, b->wire.len,
 		    BN_STOMP_RETRY, recv_committed_cb, b);
+		if (rc == 0 && b->nkeys > 0)
+			bn_markers_send_plain(d->markers, d->prod, b->tx,
+			    &b->keys);
 	} else {
 		if (b->first != NULL)
 			recv_wire_first(b, true);
@@ -535,6 +548,37 @@ bn_recv_store_lost(struct bn_daemon *d)
 	/* In-doubt batches stay in doubt in the client; asked again. */
 	bn_hmap_clear(&d->doubt);
 	bn_hmap_init(&d->doubt);
+}
+
+/*
+ * This sidecar became a standby: batches still in doubt are neither
+ * settled nor re-sent by it. Their senders re-send to the active sidecar,
+ * whose window knows what was stored; a late re-send from here could
+ * store a copy twice.
+ */
+void
+bn_recv_abandon(struct bn_daemon *d)
+{
+	struct bn_hmap_ent	*e;
+	struct bn_recv_batch	**list = NULL;
+	size_t			 i, n = 0;
+
+	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->doubt, e, &i)) {
+		list = xrealloc(list, (n + 1) * sizeof(*list));
+		list[n++] = e->value;
+	}
+	for (i = 0; i < n; i++) {
+		list[i]->abandoned = true;
+		list[i]->in_doubt = false;
+		bn_hmap_del(&d->doubt, list[i]->tx);
+		/* "stored": the client forgets it without sending it again */
+		bn_stomp_resolve(d->prod, list[i], true);
+	}
+	free(list);
+	if (n > 0)
+		log_info("store: %zu batches in doubt left to the active"
+		    " sidecar", n);
 }
 
 /* Batches in doubt after a reconnect wait for the markers. */

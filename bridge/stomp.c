@@ -1090,6 +1090,23 @@ bn_stomp_send_batch(struct bn_stomp *s, const char *prefix, size_t prefixlen,
 }
 
 int
+bn_stomp_put(struct bn_stomp *s, const char *dest, bool persistent,
+    const char *const *headers)
+{
+	struct bn_frame	*f;
+	int		 rc;
+
+	f = bn_frame_new("SEND");
+	bn_frame_add_header(f, "destination", dest);
+	bn_frame_add_header(f, "persistent", persistent ? "true" : "false");
+	for (; headers[0] != NULL; headers += 2)
+		bn_frame_add_header(f, headers[0], headers[1]);
+	rc = bn_stomp_send(s, f, 0, NULL, NULL);
+	bn_frame_free(f);
+	return rc;
+}
+
+int
 bn_stomp_subscribe(struct bn_stomp *s, const char *id, const char *dest,
     const char *ack, const struct bn_header *extra, size_t nextra)
 {

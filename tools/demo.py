@@ -31,10 +31,11 @@ def summary(s):
                                                      l["messages_out"], l["messages_in"])
                       for l in st["links"]) or "none"
     c = st["counters"]
-    return ("sidecar %s: broker %s; links: %s; local demand: %s; forwarded %d (acked %d),"
-            " received %d (stored %d)" % (st["broker_name"], st["broker"]["state"], links,
-                                          json.dumps(st["local_demand"]), c["forwarded"],
-                                          c["forward_acked"], c["received"], c["stored"]))
+    return ("sidecar %s (%s): broker %s; links: %s; local demand: %s; forwarded %d (acked %d),"
+            " received %d (stored %d); duplicate window on the broker: %d commit markers"
+            % (st["broker_name"], st["role"], st["broker"]["state"], links,
+               json.dumps(st["local_demand"]), c["forwarded"], c["forward_acked"],
+               c["received"], c["stored"], c["broker_markers"]))
 
 
 def main():

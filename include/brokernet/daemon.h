@@ -354,6 +354,8 @@ void	 bn_recv_on_store_message(struct bn_daemon *, struct bn_frame *);
 void	 bn_recv_store_lost(struct bn_daemon *);
 void	 bn_recv_store_connected(struct bn_daemon *);
 void	 bn_recv_link_closed(struct bn_daemon *, uint64_t link);
+/* A standby now: batches in doubt are left to the active sidecar. */
+void	 bn_recv_abandon(struct bn_daemon *);
 void	 bn_recv_init(struct bn_daemon *);
 void	 bn_recv_free(struct bn_daemon *);
 

@@ -63,6 +63,13 @@ void	 bn_markers_on_message(struct bn_markers *, const struct bn_frame *);
  * wire. */
 void	 bn_markers_wire(struct bn_markers *, const char *tx,
 	    const struct bn_buf *keys, struct bn_buf *wire);
+/*
+ * A lone non-persistent message went as a plain SEND on st, outside any
+ * transaction: its marker follows it on the same session, non-persistent
+ * too (a broker restart loses both, a sidecar crash neither).
+ */
+void	 bn_markers_send_plain(struct bn_markers *, struct bn_stomp *st,
+	    const char *tx, const struct bn_buf *keys);
 /* Batch tx (nkeys keys) committed: its marker is on the broker. */
 void	 bn_markers_committed(struct bn_markers *, const char *tx,
 	    uint32_t nkeys);

@@ -142,6 +142,13 @@ int		 bn_stomp_ack_tx(struct bn_stomp *, const char *ack_id,
 int		 bn_stomp_begin(struct bn_stomp *, const char *tx);
 int		 bn_stomp_commit(struct bn_stomp *, const char *tx);
 
+/*
+ * SEND a message without a body and without a receipt to dest, with
+ * headers (name, value pairs, NULL-terminated); persistent or not.
+ * Returns -1 when not connected.
+ */
+int		 bn_stomp_put(struct bn_stomp *, const char *dest,
+		    bool persistent, const char *const *headers);
 /* SUBSCRIBE id/destination/ack plus extra headers (may be NULL/0). */
 int		 bn_stomp_subscribe(struct bn_stomp *, const char *id,
 		    const char *dest, const char *ack,

@@ -16,7 +16,7 @@ import unittest
 
 from netbase import NetTestCase, metric, wait_for
 from bnsidecar import connector_xml
-from test_ha import distinct_and_dups
+from test_ha import TcpProxy, distinct_and_dups
 
 N = int(os.environ.get("BN_STORM_MESSAGES", "5000"))
 MARKS = (0.12, 0.28, 0.46, 0.64, 0.82)
@@ -109,6 +109,42 @@ class ExactlyOnceDefaults(NetTestCase):
     def test_sidecar_kill_storm_defaults(self):
         """kill -9 and immediate restart of sidecar A, B, A, B, A."""
         self.storm("ABABA", "sidecar kill storm A,B,A,B,A (defaults, no dataDirectory)")
+
+    def test_receiver_restart_sender_never_heard(self):
+        """The case a window kept only in the receiving sidecar's memory
+        gets wrong: B stored 300 messages and acked them over the link, but A
+        never heard (a relay swallows what B sends back), so they stay unacked
+        on A's broker. B's sidecar is killed and restarted; A's link drops,
+        A's broker gives the 300 back and A sends them again. B's new process
+        must know they are stored: from the commit markers on its broker."""
+        b = self.sidecar("B", heartbeat=None)
+        proxy = TcpProxy(b.link_port)
+        self.addCleanup(proxy.close)
+        a = self.sidecar("A", [default_connector("to-B", proxy.port)], heartbeat=None)
+        a.wait_link("B")
+        q = self.queue("unheard")
+        cons = self.consumer("B", q, prefetch=500)
+        a.wait_subscription(q)
+        proxy.drop_back = True
+        N = 300
+        self.produce("A", q, N, window=100)
+        wait_for(lambda: b.status()["counters"]["stored"] >= N, 30, interval=0.01,
+                 what="B stored the %d" % N)
+        self.assertEqual(a.status()["counters"]["forward_acked"], 0,
+                         "A must not have heard any stored-ack")
+        b.kill9()
+        b.killed = True
+        proxy.drop_back = False
+        b.start()
+        a.wait_link("B")
+        got = self.collect(cons, 2 * N, idle=6, limit=60)
+        d, dups = distinct_and_dups(self.ns(got))
+        st = b.status()["counters"]
+        metric("receiver restarted while the sender had heard no stored-ack (defaults):"
+               " %d persistent, %d distinct delivered, %d duplicates; the new B restored"
+               " %d keys from markers and suppressed %d copies"
+               % (N, d, dups, st.get("window_restored", 0), st["duplicates_suppressed"]))
+        self.assertEqual((d, dups), (N, 0))
 
     def test_broker_kill_storm_defaults(self):
         """kill -9 of broker B, A, B, A, B, each restarted at once on its data

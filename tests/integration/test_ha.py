@@ -26,6 +26,9 @@ class TcpProxy:
         self.lock = threading.Lock()
         self.stop_ev = threading.Event()
         self.down_until = 0.0
+        # while set, what the target sends back is swallowed (the client
+        # never hears, e.g., a peer's stored-acks)
+        self.drop_back = False
         self.ls = None
         self._listen()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -66,7 +69,8 @@ class TcpProxy:
                     try:
                         data = s.recv(65536)
                         if data:
-                            other.sendall(data)
+                            if not (self.drop_back and s is b):
+                                other.sendall(data)
                             continue
                     except OSError:
                         pass

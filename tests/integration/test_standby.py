@@ -14,8 +14,8 @@ import threading
 import time
 import unittest
 
-import bnharness
 from netbase import NetTestCase, metric, wait_for
+import bnharness  # noqa: E402 (netbase puts tools/ on the path)
 from bnsidecar import Sidecar, connector_xml
 from test_ha import distinct_and_dups
 
@@ -180,7 +180,8 @@ class CombinedDeployment(NetTestCase):
     active sidecar after about 2,500: every message arrives once."""
     BROKERS = ("B",)
 
-    def test_master_kill_then_active_sidecar_kill(self):
+    def deployment(self):
+        """The pair, B's sidecar, and a sidecar per instance of the pair."""
         pair_dir = os.path.join(self.tdir, "pair")
         master, slave = bnharness.start_shared_pair(pair_dir, name="A")
         self.addCleanup(bnharness.stop_all, [master, slave])
@@ -198,15 +199,14 @@ class CombinedDeployment(NetTestCase):
             self.sidecars.append(s)
             s.start()
             side.append(s)
+        return master, slave, b, side
 
-        def active():
-            act = [s for s in side if s.running() and s.status()["role"] == "active"]
-            return act[0] if len(act) == 1 else None
-        a = wait_for(active, 10, what="one active sidecar for A")
-        a.wait_link("B")
-        q = self.queue("combined")
-        N = 4000
-        self.produce(master, q, N, window=500)
+    def active(self, side):
+        act = [s for s in side if s.running() and s.status()["role"] == "active"]
+        return act[0] if len(act) == 1 else None
+
+    def consume_all(self, q, N):
+        """A consumer thread on B; returns (delivered list, stop event)."""
         cons = self.consumer("B", q, prefetch=100)
         delivered = []
         done = threading.Event()
@@ -219,6 +219,19 @@ class CombinedDeployment(NetTestCase):
                     delivered.append(int(f.headers["n"]))
         ct = threading.Thread(target=consumer, daemon=True)
         ct.start()
+        return delivered, done, ct
+
+    def test_master_kill_then_active_sidecar_kill(self):
+        master, slave, b, side = self.deployment()
+
+        def active():
+            return self.active(side)
+        a = wait_for(active, 10, what="one active sidecar for A")
+        a.wait_link("B")
+        q = self.queue("combined")
+        N = 4000
+        self.produce(master, q, N, window=500)
+        delivered, done, ct = self.consume_all(q, N)
 
         def stored():
             return b.status()["counters"]["stored"]
@@ -256,6 +269,44 @@ class CombinedDeployment(NetTestCase):
                " again after %.2f s; active sidecar kill: standby active after %.3f s,"
                " forwarding again after %.3f s; %d distinct, %d duplicates"
                % (N, t_slave, t_master, t_active, t_sidecar, d, dups))
+        self.assertEqual((d, dups), (N, 0))
+
+    def test_host_dies_master_and_active_sidecar_at_once(self):
+        """The host of the master broker and of the active sidecar dies: both
+        are killed at once; the slave and the other sidecar carry on."""
+        master, slave, b, side = self.deployment()
+        a = wait_for(lambda: self.active(side), 10, what="one active sidecar for A")
+        a.wait_link("B")
+        host1 = side[0] if a is side[0] else side[1]
+        q = self.queue("hostdies")
+        N = 4000
+        self.produce(master, q, N, window=500)
+        delivered, done, ct = self.consume_all(q, N)
+        wait_for(lambda: b.status()["counters"]["stored"] >= 1500, 60, interval=0.005,
+                 what="1500 stored on B")
+        s0 = b.status()["counters"]["stored"]
+        master.kill9()
+        host1.kill9()
+        host1.killed = True
+        t0 = time.monotonic()
+        survivor = [s for s in side if s is not host1][0]
+        slave.wait_ready(60)
+        t_slave = time.monotonic() - t0
+        wait_for(lambda: survivor.status()["role"] == "active", 60, interval=0.005,
+                 what="the other sidecar active")
+        t_active = time.monotonic() - t0
+        wait_for(lambda: b.status()["counters"]["stored"] > s0 or len(delivered) >= N, 60,
+                 interval=0.005, what="forwarding again")
+        t_flow = time.monotonic() - t0
+        wait_for(lambda: len(delivered) >= N, 120, interval=0.05, what="all delivered on B")
+        time.sleep(2.0)       # anything extra (a duplicate) would show now
+        done.set()
+        ct.join(5)
+        d, dups = distinct_and_dups(delivered)
+        metric("host dies (master broker and active sidecar killed at once, defaults): %d"
+               " persistent A->B; slave answered after %.2f s, the other sidecar active"
+               " after %.2f s, forwarding again after %.2f s; %d distinct, %d duplicates"
+               % (N, t_slave, t_active, t_flow, d, dups))
         self.assertEqual((d, dups), (N, 0))
 
 
