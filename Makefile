@@ -9,15 +9,18 @@ PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
 MANDIR	?= $(PREFIX)/share/man
 UNITDIR	?= $(PREFIX)/lib/systemd/system
+# Set to run the installed unit as that user (the Debian package: brokernet).
+SERVICE_USER ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBN_VERSION='"$(VERSION)"' $(WARN) \
-	     -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+	     -Iinclude $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS	 = $(PKG_LIBS) -lssl -lcrypto -lm
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -38,7 +41,7 @@ TOOL_BINS  := $(TOOL_SRCS:tools/%.c=bin/%)
 .SECONDARY:
 
 .PHONY: all check unit unit-san integration deps demo fuzz clean fmt lint \
-	bench bench-wan soak install uninstall
+	bench bench-wan soak install uninstall deb
 
 all: bin/brokernetd $(TOOL_BINS)
 
@@ -72,15 +75,20 @@ obj-san/libbrokernet.a: $(SAN_OBJ)
 
 bin/brokernetd: obj/bridge/main.o obj/libbrokernet.a
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 bin/brokernetd-san: obj-san/bridge/main.o obj-san/libbrokernet.a
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
+# The terminal status view reads /status with jansson.
+bin/brokernetctl: obj/tools/brokernetctl.o obj/libbrokernet.a
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(JANSSON_LIBS)
+
 bin/%: obj/tools/%.o obj/libbrokernet.a
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 bin/tests/%: obj/tests/unit/%.o obj/libbrokernet.a
 	@mkdir -p bin/tests
@@ -135,24 +143,53 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSCONFDIR)/brokernet $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(PREFIX)/share/brokernet
+	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 755 bin/brokernetd $(DESTDIR)$(PREFIX)/bin/brokernetd
+	install -m 755 bin/brokernetctl $(DESTDIR)$(PREFIX)/bin/brokernetctl
 	install -m 644 doc/brokernetd.8 $(DESTDIR)$(MANDIR)/man8/brokernetd.8
+	install -m 644 doc/brokernetctl.1 $(DESTDIR)$(MANDIR)/man1/brokernetctl.1
 	install -m 644 bridge/ui/topology.html \
 	    $(DESTDIR)$(PREFIX)/share/brokernet/topology.html
-	for f in etc/*.xml; do install -m 644 $$f \
+	for f in etc/*.xml etc/grafana-brokernet.json; do install -m 644 $$f \
 	    $(DESTDIR)$(PREFIX)/share/brokernet/; done
 	test -e $(DESTDIR)$(SYSCONFDIR)/brokernet/brokernet.xml || \
 	    install -m 640 etc/brokernet.xml \
 	    $(DESTDIR)$(SYSCONFDIR)/brokernet/brokernet.xml
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    -e 's|^@USER@$$|$(if $(SERVICE_USER),User=$(SERVICE_USER)\nGroup=$(SERVICE_USER),# User=brokernet and Group=brokernet: see above)|' \
 	    etc/brokernetd.service > $(DESTDIR)$(UNITDIR)/brokernetd.service
 
 # Leaves the configuration in $(SYSCONFDIR)/brokernet alone.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/brokernetd \
+	    $(DESTDIR)$(PREFIX)/bin/brokernetctl \
 	    $(DESTDIR)$(MANDIR)/man8/brokernetd.8 \
+	    $(DESTDIR)$(MANDIR)/man1/brokernetctl.1 \
 	    $(DESTDIR)$(UNITDIR)/brokernetd.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/brokernet
+
+# The Debian binary package, built by dpkg-buildpackage from debian/ in a
+# copy of the tree under obj/deb (so nothing lands beside the checkout),
+# then checked by lintian. Rebuilt only when a source changed.
+DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE    = obj/deb/brokernet_$(VERSION)_$(DEB_ARCH).deb
+DEB_INPUTS := Makefile README.md $(wildcard bridge/*.c bridge/ui/* discovery/*.c \
+	      include/brokernet/*.h tools/*.c tools/*.sh doc/* etc/* debian/* \
+	      debian/source/*)
+
+deb:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory $(DEB_FILE)
+	@echo "deb: $(DEB_FILE)"
+
+$(DEB_FILE): $(DEB_INPUTS)
+	rm -rf obj/deb && mkdir -p obj/deb/src
+	tar -cf - Makefile README.md bridge discovery include tools doc etc debian | \
+	    tar -xf - -C obj/deb/src
+	cd obj/deb/src && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; exit 1; }
+	lintian --fail-on error,warning --info $(DEB_FILE) \
+	    >obj/deb/lintian.log 2>&1; st=$$?; cat obj/deb/lintian.log; exit $$st
 
 fmt:
 	clang-format -i bridge/*.c discovery/*.c include/brokernet/*.h tools/*.c tests/unit/*.c

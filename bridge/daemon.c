@@ -20,6 +20,7 @@
 #include "brokernet/filter.h"
 #include "brokernet/lock.h"
 #include "brokernet/log.h"
+#include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
 
@@ -316,6 +317,9 @@ daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
 	struct bn_daemon	*d = arg;
 	const char		*sub = bn_frame_get(f, "subscription");
 
+	/* the preflight probes the advisories where they are read */
+	if (bn_preflight_on_message(d->pf, f))
+		return;
 	if (bn_lock_is_theirs(f))
 		bn_lock_on_message(d->lock, f);
 	else if (sub != NULL && strcmp(sub, ADVISORY_SUB_ID) == 0)
@@ -337,6 +341,7 @@ daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 {
 	struct bn_daemon	*d = arg;
 
+	bn_preflight_disconnected(d->pf);
 	bn_lock_lost(d->lock);
 	bn_recv_store_lost(d);
 	/* its advisory subscription went with it */
@@ -358,6 +363,7 @@ daemon_prod_connected(struct bn_stomp *s, void *arg)
 				    (LOCK_WAIT_MS % 1000) * 1000 };
 
 	daemon_remember_session(d, bn_stomp_session(s));
+	bn_preflight_connected(d->pf, s, bn_stomp_current_uri(s));
 	bn_lock_connected(d->lock, s);
 	if (d->role == BN_ROLE_SUSPENDED)
 		evtimer_add(d->lock_wait_ev, &tv);
@@ -393,6 +399,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	d->next_link_id = 1;
 	d->next_sub = 1;
 	d->started_ms = bn_now_ms();
+	d->pf = bn_preflight_new(base, cfg->name);
 	return d;
 }
 
@@ -576,6 +583,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
+	bn_preflight_free(d->pf);
 	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
 	    e = bn_hmap_next(&d->consumers, e, &i))
 		free(e->value);

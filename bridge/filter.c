@@ -18,6 +18,7 @@
 /* Queues of the broker itself (DLQ, advisories, ...): never forwarded. */
 #define FILTER_SYSTEM	"ActiveMQ.>"
 #define FILTER_MARKERS	"brokernet.commits.>"	/* the sidecars' own */
+#define FILTER_PREFLIGHT "brokernet.preflight.>" /* probe consumers */
 
 bool
 bn_dest_match(const char *pattern, const char *name)
@@ -69,7 +70,8 @@ bn_connector_filter(const struct bn_network_connector *nc, const char *queue)
 	if (nc == NULL || queue == NULL)
 		return BN_FILTER_DENY;
 	if (bn_dest_match(FILTER_SYSTEM, queue) ||
-	    bn_dest_match(FILTER_MARKERS, queue))
+	    bn_dest_match(FILTER_MARKERS, queue) ||
+	    bn_dest_match(FILTER_PREFLIGHT, queue))
 		return BN_FILTER_DENY;
 	if (bn_dest_list_match(&nc->exclude, queue))
 		return BN_FILTER_DENY;

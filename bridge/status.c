@@ -14,6 +14,7 @@
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/mdns.h"
+#include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
 #include "brokernet/ui.h"
 
@@ -160,7 +161,9 @@ bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 	status_kv_u64(b, "connects", c->broker_connects, true);
 	status_kv_u64(b, "store_inflight", d->prod ?
 	    bn_stomp_inflight(d->prod) : 0, false);
-	bn_buf_addstr(b, "},\"local_demand\":{");
+	bn_buf_addstr(b, "},\"preflight\":");
+	bn_preflight_status_json(d->pf, b);
+	bn_buf_addstr(b, ",\"local_demand\":{");
 	first = true;
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
@@ -262,6 +265,9 @@ bn_status_metrics(struct bn_daemon *d, struct bn_buf *b)
 		up += l->state == BN_LINK_UP;
 	status_metric(b, "broker_connected", "gauge",
 	    "1 when the broker session is up", d->broker_up);
+	status_metric(b, "preflight_ok", "gauge", "1 when the broker serves"
+	    " what the sidecar needs (see /status preflight)",
+	    bn_preflight_ok(d->pf));
 	status_metric(b, "links_up", "gauge", "links in state up", up);
 	status_metric(b, "forwarded_total", "counter",
 	    "messages sent over links", c->forwarded);

@@ -100,6 +100,7 @@ struct bn_stomp {
 	uint64_t		 next_rid;
 	bool			 want_writable;
 	bool			 read_paused;	/* bn_stomp_pause_read */
+	uint64_t		 hold_ms;	/* bn_stomp_hold */
 	bn_stomp_doubt_cb	 doubt_cb;
 	struct bn_buf		 scratch;
 	struct bn_buf		 scratch2;
@@ -888,6 +889,11 @@ stomp_lost(struct bn_stomp *s, const char *reason)
 			s->cbs.disconnected(s, reason, s->arg);
 		if (s->state != ST_WAIT)
 			return;
+		if (s->hold_ms > 0) {	/* the owner asked for a pause */
+			stomp_schedule(s, s->hold_ms, stomp_retry_cb);
+			s->hold_ms = 0;
+			return;
+		}
 		/* Like ActiveMQ: try the list again at once, then back off. */
 		s->down_since_ms = bn_now_ms();
 		s->probing = false;
@@ -950,6 +956,12 @@ bn_stomp_start(struct bn_stomp *s)
 	s->probing = false;
 	stomp_plan_cycle(s);
 	stomp_try_next(s);
+}
+
+void
+bn_stomp_hold(struct bn_stomp *s, uint64_t ms)
+{
+	s->hold_ms = ms;
 }
 
 void

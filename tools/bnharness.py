@@ -306,7 +306,7 @@ _ACTIVEMQ_XML = """<?xml version="1.0" encoding="UTF-8"?>
           persistent="true"
           useJmx="false"
           schedulerSupport="false"
-          advisorySupport="true"
+          advisorySupport={advisory}
           useShutdownHook="true">
     <persistenceAdapter>
       {persistence}
@@ -394,7 +394,8 @@ class Broker:
 
     Broker(name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
            kahadb_dir=None, hb_grace_multiplier=None, stomp_options=None,
-           wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None)
+           wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None,
+           jdbc=None, link_jars=True, advisory_support=True)
 
     Ports default to free ones.  extra_xml is inserted inside <broker> (for
     instance native_network_xml(...)).  kahadb_dir shares one KahaDB between
@@ -408,12 +409,15 @@ class Broker:
     hb_grace_multiplier sets the STOMP connector's
     transport.hbGracePeriodMultiplier (None = broker default); stomp_options
     (dict or "k=v&...") adds further STOMP transport options.
+    link_jars=False leaves XStream/Jettison/XPP3 out of lib/ (a broker that
+    cannot turn advisories into JSON, as Debian's package is out of the
+    box); advisory_support=False sets advisorySupport="false".
     """
 
     def __init__(self, name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
                  kahadb_dir=None, hb_grace_multiplier=None, stomp_options=None,
                  wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None,
-                 jdbc=None):
+                 jdbc=None, link_jars=True, advisory_support=True):
         self.name = name
         self.jdbc = dict(jdbc) if jdbc else None
         self.basedir = os.path.abspath(basedir)
@@ -429,6 +433,8 @@ class Broker:
         self.wait_on_start = wait_on_start
         self.lock_interval_ms = lock_interval_ms
         self.kahadb_attrs = dict(kahadb_attrs or {})
+        self.link_jars = link_jars
+        self.advisory_support = advisory_support
         self._ever_ready = False
         self._log_offset = 0
         self.proc = None            # subprocess.Popen when we are the parent
@@ -499,7 +505,8 @@ class Broker:
             name=_xml_attr(self.name), datadir=_xml_attr(self.data_dir),
             persistence=persistence, beans=beans,
             stomp_uri=_xml_attr(self._stomp_connector_uri()),
-            openwire_uri=_xml_attr(self.openwire_uri), extra=self.extra_xml)
+            openwire_uri=_xml_attr(self.openwire_uri), extra=self.extra_xml,
+            advisory=_xml_attr("true" if self.advisory_support else "false"))
         with open(os.path.join(self.conf_dir, "activemq.xml"), "w") as f:
             f.write(xml)
         with open(os.path.join(self.conf_dir, "log4j.properties"), "w") as f:
@@ -507,7 +514,10 @@ class Broker:
         for jar in jars:
             src = os.path.join(JAVA_LIBDIR, jar)
             dst = os.path.join(self.basedir, "lib", jar)
-            if os.path.exists(src) and not os.path.lexists(dst):
+            if not self.link_jars:
+                if os.path.islink(dst):
+                    os.unlink(dst)
+            elif os.path.exists(src) and not os.path.lexists(dst):
                 os.symlink(src, dst)
         self._write_info()
 

@@ -1,15 +1,18 @@
 #!/bin/sh
 # Installs every Debian package the build, the demo and the tests need.
 # A no-op when all are present; needs root (apt-get) otherwise.
+# dpkg-dev, debhelper, fakeroot and lintian are for `make deb` and the
+# package test that make check runs (tests/integration/test_package.py).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libevent-dev libxml2-dev libavahi-client-dev libcmocka-dev libssl-dev
-libzstd-dev zstd
+libzstd-dev zstd libjansson-dev
 activemq libxstream-java libjettison-java default-jre-headless
 avahi-daemon avahi-utils dbus-daemon python3 iproute2 procps openssl
 chromium man-db groff-base
-postgresql libpostgresql-jdbc-java libcommons-dbcp2-java"
+postgresql libpostgresql-jdbc-java libcommons-dbcp2-java
+dpkg-dev debhelper fakeroot lintian"
 
 missing=""
 for p in $PKGS; do

@@ -27,7 +27,7 @@ CFLAGS="-g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE"
 CFLAGS="$CFLAGS -Iinclude -I/usr/include/libxml2"
 VERSION='-DBN_VERSION="fuzz"'
 LIBS="-levent -levent_openssl -lxml2 -lavahi-client -lavahi-common"
-LIBS="$LIBS -lssl -lcrypto -lm -lzstd"
+LIBS="$LIBS -lssl -lcrypto -lm -lzstd -ljansson"
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "fuzz: $CLANG not found (apt-get install clang)" >&2

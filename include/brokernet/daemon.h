@@ -37,6 +37,7 @@ struct bn_linkz;
 struct bn_recv_batch;
 struct bn_markers;
 struct bn_lock;
+struct bn_preflight;
 struct recv_parked;
 
 /* brokernet's private queues (never demand, never forwarded). */
@@ -230,6 +231,7 @@ struct bn_daemon {
 	struct event		*lock_wait_ev;	/* suspended: lock not back */
 	bool			 adv_subscribed;
 	bool			 broker_up;	/* cons session established */
+	struct bn_preflight	*pf;		/* checks the cons session */
 	uint64_t		 broker_gen;	/* bumped per cons session */
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;

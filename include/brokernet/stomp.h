@@ -82,6 +82,9 @@ void		 bn_stomp_free(struct bn_stomp *);
 /* DISCONNECT with a receipt, then close; done is called either way. */
 void		 bn_stomp_disconnect(struct bn_stomp *, uint64_t timeout_ms,
 		    void (*done)(struct bn_stomp *, void *), void *arg);
+/* The next reconnect after a lost session waits ms instead of starting at
+ * once (call it from the disconnected callback at the latest). */
+void		 bn_stomp_hold(struct bn_stomp *, uint64_t ms);
 /* Drops the current session (as if the broker went away) and fails over. */
 void		 bn_stomp_reconnect(struct bn_stomp *, const char *reason);
 

@@ -37,6 +37,7 @@ class NetTestCase(unittest.TestCase):
     """Starts BROKERS (names) once for the class; sidecars per test."""
 
     BROKERS = ("A", "B")
+    BROKER_OPTS = {}    # name -> extra bnharness.Broker keyword arguments
 
     @classmethod
     def setUpClass(cls):
@@ -45,7 +46,8 @@ class NetTestCase(unittest.TestCase):
         cls.brokers = {}
         try:
             for n in cls.BROKERS:
-                cls.brokers[n] = bnharness.Broker(n, os.path.join(cls.dir, "broker-" + n))
+                cls.brokers[n] = bnharness.Broker(n, os.path.join(cls.dir, "broker-" + n),
+                                                  **cls.BROKER_OPTS.get(n, {}))
             bnharness.start_all(*cls.brokers.values())
         except Exception:
             bnharness.stop_all(list(cls.brokers.values()))
