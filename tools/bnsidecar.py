@@ -136,7 +136,10 @@ class Sidecar:
         with open(self.conf_path, "w") as f:
             f.write(xml)
 
-    def start(self, wait=True, verbose=False):
+    def start(self, wait=True, verbose=False, role="active"):
+        """Starts brokernetd; with wait, returns once its broker session is up
+        and (role not None) /status shows that role: an active sidecar has
+        its listeners open and its connectors dialing by then."""
         args = [binary(), "-c", self.conf_path]
         if verbose or os.environ.get("BN_VERBOSE") == "1":
             args.append("-v")
@@ -153,6 +156,9 @@ class Sidecar:
                      what="sidecar %s management endpoint" % self.name)
             wait_for(lambda: self.status()["broker"]["state"] == "connected", 20,
                      what="sidecar %s broker session" % self.name)
+            if role is not None:
+                wait_for(lambda: self.status().get("role") == role, 20,
+                         what="sidecar %s %s" % (self.name, role))
         return self
 
     def _status_or_none(self):

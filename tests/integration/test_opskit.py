@@ -64,7 +64,7 @@ class OpsKit(NetTestCase):
     def standby(self, name):
         s = Sidecar(name, os.path.join(self.tdir, "standby"), self.brokers[name])
         self.sidecars.append(s)
-        s.start()
+        s.start(role="standby")
         wait_for(lambda: s.status().get("role") == "standby", 10, what="standby " + name)
         return s
 

@@ -38,13 +38,13 @@ def refused(port):
 class Standby(NetTestCase):
     BROKERS = ("A", "B", "C")
 
-    def side(self, name, sub, broker, connectors=(), start=True):
+    def side(self, name, sub, broker, connectors=(), start=True, role="active"):
         d = os.path.join(self.tdir, sub)
         os.makedirs(d, exist_ok=True)
         s = Sidecar(name, d, self.brokers[broker], connectors, heartbeat=None)
         self.sidecars.append(s)
         if start:
-            s.start()
+            s.start(role=role)
         return s
 
     def pair(self):
@@ -52,7 +52,8 @@ class Standby(NetTestCase):
         b = self.side("B", "b", "B")
         a1 = self.side("A", "a1", "A", [default_connector("to-B", [b.link_port])])
         wait_for(lambda: a1.status()["role"] == "active", 10, what="A1 active")
-        a2 = self.side("A", "a2", "A", [default_connector("to-B", [b.link_port])])
+        a2 = self.side("A", "a2", "A", [default_connector("to-B", [b.link_port])],
+                       role="standby")
         a1.wait_link("B")
         return a1, a2, b
 
@@ -197,7 +198,7 @@ class CombinedDeployment(NetTestCase):
             s = Sidecar("A", d, master, [default_connector("to-B", [b.link_port])],
                         broker_uri=uri, heartbeat=None)
             self.sidecars.append(s)
-            s.start()
+            s.start(role=None)      # one of the two is the standby
             side.append(s)
         return master, slave, b, side
 
