@@ -157,7 +157,8 @@ class Sidecar:
             wait_for(lambda: self.status()["broker"]["state"] == "connected", 20,
                      what="sidecar %s broker session" % self.name)
             if role is not None:
-                wait_for(lambda: self.status().get("role") == role, 20,
+                # a build without roles (before standbys) has no "role"
+                wait_for(lambda: self.status().get("role", role) == role, 20,
                          what="sidecar %s %s" % (self.name, role))
         return self
 
