@@ -17,7 +17,6 @@ struct bn_lock {
 	void				*arg;
 	struct bn_stomp			*st;
 	bool				 held;
-	uint64_t			 tokens_removed;
 };
 
 struct bn_lock *
@@ -88,7 +87,6 @@ bn_lock_on_message(struct bn_lock *lk, const struct bn_frame *f)
 	if (lk->held) {
 		/* Exclusive: every token comes to the holder; one is kept. */
 		bn_stomp_ack(lk->st, ack);
-		lk->tokens_removed++;
 		return;
 	}
 	lk->held = true;

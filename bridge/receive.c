@@ -535,7 +535,6 @@ bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 void
 bn_recv_store_connected(struct bn_daemon *d)
 {
-	d->store_gen++;
 	d->recovering = true;
 	bn_markers_connected(d->markers, d->prod);
 }

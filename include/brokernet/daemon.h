@@ -242,7 +242,6 @@ struct bn_daemon {
 	size_t			 nparked;
 	size_t			 parked_bytes;
 	bool			 recovering;	/* markers not read yet */
-	uint64_t		 store_gen;	/* bumped per store session */
 	char			 boot_id[24];
 	char			*marker_queue;
 	struct bn_markers	*markers;	/* the window's broker copy */

@@ -222,6 +222,15 @@ class CombinedDeployment(NetTestCase):
         ct.start()
         return delivered, done, ct
 
+    def finish(self, delivered, done, ct, N):
+        """Waits for all N on B, then a little longer (a duplicate would show
+        then); stops the consumer; returns (distinct, duplicates)."""
+        wait_for(lambda: len(delivered) >= N, 120, interval=0.05, what="all delivered on B")
+        time.sleep(2.0)
+        done.set()
+        ct.join(5)
+        return distinct_and_dups(delivered)
+
     def test_master_kill_then_active_sidecar_kill(self):
         master, slave, b, side = self.deployment()
 
@@ -259,12 +268,7 @@ class CombinedDeployment(NetTestCase):
                  what="the other sidecar active")
         t_active = time.monotonic() - t1
         t_sidecar = flowing_after(s1, t1)
-        wait_for(lambda: len(delivered) >= N, 120, interval=0.05,
-                 what="all delivered on B")
-        time.sleep(2.0)       # anything extra (a duplicate) would show now
-        done.set()
-        ct.join(5)
-        d, dups = distinct_and_dups(delivered)
+        d, dups = self.finish(delivered, done, ct, N)
         metric("combined deployment (KahaDB pair, a sidecar per instance, defaults): %d"
                " persistent A->B; master kill: slave answered after %.2f s, forwarding"
                " again after %.2f s; active sidecar kill: standby active after %.3f s,"
@@ -299,11 +303,7 @@ class CombinedDeployment(NetTestCase):
         wait_for(lambda: b.status()["counters"]["stored"] > s0 or len(delivered) >= N, 60,
                  interval=0.005, what="forwarding again")
         t_flow = time.monotonic() - t0
-        wait_for(lambda: len(delivered) >= N, 120, interval=0.05, what="all delivered on B")
-        time.sleep(2.0)       # anything extra (a duplicate) would show now
-        done.set()
-        ct.join(5)
-        d, dups = distinct_and_dups(delivered)
+        d, dups = self.finish(delivered, done, ct, N)
         metric("host dies (master broker and active sidecar killed at once, defaults): %d"
                " persistent A->B; slave answered after %.2f s, the other sidecar active"
                " after %.2f s, forwarding again after %.2f s; %d distinct, %d duplicates"
