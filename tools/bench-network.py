@@ -10,8 +10,8 @@ One run, on 127.0.0.1 only:
     native     producer on NA, consumer on NB (ActiveMQ's bridge)
     brokernet  producer on A, consumer on B (through sidecar A -> sidecar B)
   Cases: persistent / non-persistent x 1 KiB / 64 KiB (throughput, --producers
-  connections, default 4), and persistent 1 KiB at 200 msg/s, non-persistent
-  1 KiB at 500 msg/s (latency, one producer).  CPU seconds of the sidecars and
+  connections, default 4), and persistent and non-persistent 1 KiB at 100
+  and 1,000 msg/s (latency, one producer: p50/p90/p99/max and a histogram).  CPU seconds of the sidecars and
   of the brokers of each set-up are taken from /proc for every run.
 
 Every run uses a fresh queue and is checked (distinct == count, missing == 0,
@@ -69,9 +69,13 @@ THROUGHPUT_CASES = [
     ("non-persistent 64 KiB", False, 65536, 10000, None),
 ]
 LATENCY_CASES = [
-    ("persistent 1 KiB @ 200/s", True, 1024, 2000, 200),
-    ("non-persistent 1 KiB @ 500/s", False, 1024, 5000, 500),
+    ("persistent 1 KiB @ 100/s", True, 1024, 1000, 100),
+    ("persistent 1 KiB @ 1000/s", True, 1024, 5000, 1000),
+    ("non-persistent 1 KiB @ 100/s", False, 1024, 1000, 100),
+    ("non-persistent 1 KiB @ 1000/s", False, 1024, 5000, 1000),
 ]
+# Latency histogram buckets (bnbench's lat_hist): upper bounds in ms.
+HIST_EDGES = ("0.5", "1", "2", "5", "10", "20", "50", "100", "200", "500")
 # JIT: measured here, a fresh broker pair forwards non-persistent 1 KiB about half
 # as fast as after ~200k messages; these passes are not reported.
 WARMUP_CASES = [
@@ -259,12 +263,24 @@ def merge_summaries(kvs):
         vals = [kv_num(x, k) for x in kvs]
         if all(v is not None for v in vals):
             kv[k] = "%g" % sum(vals)
-    for k in ("lat_p50_ms", "lat_p99_ms", "lat_max_ms"):
+    for k in ("lat_p50_ms", "lat_p90_ms", "lat_p99_ms", "lat_max_ms"):
         vals = [kv_num(x, k) for x in kvs]
         if all(v is not None for v in vals):
             kv[k] = "%g" % max(vals)
     kv["timed_out"] = "1" if any(x.get("timed_out") == "1" for x in kvs) else "0"
     return kv
+
+
+def parse_hist(text):
+    """bnbench's "le0.5:N,...,gt500:N" as a list of counts (empty if absent)."""
+    out = []
+    for part in text.split(","):
+        if ":" in part:
+            try:
+                out.append(int(part.split(":", 1)[1]))
+            except ValueError:
+                return []
+    return out if len(out) == len(HIST_EDGES) + 1 else []
 
 
 def kv_num(kv, k, default=None):
@@ -281,7 +297,8 @@ class Result:
         self.rep, self.case, self.setup, self.count = rep, case, setup, count
         self.ok = False
         self.reason = ""
-        self.rate = self.p50 = self.p99 = self.pmax = None
+        self.rate = self.p50 = self.p90 = self.p99 = self.pmax = None
+        self.hist = []
         self.duplicates = 0
         self.elapsed = None
         self.cpu = {}           # sidecar name -> CPU seconds during the run
@@ -324,8 +341,10 @@ class Bench:
         bnsidecar.wait_for(lambda: "has been established" in na.log_since_launch(), 60,
                            interval=0.2, what="native bridge NA -> NB established (NA's log)")
         log("native bridge NA -> NB established")
-        sb = Sidecar("B", self.base, b)
-        sa = Sidecar("A", self.base, a, [connector_xml("to-B", [sb.link_port])])
+        attrs = self.o.sidecar_attrs
+        sb = Sidecar("B", self.base, b, extra_root_attrs=attrs)
+        sa = Sidecar("A", self.base, a, [connector_xml("to-B", [sb.link_port])],
+                     extra_root_attrs=attrs)
         self.sidecars = {"A": sa, "B": sb}
         sb.start()
         sa.start()
@@ -476,7 +495,7 @@ class Bench:
                     "--queue", q, "--count", str(count // nq + (1 if i < count % nq else 0)),
                     "--size", str(size),
                     "--persistent" if persistent else "--non-persistent",
-                    "--window", str(WINDOW), "--prefetch", str(PREFETCH),
+                    "--window", str(self.o.window), "--prefetch", str(PREFETCH),
                     "--warmup-ms", str(WARMUP_MS[setup]), "-q"]
             if rate:
                 args += ["--rate", str(rate)]
@@ -520,6 +539,8 @@ class Bench:
         res.rate = kv_num(kv, "msgs_per_s")
         res.p50, res.p99, res.pmax = (kv_num(kv, "lat_p50_ms"), kv_num(kv, "lat_p99_ms"),
                                       kv_num(kv, "lat_max_ms"))
+        res.p90 = kv_num(kv, "lat_p90_ms")
+        res.hist = parse_hist(kv.get("lat_hist", ""))
         res.duplicates = int(kv_num(kv, "duplicates", 0))
         distinct = kv_num(kv, "distinct")
         missing = kv_num(kv, "missing")
@@ -578,8 +599,8 @@ class Bench:
         return res
 
     def run(self):
-        cases_t = scaled(THROUGHPUT_CASES, self.o)
-        cases_l = scaled(LATENCY_CASES, self.o)
+        cases_t = picked(scaled(THROUGHPUT_CASES, self.o), self.o)
+        cases_l = picked(scaled(LATENCY_CASES, self.o), self.o)
         self.cases_t, self.cases_l = cases_t, cases_l
         if not self.o.no_warmup:
             # JIT warm-up of every broker and both sidecars: small runs, not reported.
@@ -615,6 +636,14 @@ class Bench:
         self.mem = {n: proc_mem_kb(s.proc.pid) if s.running() else (None, None)
                     for n, s in self.sidecars.items()}
         self.sidecar_alive = {n: s.running() for n, s in self.sidecars.items()}
+
+
+def picked(cases, o):
+    want = [x.strip() for x in o.cases.split(",") if x.strip()]
+
+    def hit(w, name):
+        return name.startswith(w[:-1]) if w.endswith("*") else name == w
+    return [c for c in cases if not want or any(hit(w, c[0]) for w in want)]
 
 
 def scaled(cases, o):
@@ -684,7 +713,7 @@ def report(bench, info):
     L.append("- bnbench: throughput runs %d producer connection(s) (each with --window %d) on "
              "%d queue(s)%s, latency runs one producer on one queue; --prefetch %d; warm-up "
              "limit %d ms, native %d ms, brokernet %d ms; every run fresh queues" % (
-                 o.producers, WINDOW, o.queues,
+                 o.producers, o.window, o.queues,
                  " (one bnbench per queue, side by side; msg/s summed, latency the worst)"
                  if o.queues > 1 else "", PREFETCH, WARMUP_MS["limit"], WARMUP_MS["native"],
                  WARMUP_MS["brokernet"]))
@@ -719,31 +748,40 @@ def report(bench, info):
     L.append("")
     L.append("## Latency at low load (ms, producer send to consumer receive, median of runs)")
     L.append("")
-    L.append("| load | count | limit p50 / p99 | native p50 / p99 | brokernet p50 / p99 "
-             "| native added p50 (per hop) | brokernet added p50 (per hop) | msg/s l/n/b |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    L.append("Added = the set-up's percentile minus the limit's (one broker, no hop).")
+    L.append("")
+    L.append("| load | set-up | p50 | p90 | p99 | max | added p50 | added p99 | msg/s |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, _, _, count, _ in bench.cases_l:
         rs = {s: pick(R, name, s) for s in SETUPS}
-        cells = []
-        p50 = {}
-        for s in SETUPS:
-            if not any(r.ok for r in rs[s]):
-                cells.append("FAILED" if rs[s] else "-")
-                p50[s] = None
+        lim = {k: med_ok(rs["limit"], k) for k in ("p50", "p99")}
+        for st in SETUPS:
+            if not rs[st]:
                 continue
-            p50[s] = med_ok(rs[s], "p50")
-            c = "%s / %s" % (fmt_ms(p50[s]), fmt_ms(med_ok(rs[s], "p99")))
-            nfail = sum(1 for r in rs[s] if not r.ok)
-            if nfail:
-                c += " (%d/%d FAILED)" % (nfail, len(rs[s]))
-            cells.append(c)
-        add = []
-        for s in ("native", "brokernet"):
-            add.append("%+.2f" % (p50[s] - p50["limit"]) if p50[s] is not None and
-                       p50["limit"] is not None else "-")
-        rates = "/".join(fmt_rate(med_ok(rs[s], "rate")) for s in SETUPS)
-        L.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
-            name, count, cells[0], cells[1], cells[2], add[0], add[1], rates))
+            if not any(r.ok for r in rs[st]):
+                L.append("| %s | %s | FAILED | | | | | | |" % (name, st))
+                continue
+            m = {k: med_ok(rs[st], k) for k in ("p50", "p90", "p99", "pmax", "rate")}
+            add = ["%+.2f" % (m[k] - lim[k]) if st != "limit" and m[k] is not None and
+                   lim[k] is not None else "" for k in ("p50", "p99")]
+            nfail = sum(1 for r in rs[st] if not r.ok)
+            L.append("| %s | %s%s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, st, " (%d/%d FAILED)" % (nfail, len(rs[st])) if nfail else "",
+                fmt_ms(m["p50"]), fmt_ms(m["p90"]), fmt_ms(m["p99"]), fmt_ms(m["pmax"]),
+                add[0], add[1], fmt_rate(m["rate"])))
+    L.append("")
+    L.append("Histogram: messages per latency bucket, all repetitions summed (upper bounds in ms).")
+    L.append("")
+    L.append("| load | set-up | " + " | ".join("<=" + e for e in HIST_EDGES) +
+             " | >" + HIST_EDGES[-1] + " |")
+    L.append("|---|---|" + "---:|" * (len(HIST_EDGES) + 1))
+    for name, _, _, count, _ in bench.cases_l:
+        for st in SETUPS:
+            hs = [r.hist for r in pick(R, name, st) if r.ok and getattr(r, "hist", None)]
+            if not hs:
+                continue
+            tot = [sum(h[i] for h in hs) for i in range(len(HIST_EDGES) + 1)]
+            L.append("| %s | %s | %s |" % (name, st, " | ".join(str(x) for x in tot)))
     L.append("")
     L.append("## Sidecar cost (brokernet set-up)")
     L.append("")
@@ -855,12 +893,22 @@ def main():
                    help="skip the unmeasured warm-up pass (small runs on every set-up)")
     p.add_argument("--producers", type=int, default=PRODUCERS,
                    help="producer connections of each throughput run (default %d)" % PRODUCERS)
+    p.add_argument("--window", type=int, default=WINDOW,
+                   help="each producer's receipt window (default %d; the latency issue's "
+                   "load: --producers 1 --window 100)" % WINDOW)
     p.add_argument("--queues", type=int, default=1,
                    help="queues of each throughput run (default 1): one bnbench per queue, "
                    "side by side, sharing the count and the producer connections")
     p.add_argument("--setups", default=",".join(SETUPS),
                    help="comma-separated subset of %s (default: all)" % ",".join(SETUPS))
     p.add_argument("--keep", action="store_true", help="keep the broker/sidecar directory")
+    p.add_argument("--cases", default="",
+                   help="comma-separated case names: run only these (exact names, or a "
+                   "prefix ending in '*', e.g. 'persistent 64 KiB,non-persistent*'; "
+                   "default: all)")
+    p.add_argument("--sidecar-attrs", default="",
+                   help="extra attributes on both sidecars' <brokernet> element, e.g. "
+                   "'duplicateWindow=\"1000\"' (default: none, the shipped defaults)")
     o = p.parse_args()
     o.setups = [x.strip() for x in o.setups.split(",") if x.strip()]
     if not o.setups or any(x not in SETUPS for x in o.setups):

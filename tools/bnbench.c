@@ -862,10 +862,32 @@ bench_signal_cb(evutil_socket_t sig, short ev, void *arg)
 static void
 bench_print_lat(const char *prefix, uint32_t *v, size_t n)
 {
+	/* Histogram bucket upper bounds in ms; the last one is open. */
+	static const double	 edges[] = { 0.5, 1, 2, 5, 10, 20, 50, 100,
+				    200, 500 };
+	size_t			 counts[sizeof(edges) / sizeof(edges[0]) + 1];
+	size_t			 i, k, nb = sizeof(counts) / sizeof(counts[0]);
+
 	qsort(v, n, sizeof(*v), bench_cmp_u32);
 	printf("%s_p50_ms=%.3f\n", prefix, bench_pct_ms(v, n, 50));
+	printf("%s_p90_ms=%.3f\n", prefix, bench_pct_ms(v, n, 90));
 	printf("%s_p99_ms=%.3f\n", prefix, bench_pct_ms(v, n, 99));
 	printf("%s_max_ms=%.3f\n", prefix, n ? (double)v[n - 1] / 1000.0 : 0.0);
+	memset(counts, 0, sizeof(counts));
+	for (i = 0, k = 0; i < n; i++) {
+		while (k < nb - 1 && (double)v[i] / 1000.0 > edges[k])
+			k++;
+		counts[k]++;
+	}
+	/* "le0.5:N,le1:N,...,gt500:N": messages per latency bucket */
+	printf("%s_hist=", prefix);
+	for (k = 0; k < nb; k++) {
+		if (k < nb - 1)
+			printf("%sle%g:%zu", k ? "," : "", edges[k], counts[k]);
+		else
+			printf(",gt%g:%zu", edges[nb - 2], counts[k]);
+	}
+	printf("\n");
 }
 
 /* Prints the summary and returns the exit code. */
