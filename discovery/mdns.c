@@ -38,6 +38,7 @@
 #include "brokernet/avahipoll.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
+#include "brokernet/names.h"
 #include "brokernet/util.h"
 
 #define MDNS_TYPE		"_brokernet._tcp"
@@ -321,6 +322,7 @@ mdns_resolve_cb(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 	struct mdns_inst	*i = userdata;
 	struct bn_mdns		*m = i->m;
 	char			*group = NULL, *broker = NULL, *v = NULL;
+	const char		*why;
 	char			 host[AVAHI_ADDRESS_STR_MAX];
 
 	if (event != AVAHI_RESOLVER_FOUND) {
@@ -358,6 +360,16 @@ mdns_resolve_cb(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 	if (broker == NULL || *broker == '\0') {
 		free(broker);
 		broker = xstrdup(name);
+	}
+	/* The name goes into paths, labels and dial logs: one rule. */
+	if ((why = bn_name_check_str(broker)) != NULL) {
+		if (!i->warned)
+			log_warnx("mdns %s: \"%s\" at %s:%u announces a broker"
+			    " name that %s; ignored", m->group, name,
+			    host_name, port, why);
+		i->warned = true;
+		mdns_inst_unresolve(m, i);
+		goto out;
 	}
 	if (i->broker != NULL && strcmp(i->broker, broker) != 0)
 		mdns_inst_unresolve(m, i);	/* renamed in place */
