@@ -563,7 +563,13 @@ status_reply(struct evhttp_request *req, const char *ctype,
 {
 	struct evbuffer	*out = evbuffer_new();
 
-	evbuffer_add(out, b->data, b->len);
+	if (out == NULL || evbuffer_add(out, b->data, b->len) == -1) {
+		log_warnx("management: out of memory for a reply");
+		if (out != NULL)
+			evbuffer_free(out);
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", ctype);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -606,7 +612,10 @@ bn_status_start(struct bn_daemon *d)
 
 	if (d->cfg->management_uri == NULL)
 		return 0;
-	d->http = evhttp_new(d->base);
+	if ((d->http = evhttp_new(d->base)) == NULL) {
+		log_warnx("management: cannot make an HTTP server");
+		return -1;
+	}
 	evhttp_set_gencb(d->http, status_cb, d);
 	if (evhttp_bind_socket(d->http, ep->host, ep->port) == -1) {
 		log_warn("management: cannot listen on %s:%u", ep->host,

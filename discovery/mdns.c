@@ -283,15 +283,24 @@ mdns_inst_free(struct bn_mdns *m, struct mdns_inst *i)
 	free(i);
 }
 
-/* TXT value of key as a new string, or NULL when absent. */
+/*
+ * TXT value of key as a new string, or NULL when absent. A NUL inside the
+ * value becomes 0x01, so that a name check refuses it instead of the C
+ * string quietly ending there.
+ */
 static char *
 mdns_txt(AvahiStringList *txt, const char *key)
 {
 	AvahiStringList	*l = avahi_string_list_find(txt, key);
 	char		*k = NULL, *v = NULL, *r = NULL;
+	size_t		 size = 0, i;
 
-	if (l == NULL || avahi_string_list_get_pair(l, &k, &v, NULL) < 0)
+	if (l == NULL || avahi_string_list_get_pair(l, &k, &v, &size) < 0)
 		return NULL;
+	if (v != NULL)
+		for (i = 0; i < size; i++)
+			if (v[i] == '\0')
+				v[i] = '\x01';
 	r = v != NULL ? xstrdup(v) : xstrdup("");
 	avahi_free(k);
 	avahi_free(v);
