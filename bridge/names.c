@@ -64,3 +64,33 @@ bn_name_check_str(const char *s)
 {
 	return bn_name_check(s, s == NULL ? 0 : strlen(s));
 }
+
+const char *
+bn_name_path_check(const char *s, size_t len)
+{
+	const char	*why, *comma;
+	size_t		 n;
+
+	if (s == NULL || len == 0)
+		return "is empty";
+	if (len == 1 && s[0] == ',')
+		return NULL;
+	if (s[0] == ',') {
+		s++;
+		len--;
+	}
+	if (len > 0 && s[len - 1] == ',')
+		len--;
+	for (;;) {
+		comma = memchr(s, ',', len);
+		n = comma != NULL ? (size_t)(comma - s) : len;
+		if (n == 0)
+			return "has an empty element";
+		if ((why = bn_name_check(s, n)) != NULL)
+			return why;
+		if (comma == NULL)
+			return NULL;
+		s += n + 1;
+		len -= n + 1;
+	}
+}

@@ -40,4 +40,13 @@ const char	*bn_name_check(const char *s, size_t len);
 /* bn_name_check on a C string; NULL counts as empty. */
 const char	*bn_name_check_str(const char *s);
 
+/*
+ * Checks a path of len bytes: names joined by ',', as a demand advert's
+ * "A,B" or a message's brokernet_path ",A,B,". One leading and one
+ * trailing ',' are allowed, and "," alone is the empty path; an empty
+ * element anywhere else is refused. Returns NULL or a static reason: the
+ * first bad element's (as bn_name_check's) or "has an empty element".
+ */
+const char	*bn_name_path_check(const char *s, size_t len);
+
 #endif /* BN_NAMES_H */

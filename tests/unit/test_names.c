@@ -105,6 +105,55 @@ test_length(void **state)
 	assert_null(bn_name_check_str("B"));
 }
 
+static void
+test_paths(void **state)
+{
+	static const struct {
+		const char	*path;
+		const char	*why;
+	} paths[] = {
+		{ ",", NULL },
+		{ "A", NULL },
+		{ "A,B", NULL },
+		{ ",A,B,", NULL },
+		{ ",A,", NULL },
+		{ "A,B,", NULL },
+		{ "", "is empty" },
+		{ ",,", "has an empty element" },
+		{ ",A,,B,", "has an empty element" },
+		{ "A,,", "has an empty element" },
+		{ ",,A", "has an empty element" },
+		{ ",A,B C,", "contains whitespace" },
+		{ ",A,B\",", "contains a quote" },
+		{ ",A,B'%',", "contains a quote" },
+		{ ",A,\n,", "contains whitespace" },
+	};
+	const char	*why;
+	char		 long_el[BN_NAME_MAX + 4];
+	size_t		 i;
+
+	for (i = 0; i < NELEM(paths); i++) {
+		why = bn_name_path_check(paths[i].path, strlen(paths[i].path));
+		if ((why == NULL) != (paths[i].why == NULL) || (why != NULL &&
+		    strcmp(why, paths[i].why) != 0))
+			fail_msg("path \"%s\": want %s, got %s", paths[i].path,
+			    paths[i].why ? paths[i].why : "(accepted)",
+			    why ? why : "(accepted)");
+	}
+	/* each element has the length limit of a name */
+	memset(long_el, 'x', sizeof(long_el));
+	long_el[0] = ',';
+	long_el[BN_NAME_MAX + 1] = ',';
+	assert_null(bn_name_path_check(long_el, BN_NAME_MAX + 2));
+	long_el[BN_NAME_MAX + 1] = 'x';
+	long_el[BN_NAME_MAX + 2] = ',';
+	assert_string_equal(bn_name_path_check(long_el, BN_NAME_MAX + 3),
+	    "is longer than 63 bytes");
+	/* only len bytes count */
+	assert_null(bn_name_path_check(",A,B,\"", 5));
+	assert_string_equal(bn_name_path_check(NULL, 0), "is empty");
+}
+
 int
 main(void)
 {
@@ -112,6 +161,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_length),
+		cmocka_unit_test(test_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
