@@ -252,8 +252,9 @@ advisory_depth(json_t *v, int depth)
 }
 
 /*
- * A string kept in a fixed buffer of cap bytes: NULL or the reason. A C
- * string cannot carry a NUL, so an escaped one is refused.
+ * A string that must fit a buffer of cap bytes, copied to dst unless it
+ * is NULL: NULL or the reason. A C string cannot carry a NUL, so an
+ * escaped one is refused.
  */
 static const char *
 advisory_string(json_t *v, char *dst, size_t cap, const char *toolong)
@@ -308,20 +309,20 @@ advisory_id_int(json_t *v, struct adv_id *id, int64_t *out,
 static const char *
 advisory_id(json_t *o, struct adv_id *id, const char *notobj)
 {
-	char		 klass[ADV_CLASSMAX];
-	char		 conn[sizeof(((struct bn_advisory *)0)->connection_id)];
 	const char	*k, *why = NULL;
 	json_t		*v;
 
 	if (!json_is_object(o))
 		return notobj;
+	/* Both point into the tree, which outlives every use of them. */
 	json_object_foreach(o, k, v) {
 		if (strcmp(k, "connectionId") == 0) {
-			why = advisory_string(v, conn, sizeof(conn),
+			why = advisory_string(v, NULL,
+			    sizeof(((struct bn_advisory *)0)->connection_id),
 			    "connectionId too long");
 			id->conn = json_string_value(v);
 		} else if (strcmp(k, "@class") == 0) {
-			why = advisory_string(v, klass, sizeof(klass),
+			why = advisory_string(v, NULL, ADV_CLASSMAX,
 			    "@class too long");
 			id->klass = json_string_value(v);
 		} else if (strcmp(k, "sessionId") == 0) {
