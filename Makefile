@@ -3,7 +3,8 @@
 # integration tests against real ActiveMQ brokers.
 
 CC	?= cc
-PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client libzstd
+# jansson: advisory bodies and /status are JSON (brokernetctl reads it too).
+PKGS	 = libevent libevent_openssl libxml-2.0 avahi-client libzstd jansson
 VERSION	 = 0.1.0
 PREFIX	?= /usr/local
 SYSCONFDIR ?= /etc
@@ -15,7 +16,6 @@ SERVICE_USER ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
-JANSSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null)
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CFLAGS	?= -O2 -g
@@ -80,11 +80,6 @@ bin/brokernetd: obj/bridge/main.o obj/libbrokernet.a
 bin/brokernetd-san: obj-san/bridge/main.o obj-san/libbrokernet.a
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
-
-# The terminal status view reads /status with jansson.
-bin/brokernetctl: obj/tools/brokernetctl.o obj/libbrokernet.a
-	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(JANSSON_LIBS)
 
 bin/%: obj/tools/%.o obj/libbrokernet.a
 	@mkdir -p bin

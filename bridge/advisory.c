@@ -1,10 +1,12 @@
 /*
- * ActiveMQ consumer advisories (jms-advisory-json bodies).
+ * ActiveMQ consumer advisories (jms-advisory-json bodies), read with
+ * jansson.
  *
- * A small strict JSON scanner: it walks the body once, decodes the few
- * strings it keeps into fixed buffers and validates and skips everything
- * else. No allocation; recursion is bounded by ADV_MAXDEPTH; every read is
- * checked against the body length, which need not be NUL-terminated.
+ * jansson parses the body (strict RFC 8259, UTF-8, duplicate keys
+ * refused, len bytes only); this file picks the few fields it needs out
+ * of the tree and checks them. A refusal carries a short reason: jansson's
+ * error is mapped onto the reasons this module always gave ("truncated
+ * JSON" whenever the body merely stops early, so a cut-off body says so).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -12,30 +14,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "brokernet/advisory.h"
 #include "brokernet/util.h"
 
 #define ADV_MAXDEPTH	32	/* objects and arrays, the outer one is 1 */
-#define ADV_KEYMAX	64	/* longer keys are never ones we know */
 #define ADV_CLASSMAX	64	/* "@class" values we compare */
-
-struct adv_json {
-	const char	*buf;
-	size_t		 len;
-	size_t		 off;
-	int		 depth;
-	const char	*err;
-};
 
 /* A consumerId (ConsumerInfo) or objectId (RemoveInfo). */
 struct adv_id {
-	char		 conn[sizeof(((struct bn_advisory *)0)->connection_id)];
-	char		 klass[ADV_CLASSMAX];
+	const char	*conn;
+	const char	*klass;
 	int64_t		 session;
 	int64_t		 value;
 	const char	*bad;		/* first non-number sessionId/value */
-	bool		 has_conn;
-	bool		 has_class;
 	bool		 has_session;
 	bool		 has_value;
 };
@@ -54,613 +47,324 @@ _Static_assert(sizeof(((struct bn_advisory *)0)->consumer_id) >=
     sizeof(((struct bn_advisory *)0)->connection_id) + 2 * 21,
     "consumer_id too small for connectionId/sessionId/value");
 
-static int	advisory_value_skip(struct adv_json *);
-
-/* Records the first reason only: the innermost failure is the precise one. */
-static int
-advisory_fail(struct adv_json *j, const char *reason)
+static bool
+advisory_isalpha(char c)
 {
-	if (j->err == NULL)
-		j->err = reason;
-	return -1;
-}
-
-/* Skips JSON whitespace; returns the next byte, or -1 at end of body. */
-static int
-advisory_peek(struct adv_json *j)
-{
-	char	c;
-
-	while (j->off < j->len) {
-		c = j->buf[j->off];
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-			return (unsigned char)c;
-		j->off++;
-	}
-	return -1;
-}
-
-static int
-advisory_expect(struct adv_json *j, char want, const char *reason)
-{
-	int	c;
-
-	if ((c = advisory_peek(j)) == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c != (unsigned char)want)
-		return advisory_fail(j, reason);
-	j->off++;
-	return 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static bool
-advisory_keyis(const char *key, size_t keylen, const char *name)
+advisory_isnum(char c)
 {
-	return keylen == strlen(name) && memcmp(key, name, keylen) == 0;
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	    c == 'e' || c == 'E';
+}
+
+static bool
+advisory_ishex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
 }
 
 /*
- * Appends k bytes to a decoded string while they fit with room for the
- * NUL; *n counts every byte so the caller can tell the string was too
- * long. Once one append does not fit no later one does, since *n only
- * grows, so the kept prefix never has holes.
+ * jansson's "invalid token" ends at pos: a number gone wrong ("-", "1.",
+ * "1e+"), a word that is not true/false/null, or a stray byte. At the end
+ * of the body a number or a beginning of a literal is only cut short.
  */
-static void
-advisory_put(char *dst, size_t cap, size_t *n, const void *p, size_t k)
+static const char *
+advisory_token_reason(const char *b, size_t len, size_t pos)
 {
-	if (dst != NULL && *n + k < cap)
-		memcpy(dst + *n, p, k);
-	*n += k;
+	static const char *const lits[] = { "true", "false", "null" };
+	size_t	k, i;
+
+	for (k = pos; k > 0 && advisory_isnum(b[k - 1]); k--)
+		;
+	if (k < pos && (b[k] == '-' || (b[k] >= '0' && b[k] <= '9')))
+		return pos >= len ? "truncated JSON" : "bad number";
+	for (k = pos; k > 0 && advisory_isalpha(b[k - 1]); k--)
+		;
+	if (pos >= len && k < pos)
+		for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++)
+			if (pos - k < strlen(lits[i]) &&
+			    memcmp(b + k, lits[i], pos - k) == 0)
+				return "truncated JSON";
+	return "unexpected character";
 }
 
-static int
-advisory_hex4(struct adv_json *j, uint32_t *out)
+/* "invalid escape" just after the offending byte at pos - 1. */
+static const char *
+advisory_escape_reason(const char *b, size_t pos)
 {
-	uint32_t	v = 0;
-	size_t		i;
-	char		c;
+	size_t	j;
 
-	if (j->len - j->off < 4)
-		return advisory_fail(j, "truncated JSON");
-	for (i = 0; i < 4; i++) {
-		c = j->buf[j->off + i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (uint32_t)(c - 'A' + 10);
-		else
-			return advisory_fail(j, "bad \\u escape");
-	}
-	j->off += 4;
-	*out = v;
-	return 0;
-}
-
-/* Called after "\u": one code point, joining a surrogate pair. */
-static int
-advisory_unicode(struct adv_json *j, uint32_t *cp)
-{
-	uint32_t	hi, lo;
-
-	if (advisory_hex4(j, &hi) == -1)
-		return -1;
-	if (hi >= 0xdc00 && hi <= 0xdfff)
-		return advisory_fail(j, "lone low surrogate in \\u escape");
-	if (hi < 0xd800 || hi > 0xdbff) {
-		*cp = hi;
-		return 0;
-	}
-	if (j->len - j->off < 2)
-		return advisory_fail(j, "truncated JSON");
-	if (j->buf[j->off] != '\\' || j->buf[j->off + 1] != 'u')
-		return advisory_fail(j, "lone high surrogate in \\u escape");
-	j->off += 2;
-	if (advisory_hex4(j, &lo) == -1)
-		return -1;
-	if (lo < 0xdc00 || lo > 0xdfff)
-		return advisory_fail(j, "lone high surrogate in \\u escape");
-	*cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
-	return 0;
-}
-
-static size_t
-advisory_utf8_encode(uint32_t cp, unsigned char *b)
-{
-	if (cp < 0x80) {
-		b[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = (unsigned char)(0xc0 | (cp >> 6));
-		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = (unsigned char)(0xe0 | (cp >> 12));
-		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	b[0] = (unsigned char)(0xf0 | (cp >> 18));
-	b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-	b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-	b[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	if (pos == 0)
+		return "bad escape in string";
+	for (j = pos - 1; j > 0 && pos - 1 - j < 4 && advisory_ishex(b[j - 1]);
+	    j--)
+		;
+	if (j >= 2 && b[j - 1] == 'u' && b[j - 2] == '\\')
+		return "bad \\u escape";
+	return "bad escape in string";
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at the cursor (RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or -1.
+ * jansson reads UTF-8 a character at a time: a lead byte whose sequence
+ * would run past the body is a cut-off body, anything else is bad UTF-8.
  */
-static int
-advisory_utf8_check(struct adv_json *j, size_t *k)
+static const char *
+advisory_utf8_reason(const char *b, size_t len, size_t pos)
 {
-	const unsigned char	*s = (const unsigned char *)j->buf + j->off;
-	size_t			 avail = j->len - j->off, need, i;
-	uint32_t		 cp, min;
+	unsigned char	c = pos < len ? (unsigned char)b[pos] : 0;
+	size_t		need = 0, i;
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+	if (c >= 0xc2 && c <= 0xdf)
 		need = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+	else if (c >= 0xe0 && c <= 0xef)
 		need = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+	else if (c >= 0xf0 && c <= 0xf4)
 		need = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return advisory_fail(j, "invalid UTF-8 in string");
-	if (avail < need)
-		return advisory_fail(j, "truncated JSON");
-	for (i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return advisory_fail(j, "invalid UTF-8 in string");
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return advisory_fail(j, "invalid UTF-8 in string");
-	*k = need;
-	return 0;
+	if (need == 0 || pos + need <= len)
+		return "invalid UTF-8 in string";
+	for (i = pos + 1; i < len; i++)
+		if (((unsigned char)b[i] & 0xc0) != 0x80)
+			return "invalid UTF-8 in string";
+	return "truncated JSON";
 }
 
-/*
- * Decodes the string at the cursor (which must be at '"') into dst, at
- * most cap - 1 bytes and a NUL; dst may be NULL to validate and skip.
- * *lenp gets the whole decoded length: >= cap means it did not fit.
- */
-static int
-advisory_string(struct adv_json *j, char *dst, size_t cap, size_t *lenp)
+/* "invalid Unicode '\uD800'" (or a pair): which surrogate was alone. */
+static const char *
+advisory_surrogate_reason(const char *text)
 {
-	unsigned char	 b[4], c;
-	uint32_t	 cp;
-	size_t		 n = 0, k;
+	unsigned int	v;
 
-	if (advisory_expect(j, '"', "expected a string") == -1)
-		return -1;
-	for (;;) {
-		if (j->off >= j->len)
-			return advisory_fail(j, "truncated JSON");
-		c = (unsigned char)j->buf[j->off];
-		if (c == '"') {
-			j->off++;
-			break;
-		}
-		if (c < 0x20)
-			return advisory_fail(j, "control character in string");
-		if (c >= 0x80) {
-			if (advisory_utf8_check(j, &k) == -1)
-				return -1;
-			advisory_put(dst, cap, &n, j->buf + j->off, k);
-			j->off += k;
-			continue;
-		}
-		j->off++;
-		if (c != '\\') {
-			advisory_put(dst, cap, &n, &c, 1);
-			continue;
-		}
-		if (j->off >= j->len)
-			return advisory_fail(j, "truncated JSON");
-		c = (unsigned char)j->buf[j->off++];
-		switch (c) {
-		case '"':
-		case '\\':
-		case '/':
-			break;
-		case 'b':
-			c = '\b';
-			break;
-		case 'f':
-			c = '\f';
-			break;
-		case 'n':
-			c = '\n';
-			break;
-		case 'r':
-			c = '\r';
-			break;
-		case 't':
-			c = '\t';
-			break;
-		case 'u':
-			if (advisory_unicode(j, &cp) == -1)
-				return -1;
-			k = advisory_utf8_encode(cp, b);
-			advisory_put(dst, cap, &n, b, k);
-			continue;
-		default:
-			return advisory_fail(j, "bad escape in string");
-		}
-		advisory_put(dst, cap, &n, &c, 1);
-	}
-	if (dst != NULL && cap > 0)
-		dst[n < cap ? n : cap - 1] = '\0';
-	if (lenp != NULL)
-		*lenp = n;
-	return 0;
+	if (sscanf(text, "invalid Unicode '\\u%4x", &v) == 1 &&
+	    v >= 0xdc00 && v <= 0xdfff)
+		return "lone low surrogate in \\u escape";
+	return "lone high surrogate in \\u escape";
+}
+
+static bool
+advisory_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 /*
- * A string value kept in a fixed buffer: too long or holding an escaped
- * NUL (which a C string cannot carry) is an error.
+ * jansson stops a duplicate key right after reading it: a second
+ * ConsumerInfo or RemoveInfo is "more than one advisory", as a
+ * ConsumerInfo and a RemoveInfo are.
  */
+static const char *
+advisory_dup_reason(const char *b, size_t pos)
+{
+	static const char *const kinds[] = { "\"ConsumerInfo\"",
+	    "\"RemoveInfo\"" };
+	size_t	i, n;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i]);
+		if (pos >= n && memcmp(b + pos - n, kinds[i], n) == 0)
+			return "more than one advisory";
+	}
+	return "duplicate key";
+}
+
+/* The reason for a body jansson refused. */
+static const char *
+advisory_json_reason(const json_error_t *e, const char *b, size_t len)
+{
+	static const struct {
+		const char	*jansson;	/* start of its message */
+		const char	*reason;
+	} syntax[] = {
+		{ "control character", "control character in string" },
+		{ "unexpected newline", "control character in string" },
+		{ "invalid Unicode escape", "bad \\u escape" },
+		{ "string or '}' expected", "expected a string key" },
+		{ "':' expected", "expected ':'" },
+		{ "'}' expected", "expected ',' or '}'" },
+		{ "']' expected", "expected ',' or ']'" },
+		{ "unexpected token", "unexpected character" },
+	};
+	size_t	pos = (size_t)e->position, i;
+
+	switch (json_error_code(e)) {
+	case json_error_premature_end_of_input:
+		return "truncated JSON";
+	case json_error_invalid_utf8:
+		return advisory_utf8_reason(b, len, pos);
+	case json_error_stack_overflow:
+		return "nesting deeper than 32";
+	case json_error_duplicate_key:
+		return advisory_dup_reason(b, pos);
+	case json_error_end_of_input_expected:
+		return "trailing garbage after JSON";
+	case json_error_numeric_overflow:
+		return advisory_starts(e->text, "real") ? "bad number" :
+		    "integer out of range";
+	case json_error_null_byte_in_key:
+		return "NUL character in string";
+	case json_error_out_of_memory:
+		return "out of memory";
+	default:
+		break;
+	}
+	if (advisory_starts(e->text, "invalid token"))
+		return advisory_token_reason(b, len, pos);
+	/* Anything else that stopped at the end only lacked the rest. */
+	if (pos >= len)
+		return "truncated JSON";
+	if (advisory_starts(e->text, "invalid escape"))
+		return advisory_escape_reason(b, pos);
+	if (advisory_starts(e->text, "invalid Unicode '"))
+		return advisory_surrogate_reason(e->text);
+	for (i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++)
+		if (advisory_starts(e->text, syntax[i].jansson))
+			return syntax[i].reason;
+	return "malformed JSON";
+}
+
+/* Nesting of v, the outer container counting 1; stops past the limit. */
 static int
-advisory_string_field(struct adv_json *j, char *dst, size_t cap,
-    const char *toolong)
+advisory_depth(json_t *v, int depth)
+{
+	const char	*k;
+	json_t		*c;
+	size_t		 i;
+	int		 d, max = depth;
+
+	if (!json_is_object(v) && !json_is_array(v))
+		return depth - 1;
+	if (depth > ADV_MAXDEPTH)
+		return depth;
+	if (json_is_object(v)) {
+		json_object_foreach(v, k, c)
+			if ((d = advisory_depth(c, depth + 1)) > max &&
+			    (max = d) > ADV_MAXDEPTH)
+				break;
+	} else
+		json_array_foreach(v, i, c)
+			if ((d = advisory_depth(c, depth + 1)) > max &&
+			    (max = d) > ADV_MAXDEPTH)
+				break;
+	return max;
+}
+
+/*
+ * A string that must fit a buffer of cap bytes, copied to dst unless it
+ * is NULL: NULL or the reason. A C string cannot carry a NUL, so an
+ * escaped one is refused.
+ */
+static const char *
+advisory_string(json_t *v, char *dst, size_t cap, const char *toolong)
 {
 	size_t	n;
 
-	if (advisory_string(j, dst, cap, &n) == -1)
-		return -1;
+	if (!json_is_string(v))
+		return "expected a string";
+	n = json_string_length(v);
 	if (n >= cap)
-		return advisory_fail(j, toolong);
-	if (strlen(dst) != n)
-		return advisory_fail(j, "NUL character in string");
-	return 0;
+		return toolong;
+	if (strlen(json_string_value(v)) != n)
+		return "NUL character in string";
+	if (dst != NULL)
+		memcpy(dst, json_string_value(v), n + 1);
+	return NULL;
+}
+
+/* An integer within [min, max]. */
+static const char *
+advisory_int(json_t *v, int64_t min, int64_t max, int64_t *out)
+{
+	json_int_t	i;
+
+	if (!json_is_integer(v))
+		return "expected an integer";
+	i = json_integer_value(v);
+	if (i < min || i > max)
+		return "integer out of range";
+	*out = i;
+	return NULL;
 }
 
 /*
- * Scans a number with the RFC 8259 grammar; *isint is false when it has
- * a fraction or exponent. [*startp, *startp + *nlenp) is its text.
+ * sessionId or value of an id. A number must be an integer at once; any
+ * other JSON value is remembered, because the ids of other classes (a
+ * ConnectionId's value is a string) must fail as "not a ConsumerId",
+ * which is only known once the whole id is read.
  */
-static int
-advisory_number(struct adv_json *j, bool *isint, const char **startp,
-    size_t *nlenp)
-{
-	size_t	start = j->off, digits;
-
-	*isint = true;
-	if (j->off < j->len && j->buf[j->off] == '-')
-		j->off++;
-	if (j->off >= j->len)
-		return advisory_fail(j, "truncated JSON");
-	if (j->buf[j->off] == '0')
-		j->off++;
-	else if (j->buf[j->off] >= '1' && j->buf[j->off] <= '9') {
-		while (j->off < j->len && j->buf[j->off] >= '0' &&
-		    j->buf[j->off] <= '9')
-			j->off++;
-	} else
-		return advisory_fail(j, "bad number");
-	if (j->off < j->len && j->buf[j->off] == '.') {
-		*isint = false;
-		j->off++;
-		for (digits = 0; j->off < j->len && j->buf[j->off] >= '0' &&
-		    j->buf[j->off] <= '9'; digits++)
-			j->off++;
-		if (digits == 0)
-			return advisory_fail(j, j->off >= j->len ?
-			    "truncated JSON" : "bad number");
-	}
-	if (j->off < j->len && (j->buf[j->off] == 'e' ||
-	    j->buf[j->off] == 'E')) {
-		*isint = false;
-		j->off++;
-		if (j->off < j->len && (j->buf[j->off] == '+' ||
-		    j->buf[j->off] == '-'))
-			j->off++;
-		for (digits = 0; j->off < j->len && j->buf[j->off] >= '0' &&
-		    j->buf[j->off] <= '9'; digits++)
-			j->off++;
-		if (digits == 0)
-			return advisory_fail(j, j->off >= j->len ?
-			    "truncated JSON" : "bad number");
-	}
-	if (startp != NULL)
-		*startp = j->buf + start;
-	if (nlenp != NULL)
-		*nlenp = j->off - start;
-	return 0;
-}
-
-/* An integer value within [min, max], checked with bn_strntou64. */
-static int
-advisory_int(struct adv_json *j, int64_t min, int64_t max, int64_t *out)
-{
-	const char	*s;
-	uint64_t	 u;
-	int64_t		 v;
-	size_t		 n;
-	bool		 isint, neg;
-	int		 c;
-
-	c = advisory_peek(j);
-	if (c == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c != '-' && (c < '0' || c > '9'))
-		return advisory_fail(j, "expected an integer");
-	if (advisory_number(j, &isint, &s, &n) == -1)
-		return -1;
-	if (!isint)
-		return advisory_fail(j, "expected an integer");
-	neg = s[0] == '-';
-	if (neg) {
-		s++;
-		n--;
-	}
-	if (bn_strntou64(s, n, neg ? (uint64_t)INT64_MAX + 1 :
-	    (uint64_t)INT64_MAX, &u) == -1)
-		return advisory_fail(j, "integer out of range");
-	if (neg)
-		v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
-	else
-		v = (int64_t)u;
-	if (v < min || v > max)
-		return advisory_fail(j, "integer out of range");
-	*out = v;
-	return 0;
-}
-
-/* "true", "false" or "null" at the cursor, whichever lit names. */
-static int
-advisory_literal(struct adv_json *j, const char *lit)
-{
-	size_t	n = strlen(lit);
-
-	if (j->len - j->off < n) {
-		if (memcmp(j->buf + j->off, lit, j->len - j->off) == 0)
-			return advisory_fail(j, "truncated JSON");
-		return advisory_fail(j, "unexpected character");
-	}
-	if (memcmp(j->buf + j->off, lit, n) != 0)
-		return advisory_fail(j, "unexpected character");
-	j->off += n;
-	return 0;
-}
-
-static int
-advisory_bool(struct adv_json *j, bool *out)
-{
-	int	c;
-
-	c = advisory_peek(j);
-	if (c == 't') {
-		*out = true;
-		return advisory_literal(j, "true");
-	}
-	if (c == 'f') {
-		*out = false;
-		return advisory_literal(j, "false");
-	}
-	if (c == -1)
-		return advisory_fail(j, "truncated JSON");
-	return advisory_fail(j, "expected true or false");
-}
-
-/* Consumes '{' or '[' and counts the nesting. */
-static int
-advisory_open(struct adv_json *j, char open, const char *reason)
-{
-	if (advisory_expect(j, open, reason) == -1)
-		return -1;
-	if (++j->depth > ADV_MAXDEPTH)
-		return advisory_fail(j, "nesting deeper than 32");
-	return 0;
-}
-
-/*
- * The step between members of an object (close '}') or elements of an
- * array (close ']'): 0 after the closing character, 1 when another one
- * follows (a ',' consumed unless it is the first), -1 on error.
- */
-static int
-advisory_next(struct adv_json *j, bool *first, int close)
-{
-	int	c;
-
-	if ((c = advisory_peek(j)) == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c == close) {
-		j->off++;
-		j->depth--;
-		return 0;
-	}
-	if (!*first) {
-		if (c != ',')
-			return advisory_fail(j, close == '}' ?
-			    "expected ',' or '}'" : "expected ',' or ']'");
-		j->off++;
-	}
-	*first = false;
-	return 1;
-}
-
-/*
- * Steps to the next member of an object opened with advisory_open.
- * Returns 1 with the cursor on the value and the key decoded into key
- * (*keylen >= ADV_KEYMAX means "too long to be one we know"), 0 after
- * the closing '}', -1 on error. *first starts true.
- */
-static int
-advisory_member(struct adv_json *j, bool *first, char *key, size_t *keylen)
-{
-	int	c, r;
-
-	if ((r = advisory_next(j, first, '}')) != 1)
-		return r;
-	if ((c = advisory_peek(j)) == -1)
-		return advisory_fail(j, "truncated JSON");
-	if (c != '"')
-		return advisory_fail(j, "expected a string key");
-	if (advisory_string(j, key, ADV_KEYMAX, keylen) == -1)
-		return -1;
-	if (advisory_expect(j, ':', "expected ':'") == -1)
-		return -1;
-	return 1;
-}
-
-/* Like advisory_member for arrays: 1 when an element follows. */
-static int
-advisory_element(struct adv_json *j, bool *first)
-{
-	return advisory_next(j, first, ']');
-}
-
-/* Validates and skips any value; recursion is bounded by ADV_MAXDEPTH. */
-static int
-advisory_value_skip(struct adv_json *j)
-{
-	char	key[ADV_KEYMAX];
-	size_t	keylen;
-	bool	first = true, isint;
-	int	c, r;
-
-	switch ((c = advisory_peek(j))) {
-	case -1:
-		return advisory_fail(j, "truncated JSON");
-	case '{':
-		if (advisory_open(j, '{', "expected '{'") == -1)
-			return -1;
-		while ((r = advisory_member(j, &first, key, &keylen)) == 1)
-			if (advisory_value_skip(j) == -1)
-				return -1;
-		return r;
-	case '[':
-		if (advisory_open(j, '[', "expected '['") == -1)
-			return -1;
-		while ((r = advisory_element(j, &first)) == 1)
-			if (advisory_value_skip(j) == -1)
-				return -1;
-		return r;
-	case '"':
-		return advisory_string(j, NULL, 0, NULL);
-	case 't':
-		return advisory_literal(j, "true");
-	case 'f':
-		return advisory_literal(j, "false");
-	case 'n':
-		return advisory_literal(j, "null");
-	default:
-		if (c == '-' || (c >= '0' && c <= '9'))
-			return advisory_number(j, &isint, NULL, NULL);
-		return advisory_fail(j, "unexpected character");
-	}
-}
-
-/*
- * sessionId or value of an id. A number must be an integer in range at
- * once; any other JSON value is skipped and remembered, because the ids
- * of other classes (a ConnectionId's value is a string) must fail as
- * "not a ConsumerId", which is only known at the end of the object.
- */
-static int
-advisory_id_int(struct adv_json *j, struct adv_id *id, int64_t *out,
+static const char *
+advisory_id_int(json_t *v, struct adv_id *id, int64_t *out,
     const char *reason)
 {
-	int	c;
-
-	c = advisory_peek(j);
-	if (c == '-' || (c >= '0' && c <= '9'))
-		return advisory_int(j, INT64_MIN, INT64_MAX, out);
+	if (json_is_number(v))
+		return advisory_int(v, INT64_MIN, INT64_MAX, out);
 	if (id->bad == NULL)
 		id->bad = reason;
-	return advisory_value_skip(j);
+	return NULL;
 }
 
 /* consumerId of a ConsumerInfo or objectId of a RemoveInfo. */
-static int
-advisory_id(struct adv_json *j, struct adv_id *id, const char *notobj)
+static const char *
+advisory_id(json_t *o, struct adv_id *id, const char *notobj)
 {
-	char	key[ADV_KEYMAX];
-	size_t	keylen;
-	bool	first = true;
-	int	r;
+	const char	*k, *why = NULL;
+	json_t		*v;
 
-	if (advisory_open(j, '{', notobj) == -1)
-		return -1;
-	while ((r = advisory_member(j, &first, key, &keylen)) == 1) {
-		if (advisory_keyis(key, keylen, "connectionId")) {
-			if (id->has_conn)
-				return advisory_fail(j, "duplicate key");
-			id->has_conn = true;
-			if (advisory_string_field(j, id->conn, sizeof(id->conn),
-			    "connectionId too long") == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "@class")) {
-			if (id->has_class)
-				return advisory_fail(j, "duplicate key");
-			id->has_class = true;
-			if (advisory_string_field(j, id->klass,
-			    sizeof(id->klass), "@class too long") == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "sessionId")) {
-			if (id->has_session)
-				return advisory_fail(j, "duplicate key");
+	if (!json_is_object(o))
+		return notobj;
+	/* Both point into the tree, which outlives every use of them. */
+	json_object_foreach(o, k, v) {
+		if (strcmp(k, "connectionId") == 0) {
+			why = advisory_string(v, NULL,
+			    sizeof(((struct bn_advisory *)0)->connection_id),
+			    "connectionId too long");
+			id->conn = json_string_value(v);
+		} else if (strcmp(k, "@class") == 0) {
+			why = advisory_string(v, NULL, ADV_CLASSMAX,
+			    "@class too long");
+			id->klass = json_string_value(v);
+		} else if (strcmp(k, "sessionId") == 0) {
 			id->has_session = true;
-			if (advisory_id_int(j, id, &id->session,
-			    "sessionId is not an integer") == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "value")) {
-			if (id->has_value)
-				return advisory_fail(j, "duplicate key");
+			why = advisory_id_int(v, id, &id->session,
+			    "sessionId is not an integer");
+		} else if (strcmp(k, "value") == 0) {
 			id->has_value = true;
-			if (advisory_id_int(j, id, &id->value,
-			    "value is not an integer") == -1)
-				return -1;
-		} else if (advisory_value_skip(j) == -1)
-			return -1;
+			why = advisory_id_int(v, id, &id->value,
+			    "value is not an integer");
+		}
+		if (why != NULL)
+			return why;
 	}
-	return r;
+	return NULL;
 }
 
 /* destination of a ConsumerInfo: {"@class":..., "string":...}. */
-static int
-advisory_destination(struct adv_json *j, struct adv_state *st)
+static const char *
+advisory_destination(json_t *o, struct adv_state *st)
 {
-	char	key[ADV_KEYMAX], klass[ADV_CLASSMAX] = "";
-	size_t	keylen;
-	bool	first = true, has_class = false;
-	int	r;
+	char		 klass[ADV_CLASSMAX] = "";
+	const char	*k, *why = NULL;
+	json_t		*v;
 
-	if (advisory_open(j, '{', "destination is not an object") == -1)
-		return -1;
-	while ((r = advisory_member(j, &first, key, &keylen)) == 1) {
-		if (advisory_keyis(key, keylen, "@class")) {
-			if (has_class)
-				return advisory_fail(j, "duplicate key");
-			has_class = true;
-			if (advisory_string_field(j, klass, sizeof(klass),
-			    "@class too long") == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "string")) {
-			if (st->has_name)
-				return advisory_fail(j, "duplicate key");
+	if (!json_is_object(o))
+		return "destination is not an object";
+	json_object_foreach(o, k, v) {
+		if (strcmp(k, "@class") == 0)
+			why = advisory_string(v, klass, sizeof(klass),
+			    "@class too long");
+		else if (strcmp(k, "string") == 0) {
 			st->has_name = true;
-			if (advisory_string_field(j, st->adv.destination,
+			why = advisory_string(v, st->adv.destination,
 			    sizeof(st->adv.destination),
-			    "destination too long") == -1)
-				return -1;
-		} else if (advisory_value_skip(j) == -1)
-			return -1;
+			    "destination too long");
+		}
+		if (why != NULL)
+			return why;
 	}
 	st->adv.queue = strcmp(klass, "ActiveMQQueue") == 0;
-	return r;
+	return NULL;
 }
 
 /*
@@ -669,106 +373,74 @@ advisory_destination(struct adv_json *j, struct adv_state *st)
  */
 #define ADV_SEL_CONVERT	"convert_string_expressions:"
 
-/* The ConsumerInfo object: a null or "" selector counts as none. */
-static int
-advisory_consumer_info(struct adv_json *j, struct adv_state *st)
+/* A null or "" selector counts as none. */
+static const char *
+advisory_selector(json_t *v, struct bn_advisory *adv)
 {
-	char	key[ADV_KEYMAX];
-	size_t	keylen, n;
-	int64_t	prio;
-	bool	first = true, has_browser = false, has_prio = false;
-	bool	has_sel = false;
-	int	r;
+	const char	*s;
 
-	if (advisory_open(j, '{', "ConsumerInfo is not an object") == -1)
-		return -1;
-	while ((r = advisory_member(j, &first, key, &keylen)) == 1) {
-		if (advisory_keyis(key, keylen, "consumerId")) {
-			if (st->has_id)
-				return advisory_fail(j, "duplicate key");
+	if (json_is_null(v))
+		return NULL;
+	if (!json_is_string(v))
+		return "expected a string";
+	s = json_string_value(v);
+	adv->has_selector = json_string_length(v) > 0;
+	/* STOMP's selectors carry a prefix of its own */
+	if (advisory_starts(s, ADV_SEL_CONVERT))
+		s += sizeof(ADV_SEL_CONVERT) - 1;
+	adv->network = advisory_starts(s, BN_NETSUB_SELECTOR_HEAD);
+	return NULL;
+}
+
+/* The ConsumerInfo object. */
+static const char *
+advisory_consumer_info(json_t *o, struct adv_state *st)
+{
+	const char	*k, *why = NULL;
+	json_t		*v;
+	int64_t		 prio;
+
+	if (!json_is_object(o))
+		return "ConsumerInfo is not an object";
+	json_object_foreach(o, k, v) {
+		if (strcmp(k, "consumerId") == 0) {
 			st->has_id = true;
-			if (advisory_id(j, &st->id,
-			    "consumerId is not an object") == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "destination")) {
-			if (st->has_dest)
-				return advisory_fail(j, "duplicate key");
+			why = advisory_id(v, &st->id,
+			    "consumerId is not an object");
+		} else if (strcmp(k, "destination") == 0) {
 			st->has_dest = true;
-			if (advisory_destination(j, st) == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "browser")) {
-			if (has_browser)
-				return advisory_fail(j, "duplicate key");
-			has_browser = true;
-			if (advisory_bool(j, &st->adv.browser) == -1)
-				return -1;
-		} else if (advisory_keyis(key, keylen, "priority")) {
-			if (has_prio)
-				return advisory_fail(j, "duplicate key");
-			has_prio = true;
-			if (advisory_int(j, INT8_MIN, INT8_MAX, &prio) == -1)
-				return -1;
-			st->adv.priority = (int)prio;
-		} else if (advisory_keyis(key, keylen, "selector")) {
-			if (has_sel)
-				return advisory_fail(j, "duplicate key");
-			has_sel = true;
-			if (advisory_peek(j) == 'n') {
-				if (advisory_literal(j, "null") == -1)
-					return -1;
-			} else {
-				char	 head[sizeof(ADV_SEL_CONVERT) +
-					    sizeof(BN_NETSUB_SELECTOR_HEAD)];
-				char	*h = head;
-
-				if (advisory_string(j, head, sizeof(head),
-				    &n) == -1)
-					return -1;
-				st->adv.has_selector = n > 0;
-				/* STOMP's selectors carry a prefix of its own */
-				if (strncmp(h, ADV_SEL_CONVERT,
-				    sizeof(ADV_SEL_CONVERT) - 1) == 0)
-					h += sizeof(ADV_SEL_CONVERT) - 1;
-				st->adv.network = strncmp(h,
-				    BN_NETSUB_SELECTOR_HEAD,
-				    sizeof(BN_NETSUB_SELECTOR_HEAD) - 1) == 0;
-			}
-		} else if (advisory_value_skip(j) == -1)
-			return -1;
+			why = advisory_destination(v, st);
+		} else if (strcmp(k, "browser") == 0) {
+			if (!json_is_boolean(v))
+				why = "expected true or false";
+			st->adv.browser = json_is_true(v);
+		} else if (strcmp(k, "priority") == 0) {
+			if ((why = advisory_int(v, INT8_MIN, INT8_MAX,
+			    &prio)) == NULL)
+				st->adv.priority = (int)prio;
+		} else if (strcmp(k, "selector") == 0)
+			why = advisory_selector(v, &st->adv);
+		if (why != NULL)
+			return why;
 	}
-	return r;
+	return NULL;
 }
 
 /* The RemoveInfo object: only objectId matters. */
-static int
-advisory_remove_info(struct adv_json *j, struct adv_state *st)
+static const char *
+advisory_remove_info(json_t *o, struct adv_state *st)
 {
-	char	key[ADV_KEYMAX];
-	size_t	keylen;
-	bool	first = true;
-	int	r;
+	json_t	*v;
 
-	if (advisory_open(j, '{', "RemoveInfo is not an object") == -1)
-		return -1;
-	while ((r = advisory_member(j, &first, key, &keylen)) == 1) {
-		if (advisory_keyis(key, keylen, "objectId")) {
-			if (st->has_id)
-				return advisory_fail(j, "duplicate key");
-			st->has_id = true;
-			if (advisory_id(j, &st->id,
-			    "objectId is not an object") == -1)
-				return -1;
-		} else if (advisory_value_skip(j) == -1)
-			return -1;
-	}
-	return r;
+	if (!json_is_object(o))
+		return "RemoveInfo is not an object";
+	if ((v = json_object_get(o, "objectId")) == NULL)
+		return NULL;
+	st->has_id = true;
+	return advisory_id(v, &st->id, "objectId is not an object");
 }
 
-/*
- * Checks across fields, made only once the whole body is known to be
- * well-formed JSON, so that a truncated body always says so. Returns
- * NULL or the reason.
- */
+/* Checks across fields, once every field is known. NULL or the reason. */
 static const char *
 advisory_check(struct adv_state *st)
 {
@@ -780,11 +452,11 @@ advisory_check(struct adv_state *st)
 	if (!st->has_id)
 		return add ? "ConsumerInfo lacks consumerId" :
 		    "RemoveInfo lacks objectId";
-	if (!add && (!id->has_class || strcmp(id->klass, "ConsumerId") != 0))
+	if (!add && (id->klass == NULL || strcmp(id->klass, "ConsumerId") != 0))
 		return "RemoveInfo objectId is not a ConsumerId";
 	if (id->bad != NULL)
 		return id->bad;
-	if (!id->has_conn || !id->has_session || !id->has_value)
+	if (id->conn == NULL || !id->has_session || !id->has_value)
 		return add ? "consumerId lacks connectionId, sessionId or value" :
 		    "objectId lacks connectionId, sessionId or value";
 	if (id->conn[0] == '\0')
@@ -798,78 +470,91 @@ advisory_check(struct adv_state *st)
 	return NULL;
 }
 
+/* The outer object: exactly one ConsumerInfo or RemoveInfo. */
+static const char *
+advisory_root(json_t *root, struct adv_state *st)
+{
+	const char	*k, *why = NULL;
+	json_t		*v;
+
+	json_object_foreach(root, k, v) {
+		if (strcmp(k, "ConsumerInfo") != 0 &&
+		    strcmp(k, "RemoveInfo") != 0)
+			continue;
+		if (st->adv.kind != 0)
+			return "more than one advisory";
+		if (strcmp(k, "ConsumerInfo") == 0) {
+			st->adv.kind = BN_ADV_ADD;
+			why = advisory_consumer_info(v, st);
+		} else {
+			st->adv.kind = BN_ADV_REMOVE;
+			why = advisory_remove_info(v, st);
+		}
+		if (why != NULL)
+			return why;
+	}
+	return advisory_check(st);
+}
+
 /*
- * The outer object must hold exactly one ConsumerInfo or RemoveInfo;
- * other members are skipped. The result is built in a local and copied
- * out only on success.
+ * The result is built in a local and copied out only on success. jansson
+ * would take any JSON value; the body must be an object, which is known
+ * from its first byte, so an array nested 100,000 deep is not parsed.
  */
 int
 bn_advisory_parse(const char *body, size_t len, struct bn_advisory *out,
     const char **err)
 {
-	struct adv_json		 j;
 	struct adv_state	 st;
-	char			 key[ADV_KEYMAX];
-	const char		*reason;
-	size_t			 keylen;
-	int			 r, n;
-	bool			 first = true;
+	json_error_t		 jerr;
+	json_t			*root = NULL;
+	const char		*reason = NULL;
+	size_t			 i;
+	int			 n;
 
-	memset(&j, 0, sizeof(j));
 	memset(&st, 0, sizeof(st));
-	j.buf = body;
-	j.len = body == NULL ? 0 : len;
-
-	if (advisory_peek(&j) == -1) {
-		advisory_fail(&j, "empty body");
+	if (body == NULL)
+		len = 0;
+	for (i = 0; i < len && (body[i] == ' ' || body[i] == '\t' ||
+	    body[i] == '\n' || body[i] == '\r'); i++)
+		;
+	if (i == len) {
+		reason = "empty body";
 		goto fail;
 	}
-	if (advisory_open(&j, '{', "body is not a JSON object") == -1)
-		goto fail;
-	while ((r = advisory_member(&j, &first, key, &keylen)) == 1) {
-		if (advisory_keyis(key, keylen, "ConsumerInfo")) {
-			if (st.adv.kind != 0) {
-				advisory_fail(&j, "more than one advisory");
-				goto fail;
-			}
-			st.adv.kind = BN_ADV_ADD;
-			if (advisory_consumer_info(&j, &st) == -1)
-				goto fail;
-		} else if (advisory_keyis(key, keylen, "RemoveInfo")) {
-			if (st.adv.kind != 0) {
-				advisory_fail(&j, "more than one advisory");
-				goto fail;
-			}
-			st.adv.kind = BN_ADV_REMOVE;
-			if (advisory_remove_info(&j, &st) == -1)
-				goto fail;
-		} else if (advisory_value_skip(&j) == -1)
-			goto fail;
-	}
-	if (r == -1)
-		goto fail;
-	if (advisory_peek(&j) != -1) {
-		advisory_fail(&j, "trailing garbage after JSON");
+	if (body[i] != '{') {
+		reason = "body is not a JSON object";
 		goto fail;
 	}
-	if ((reason = advisory_check(&st)) != NULL) {
-		advisory_fail(&j, reason);
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    &jerr);
+	if (root == NULL) {
+		reason = advisory_json_reason(&jerr, body, len);
 		goto fail;
 	}
-	memcpy(st.adv.connection_id, st.id.conn, sizeof(st.adv.connection_id));
+	if (advisory_depth(root, 1) > ADV_MAXDEPTH) {
+		reason = "nesting deeper than 32";
+		goto fail;
+	}
+	if ((reason = advisory_root(root, &st)) != NULL)
+		goto fail;
+	/* advisory_string checked the length and the NULs */
+	memcpy(st.adv.connection_id, st.id.conn, strlen(st.id.conn) + 1);
 	n = snprintf(st.adv.consumer_id, sizeof(st.adv.consumer_id),
 	    "%s/%" PRId64 "/%" PRId64, st.id.conn, st.id.session,
 	    st.id.value);
 	/* Cannot happen (see the _Static_assert); kept as a last guard. */
 	if (n < 0 || (size_t)n >= sizeof(st.adv.consumer_id)) {
-		advisory_fail(&j, "consumerId too long");
+		reason = "consumerId too long";
 		goto fail;
 	}
+	json_decref(root);
 	*out = st.adv;
 	return 0;
 
 fail:
+	json_decref(root);
 	if (err != NULL)
-		*err = j.err != NULL ? j.err : "malformed advisory";
+		*err = reason != NULL ? reason : "malformed advisory";
 	return -1;
 }

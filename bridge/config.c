@@ -30,11 +30,11 @@
 #include <libxml/xmlerror.h>
 
 #include "brokernet/config.h"
+#include "brokernet/names.h"
 #include "brokernet/uri.h"
 #include "brokernet/util.h"
 
 #define CONF_MAX_SIZE	(16 * 1024 * 1024)	/* configs: a few KB */
-#define CONF_NAME_MAX	63			/* <brokernet name> */
 #define CONF_SNIP	60			/* longest value quoted */
 
 struct conf_state {
@@ -535,36 +535,32 @@ conf_uri_line(xmlNode *node)
 	return conf_attr_line(node, conf_attr_find(node, "uri"));
 }
 
-/* Broker names travel in link handshakes, message paths and TXT records. */
-static bool
-conf_name_ok(const char *s)
+/*
+ * Broker and connector names travel in link handshakes, message paths,
+ * metrics labels and TXT records: one rule for all (names.h).
+ */
+static int
+conf_name(struct conf_state *st, xmlNode *node, const char *name)
 {
-	size_t	i, len = strlen(s);
+	const char	*why;
+	char		 buf[CONF_SNIP + 8];
 
-	if (len == 0 || len > CONF_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!(s[i] >= 'a' && s[i] <= 'z') &&
-		    !(s[i] >= 'A' && s[i] <= 'Z') &&
-		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '_' &&
-		    s[i] != '.' && s[i] != '-')
-			return false;
-	return true;
+	if ((why = bn_name_check_str(name)) == NULL)
+		return 0;
+	return conf_err(st, conf_attr_line(node, conf_attr_find(node, "name")),
+	    "bad name \"%s\" on <%s>: %s (expected " BN_NAME_RULE ")",
+	    conf_snip(name, buf, sizeof(buf)), node->name, why);
 }
 
 static int
 conf_root(struct conf_state *st, xmlNode *node)
 {
 	struct bn_config	*c = st->conf;
-	char			 buf[CONF_SNIP + 8];
 
 	if (conf_str(st, node, "name", true, false, &c->name) == -1)
 		return -1;
-	if (!conf_name_ok(c->name))
-		return conf_err(st, conf_attr_line(node,
-		    conf_attr_find(node, "name")), "bad name \"%s\" on "
-		    "<brokernet> (expected 1 to %d of A-Z a-z 0-9 _ . -)",
-		    conf_snip(c->name, buf, sizeof(buf)), CONF_NAME_MAX);
+	if (conf_name(st, node, c->name) == -1)
+		return -1;
 	if (conf_str(st, node, "dataDirectory", false, true,
 	    &c->state_dir) == -1 ||
 	    conf_u64(st, node, "duplicateWindow", 1, INT64_MAX,
@@ -628,7 +624,8 @@ conf_transport_connector(struct conf_state *st, xmlNode *node)
 	tc = &c->listeners[c->nlisteners++];
 	memset(tc, 0, sizeof(*tc));
 	tc->line = (int)conf_line(node);
-	if (conf_str(st, node, "name", false, true, &tc->name) == -1)
+	if (conf_str(st, node, "name", false, true, &tc->name) == -1 ||
+	    (tc->name != NULL && conf_name(st, node, tc->name) == -1))
 		return -1;
 	for (i = 0; tc->name != NULL && i + 1 < c->nlisteners; i++)
 		if (c->listeners[i].name != NULL &&
@@ -668,7 +665,8 @@ conf_network_connector(struct conf_state *st, xmlNode *node)
 	nc->replay_delay_ms = 1000;
 	nc->use_compression = -1;
 
-	if (conf_str(st, node, "name", false, true, &nc->name) == -1)
+	if (conf_str(st, node, "name", false, true, &nc->name) == -1 ||
+	    (nc->name != NULL && conf_name(st, node, nc->name) == -1))
 		return -1;
 	for (i = 0; nc->name != NULL && i + 1 < c->nconnectors; i++)
 		if (c->connectors[i].name != NULL &&

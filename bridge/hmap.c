@@ -1,20 +1,40 @@
-/* String-keyed chained hash map with FNV-1a hashing. */
+/*
+ * String-keyed chained hash map. Keys come from peers (queue names,
+ * consumer ids, paths), so the hash is SipHash-2-4 under a random key per
+ * process: without it a peer can choose keys that all land in one bucket.
+ */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "brokernet/hmap.h"
+#include "brokernet/siphash.h"
 #include "brokernet/util.h"
 
-static size_t
-hmap_hash(const char *s)
-{
-	size_t	h = (size_t)14695981039346656037ULL;
+static uint64_t	hmap_key[2];
+static bool	hmap_keyed;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= (size_t)1099511628211ULL;
+void
+bn_hmap_seed(uint64_t k0, uint64_t k1)
+{
+	hmap_key[0] = k0;
+	hmap_key[1] = k1;
+	hmap_keyed = true;
+}
+
+size_t
+bn_hmap_hash(const char *s)
+{
+	uint64_t	h[2];
+
+	/* arc4random_buf reads getrandom(2); it cannot fail. */
+	if (!hmap_keyed) {
+		arc4random_buf(hmap_key, sizeof(hmap_key));
+		hmap_keyed = true;
 	}
-	return h;
+	bn_siphash128(hmap_key, s, strlen(s), h);
+	return (size_t)h[0];
 }
 
 void
@@ -59,7 +79,7 @@ bn_hmap_get(const struct bn_hmap *m, const char *key)
 
 	if (m->b == NULL)
 		return NULL;
-	e = *hmap_slot(m, key, hmap_hash(key));
+	e = *hmap_slot(m, key, bn_hmap_hash(key));
 	return e ? e->value : NULL;
 }
 
@@ -85,7 +105,7 @@ void *
 bn_hmap_put(struct bn_hmap *m, const char *key, void *value)
 {
 	struct bn_hmap_ent	**pp, *e;
-	size_t			  h = hmap_hash(key), klen;
+	size_t			  h = bn_hmap_hash(key), klen;
 	void			 *old;
 
 	if (m->b == NULL)
@@ -117,7 +137,7 @@ bn_hmap_del(struct bn_hmap *m, const char *key)
 
 	if (m->b == NULL)
 		return NULL;
-	pp = hmap_slot(m, key, hmap_hash(key));
+	pp = hmap_slot(m, key, bn_hmap_hash(key));
 	if ((e = *pp) == NULL)
 		return NULL;
 	*pp = e->next;

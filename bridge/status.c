@@ -1,7 +1,15 @@
-/* The management endpoint: /status (JSON) and /metrics (Prometheus). */
+/*
+ * The management endpoint: /status (JSON, built with jansson) and /metrics
+ * (Prometheus text). Both read one table of counters; every string that
+ * came from a peer or a broker is escaped by the writer that emits it
+ * (jansson for JSON, bn_status_label_escape for label values).
+ */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -15,6 +23,7 @@
 #include "brokernet/markers.h"
 #include "brokernet/mdns.h"
 #include "brokernet/preflight.h"
+#include "brokernet/status.h"
 #include "brokernet/stomp.h"
 #include "brokernet/ui.h"
 
@@ -33,286 +42,518 @@ status_link_state(enum bn_link_state s)
 	}
 }
 
-static void
-status_kv_str(struct bn_buf *b, const char *k, const char *v, bool comma)
+/*
+ * A JSON string for s: null for NULL. jansson refuses invalid UTF-8, which
+ * a broker may hand us in a queue name; then the bytes >= 0x80 become '?'
+ * rather than the field going missing.
+ */
+static char *
+status_ascii(const char *s)
 {
-	bn_buf_add_json_str(b, k);
-	bn_buf_addc(b, ':');
+	char	*copy, *p;
+
+	copy = xstrdup(s);
+	for (p = copy; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	return copy;
+}
+
+static json_t *
+status_str(const char *s)
+{
+	json_t	*j;
+	char	*copy;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	copy = status_ascii(s);
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* Counters are uint64_t; JSON integers here are int64_t. */
+static json_t *
+status_u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/*
+ * o[k] = v, taking v; out of memory is fatal, as in xmalloc. Keys may be
+ * queue names, so they get the same treatment as status_str's values.
+ */
+static void
+status_set(json_t *o, const char *k, json_t *v)
+{
+	json_t	*ks;
+	char	*copy = NULL;
+	int	 rc;
+
 	if (v == NULL)
-		bn_buf_addstr(b, "null");
-	else
-		bn_buf_add_json_str(b, v);
-	if (comma)
-		bn_buf_addc(b, ',');
+		fatalx("status: out of memory building /status");
+	if ((ks = json_string(k)) == NULL)
+		k = copy = status_ascii(k);
+	json_decref(ks);
+	rc = json_object_set_new(o, k, v);
+	free(copy);
+	if (rc == -1)
+		fatalx("status: out of memory building /status");
 }
 
 static void
-status_kv_u64(struct bn_buf *b, const char *k, uint64_t v, bool comma)
+status_append(json_t *a, json_t *v)
 {
-	bn_buf_printf(b, "\"%s\":%llu%s", k, (unsigned long long)v,
-	    comma ? "," : "");
+	if (v == NULL || json_array_append_new(a, v) == -1)
+		fatalx("status: out of memory building /status");
 }
 
-static void
-status_link(struct bn_buf *b, const struct bn_link *l)
+static json_t *
+status_obj(void)
+{
+	json_t	*o;
+
+	if ((o = json_object()) == NULL)
+		fatalx("status: out of memory building /status");
+	return o;
+}
+
+static json_t *
+status_arr(void)
+{
+	json_t	*a;
+
+	if ((a = json_array()) == NULL)
+		fatalx("status: out of memory building /status");
+	return a;
+}
+
+/*
+ * A JSON fragment another module wrote into a buffer (preflight, mdns
+ * still write their own), taken back as a value. It is our own output, so
+ * a failure is a bug: logged, and null in its place.
+ */
+static json_t *
+status_fragment(const struct bn_buf *b, const char *what)
+{
+	json_error_t	 err;
+	json_t		*j;
+
+	j = json_loadb(b->data ? b->data : "", b->len,
+	    JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	if (j == NULL) {
+		log_warnx("status: %s wrote bad JSON: %s", what, err.text);
+		return json_null();
+	}
+	return j;
+}
+
+/* ---- the one table of counters behind /status and /metrics */
+
+struct status_counter {
+	const char	*json;		/* /status "counters" key, or NULL */
+	const char	*metric;	/* brokernet_NAME on /metrics, or NULL */
+	const char	*type;		/* "counter" or "gauge" */
+	const char	*help;
+	uint64_t	(*get)(struct bn_daemon *);
+};
+
+#define STATUS_C(field)							\
+static uint64_t								\
+status_c_##field(struct bn_daemon *d)					\
+{									\
+	return d->c.field;						\
+}
+STATUS_C(forwarded)
+STATUS_C(forward_acked)
+STATUS_C(received)
+STATUS_C(stored)
+STATUS_C(store_failed)
+STATUS_C(store_batches)
+STATUS_C(stored_plain)
+STATUS_C(links_accepted)
+STATUS_C(links_refused)
+STATUS_C(link_errors)
+STATUS_C(advisories)
+STATUS_C(adverts_sent)
+STATUS_C(adverts_received)
+STATUS_C(stale_acks)
+STATUS_C(duplicates)
+STATUS_C(doubt_found)
+STATUS_C(doubt_resent)
+#undef STATUS_C
+
+static uint64_t
+status_broker_up(struct bn_daemon *d)
+{
+	return d->broker_up;
+}
+
+static uint64_t
+status_preflight_ok(struct bn_daemon *d)
+{
+	return bn_preflight_ok(d->pf);
+}
+
+static uint64_t
+status_links_up(struct bn_daemon *d)
+{
+	const struct bn_link	*l;
+	uint64_t		 up = 0;
+
+	TAILQ_FOREACH(l, &d->links, entry)
+		up += l->state == BN_LINK_UP;
+	return up;
+}
+
+static uint64_t
+status_dedup_count(struct bn_daemon *d)
+{
+	return bn_dedup_count(&d->dedup);
+}
+
+static uint64_t
+status_role_active(struct bn_daemon *d)
+{
+	return d->role == BN_ROLE_ACTIVE;
+}
+
+static uint64_t
+status_role_changes(struct bn_daemon *d)
+{
+	return d->role_changes;
+}
+
+static uint64_t
+status_markers_restored(struct bn_daemon *d)
+{
+	return bn_markers_restored(d->markers);
+}
+
+static uint64_t
+status_markers_count(struct bn_daemon *d)
+{
+	return bn_markers_count(d->markers);
+}
+
+static uint64_t
+status_markers_keys(struct bn_daemon *d)
+{
+	return bn_markers_keys(d->markers);
+}
+
+static uint64_t
+status_markers_merges(struct bn_daemon *d)
+{
+	return bn_markers_merges(d->markers);
+}
+
+static uint64_t
+status_demand_queues(struct bn_daemon *d)
+{
+	return bn_hmap_count(&d->demand.queues);
+}
+
+static uint64_t
+status_inflight(struct bn_daemon *d)
+{
+	return bn_fwd_total_inflight(d);
+}
+
+/* /status lists the rows with a json key in this order, /metrics those
+ * with a metric name. */
+static const struct status_counter status_counters[] = {
+	{ NULL, "broker_connected", "gauge",
+	    "1 when the broker session is up", status_broker_up },
+	{ NULL, "preflight_ok", "gauge", "1 when the broker serves what the"
+	    " sidecar needs (see /status preflight)", status_preflight_ok },
+	{ NULL, "links_up", "gauge", "links in state up", status_links_up },
+	{ "forwarded", "forwarded_total", "counter",
+	    "messages sent over links", status_c_forwarded },
+	{ "forward_acked", "forward_acked_total", "counter",
+	    "forwarded messages confirmed by the peer and acked locally",
+	    status_c_forward_acked },
+	{ "received", "received_total", "counter",
+	    "messages received from links", status_c_received },
+	{ "stored", "stored_total", "counter",
+	    "received messages stored on the local broker", status_c_stored },
+	{ "store_failed", "store_failed_total", "counter",
+	    "received messages the local broker refused",
+	    status_c_store_failed },
+	{ "store_transactions", NULL, NULL, NULL, status_c_store_batches },
+	{ "stored_plain", NULL, NULL, NULL, status_c_stored_plain },
+	{ "links_accepted", NULL, NULL, NULL, status_c_links_accepted },
+	{ "links_refused", "links_refused_total", "counter",
+	    "link connections refused", status_c_links_refused },
+	{ "link_errors", "link_errors_total", "counter",
+	    "links closed for bad input", status_c_link_errors },
+	{ "advisories", "advisories_total", "counter",
+	    "consumer advisories read", status_c_advisories },
+	{ "adverts_sent", NULL, NULL, NULL, status_c_adverts_sent },
+	{ "adverts_received", NULL, NULL, NULL, status_c_adverts_received },
+	{ "stale_acks", NULL, NULL, NULL, status_c_stale_acks },
+	{ "duplicates_suppressed", "duplicates_suppressed_total", "counter",
+	    "messages received again and acked without storing them twice",
+	    status_c_duplicates },
+	{ "doubt_found_stored", NULL, NULL, NULL, status_c_doubt_found },
+	{ "doubt_resent", NULL, NULL, NULL, status_c_doubt_resent },
+	{ "duplicate_window", "duplicate_window_keys", "gauge",
+	    "keys in the duplicate window", status_dedup_count },
+	{ NULL, "role_active", "gauge",
+	    "1 while this sidecar is the active one for its broker, else 0",
+	    status_role_active },
+	{ NULL, "role_changes_total", "counter",
+	    "role changes (active, standby, suspended)", status_role_changes },
+	{ "window_restored", NULL, NULL, NULL, status_markers_restored },
+	{ "broker_markers", "broker_markers", "gauge",
+	    "commit markers kept on the broker (the window's durable copy)",
+	    status_markers_count },
+	{ "broker_marker_keys", NULL, NULL, NULL, status_markers_keys },
+	{ "marker_merges", NULL, NULL, NULL, status_markers_merges },
+	{ NULL, "local_demand_queues", "gauge",
+	    "queues in the demand table", status_demand_queues },
+	{ NULL, "inflight", "gauge",
+	    "messages forwarded and not yet confirmed", status_inflight },
+};
+
+/* ---- /status */
+
+static json_t *
+status_link(const struct bn_link *l)
 {
 	const struct bn_fwd_sub	*s;
 	struct bn_hmap_ent	*e;
+	json_t			*o, *m, *p, *a, *so;
 	size_t			 i;
-	bool			 first;
 	unsigned long long	 po, pi;
 
-	bn_buf_addc(b, '{');
-	status_kv_u64(b, "id", l->id, true);
-	status_kv_str(b, "peer", l->peer, true);
-	status_kv_str(b, "address", l->peer_addr, true);
-	status_kv_str(b, "connector", l->connector, true);
-	status_kv_str(b, "state", status_link_state(l->state), true);
-	status_kv_str(b, "direction", l->dialer ? "dialed" : "accepted", true);
-	bn_buf_printf(b, "\"duplex\":%s,\"we_forward\":%s,"
-	    "\"peer_forwards\":%s,", l->nc && l->nc->duplex ? "true" : "false",
-	    l->we_forward ? "true" : "false",
-	    l->they_forward ? "true" : "false");
-	status_kv_u64(b, "since_ms", l->since_ms, true);
-	status_kv_str(b, "peer_management", l->peer_mgmt, true);
-	status_kv_u64(b, "messages_out", l->msgs_out, true);
-	status_kv_u64(b, "messages_in", l->msgs_in, true);
-	status_kv_u64(b, "acks_in", l->acks_in, true);
-	status_kv_u64(b, "acks_out", l->acks_out, true);
-	status_kv_u64(b, "bytes_out", l->bytes_out, true);
-	status_kv_u64(b, "bytes_in", l->bytes_in, true);
-	status_kv_str(b, "encoding", bn_linkz_features(l), true);
+	o = status_obj();
+	status_set(o, "id", status_u64(l->id));
+	status_set(o, "peer", status_str(l->peer));
+	status_set(o, "address", status_str(l->peer_addr));
+	status_set(o, "connector", status_str(l->connector));
+	status_set(o, "state", status_str(status_link_state(l->state)));
+	status_set(o, "direction", status_str(l->dialer ? "dialed" :
+	    "accepted"));
+	status_set(o, "duplex", json_boolean(l->nc && l->nc->duplex));
+	status_set(o, "we_forward", json_boolean(l->we_forward));
+	status_set(o, "peer_forwards", json_boolean(l->they_forward));
+	status_set(o, "since_ms", status_u64(l->since_ms));
+	status_set(o, "peer_management", status_str(l->peer_mgmt));
+	status_set(o, "messages_out", status_u64(l->msgs_out));
+	status_set(o, "messages_in", status_u64(l->msgs_in));
+	status_set(o, "acks_in", status_u64(l->acks_in));
+	status_set(o, "acks_out", status_u64(l->acks_out));
+	status_set(o, "bytes_out", status_u64(l->bytes_out));
+	status_set(o, "bytes_in", status_u64(l->bytes_in));
+	status_set(o, "encoding", status_str(bn_linkz_features(l)));
 	bn_linkz_plain_bytes(l, &po, &pi);
-	status_kv_u64(b, "bytes_out_uncompressed", po, true);
-	status_kv_u64(b, "bytes_in_uncompressed", pi, true);
-	status_kv_u64(b, "inflight", l->ninflight, true);
-	status_kv_u64(b, "receiving", l->rx_pending, true);
-	bn_buf_addstr(b, "\"remote_demand\":{");
-	first = true;
+	status_set(o, "bytes_out_uncompressed", status_u64(po));
+	status_set(o, "bytes_in_uncompressed", status_u64(pi));
+	status_set(o, "inflight", status_u64(l->ninflight));
+	status_set(o, "receiving", status_u64(l->rx_pending));
+	m = status_obj();
 	for (e = bn_hmap_first(&l->remote, &i); e != NULL;
 	    e = bn_hmap_next(&l->remote, e, &i)) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_add_json_str(b, e->key);
-		bn_buf_printf(b, ":{\"path\":");
-		bn_buf_add_json_str(b, e->value);
-		bn_buf_addc(b, '}');
+		p = status_obj();
+		status_set(p, "path", status_str(e->value));
+		status_set(m, e->key, p);
 	}
-	bn_buf_addstr(b, "},\"advertised\":{");
-	first = true;
+	status_set(o, "remote_demand", m);
+	m = status_obj();
 	for (e = bn_hmap_first(&l->adverts, &i); e != NULL;
-	    e = bn_hmap_next(&l->adverts, e, &i)) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_add_json_str(b, e->key);
-		bn_buf_addc(b, ':');
-		bn_buf_add_json_str(b, e->value);
-	}
-	bn_buf_addstr(b, "},\"subscriptions\":[");
-	first = true;
+	    e = bn_hmap_next(&l->adverts, e, &i))
+		status_set(m, e->key, status_str(e->value));
+	status_set(o, "advertised", m);
+	a = status_arr();
 	TAILQ_FOREACH(s, &l->subs, entry) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_addc(b, '{');
-		status_kv_str(b, "id", s->id, true);
-		status_kv_str(b, "queue", s->dest, true);
-		bn_buf_printf(b, "\"static\":%s,\"subscribed\":%s,"
-		    "\"draining\":%s,\"priority\":%d,",
-		    s->is_static ? "true" : "false",
-		    s->subscribed ? "true" : "false",
-		    s->draining ? "true" : "false", s->priority);
-		status_kv_u64(b, "hops", s->hops, true);
-		status_kv_u64(b, "inflight", s->inflight, true);
-		status_kv_u64(b, "forwarded", s->forwarded, false);
-		bn_buf_addc(b, '}');
+		so = status_obj();
+		status_set(so, "id", status_str(s->id));
+		status_set(so, "queue", status_str(s->dest));
+		status_set(so, "static", json_boolean(s->is_static));
+		status_set(so, "subscribed", json_boolean(s->subscribed));
+		status_set(so, "draining", json_boolean(s->draining));
+		status_set(so, "priority", json_integer(s->priority));
+		status_set(so, "hops", status_u64(s->hops));
+		status_set(so, "inflight", status_u64(s->inflight));
+		status_set(so, "forwarded", status_u64(s->forwarded));
+		status_append(a, so);
 	}
-	bn_buf_addstr(b, "]}");
+	status_set(o, "subscriptions", a);
+	return o;
 }
 
-void
-bn_status_json(struct bn_daemon *d, struct bn_buf *b)
+static json_t *
+status_connector(const struct bn_dialer *dl)
+{
+	const struct bn_endpoint	*ep = &dl->eps[dl->cur];
+	json_t				*o;
+	char				*target;
+
+	o = status_obj();
+	status_set(o, "name", status_str(dl->nc->name));
+	status_set(o, "peer", status_str(dl->peer_name));
+	status_set(o, "discovered", json_boolean(dl->discovered));
+	status_set(o, "uri", status_str(dl->nc->uri));
+	xasprintf(&target, "%s:%u", ep->host, ep->port);
+	status_set(o, "target", status_str(target));
+	free(target);
+	status_set(o, "state", status_str(dl->link && dl->link->state ==
+	    BN_LINK_UP ? "up" : dl->stopped ? "refused" :
+	    dl->link ? "connecting" : "waiting"));
+	status_set(o, "attempts", status_u64(dl->attempts));
+	status_set(o, "last_error", status_str(dl->last_error));
+	return o;
+}
+
+/* The whole /status document; the caller json_decref()s it. */
+static json_t *
+status_doc(struct bn_daemon *d)
 {
 	const struct bn_link	*l;
 	const struct bn_dialer	*dl;
 	const struct bn_mcast	*mc;
 	struct bn_hmap_ent	*e;
+	struct bn_buf		 frag = { 0 };
+	json_t			*o, *br, *m, *a;
 	size_t			 i;
-	bool			 first;
-	const struct bn_counters *c = &d->c;
 
-	bn_buf_addc(b, '{');
-	status_kv_str(b, "broker_name", d->self, true);
-	status_kv_str(b, "version", BN_VERSION, true);
-	status_kv_str(b, "role", bn_daemon_role_name(d->role), true);
-	status_kv_u64(b, "role_since_ms", d->role_since_ms, true);
-	status_kv_str(b, "role_reason", d->role_reason, true);
-	status_kv_u64(b, "role_changes", d->role_changes, true);
-	status_kv_u64(b, "uptime_ms", bn_now_ms() - d->started_ms, true);
-	status_kv_str(b, "management", d->cfg->management_uri, true);
-	bn_buf_addstr(b, "\"broker\":{");
-	status_kv_str(b, "uri", d->cfg->broker.uri, true);
-	status_kv_str(b, "current", d->cons ?
-	    bn_stomp_current_uri(d->cons) : NULL, true);
-	status_kv_str(b, "state", d->broker_up ? "connected" :
-	    "disconnected", true);
-	status_kv_u64(b, "connects", c->broker_connects, true);
-	status_kv_u64(b, "store_inflight", d->prod ?
-	    bn_stomp_inflight(d->prod) : 0, false);
-	bn_buf_addstr(b, "},\"preflight\":");
-	bn_preflight_status_json(d->pf, b);
-	bn_buf_addstr(b, ",\"local_demand\":{");
-	first = true;
+	o = status_obj();
+	status_set(o, "broker_name", status_str(d->self));
+	status_set(o, "version", status_str(BN_VERSION));
+	status_set(o, "role", status_str(bn_daemon_role_name(d->role)));
+	status_set(o, "role_since_ms", status_u64(d->role_since_ms));
+	status_set(o, "role_reason", status_str(d->role_reason));
+	status_set(o, "role_changes", status_u64(d->role_changes));
+	status_set(o, "uptime_ms", status_u64(bn_now_ms() - d->started_ms));
+	status_set(o, "management", status_str(d->cfg->management_uri));
+	br = status_obj();
+	status_set(br, "uri", status_str(d->cfg->broker.uri));
+	status_set(br, "current", status_str(d->cons ?
+	    bn_stomp_current_uri(d->cons) : NULL));
+	status_set(br, "state", status_str(d->broker_up ? "connected" :
+	    "disconnected"));
+	status_set(br, "connects", status_u64(d->c.broker_connects));
+	status_set(br, "store_inflight", status_u64(d->prod ?
+	    bn_stomp_inflight(d->prod) : 0));
+	status_set(o, "broker", br);
+	bn_preflight_status_json(d->pf, &frag);
+	status_set(o, "preflight", status_fragment(&frag, "preflight"));
+	m = status_obj();
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
 		const struct bn_demand_q	*q = e->value;
 
-		if (q->local == 0)
-			continue;
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_add_json_str(b, q->name);
-		bn_buf_printf(b, ":%u", q->local);
+		if (q->local > 0)
+			status_set(m, q->name, json_integer(q->local));
 	}
-	bn_buf_addstr(b, "},\"links\":[");
-	first = true;
-	TAILQ_FOREACH(l, &d->links, entry) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		status_link(b, l);
-	}
-	bn_buf_addstr(b, "],\"connectors\":[");
-	first = true;
-	TAILQ_FOREACH(dl, &d->dialers, entry) {
-		const struct bn_endpoint	*ep = &dl->eps[dl->cur];
-
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_addc(b, '{');
-		status_kv_str(b, "name", dl->nc->name, true);
-		status_kv_str(b, "peer", dl->peer_name, true);
-		bn_buf_printf(b, "\"discovered\":%s,", dl->discovered ?
-		    "true" : "false");
-		status_kv_str(b, "uri", dl->nc->uri, true);
-		bn_buf_printf(b, "\"target\":\"%s:%u\",", ep->host, ep->port);
-		status_kv_str(b, "state", dl->link && dl->link->state ==
-		    BN_LINK_UP ? "up" : dl->stopped ? "refused" :
-		    dl->link ? "connecting" : "waiting", true);
-		status_kv_u64(b, "attempts", dl->attempts, true);
-		status_kv_str(b, "last_error", dl->last_error, false);
-		bn_buf_addc(b, '}');
-	}
-	bn_buf_addstr(b, "],\"discovery\":[");
-	first = true;
+	status_set(o, "local_demand", m);
+	a = status_arr();
+	TAILQ_FOREACH(l, &d->links, entry)
+		status_append(a, status_link(l));
+	status_set(o, "links", a);
+	a = status_arr();
+	TAILQ_FOREACH(dl, &d->dialers, entry)
+		status_append(a, status_connector(dl));
+	status_set(o, "connectors", a);
+	a = status_arr();
 	TAILQ_FOREACH(mc, &d->mcasts, entry) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_mdns_status_json(mc->mdns, b);
+		bn_buf_reset(&frag);
+		bn_mdns_status_json(mc->mdns, &frag);
+		status_append(a, status_fragment(&frag, "mdns"));
 	}
-	bn_buf_addstr(b, "],\"counters\":{");
-	status_kv_u64(b, "forwarded", c->forwarded, true);
-	status_kv_u64(b, "forward_acked", c->forward_acked, true);
-	status_kv_u64(b, "received", c->received, true);
-	status_kv_u64(b, "stored", c->stored, true);
-	status_kv_u64(b, "store_failed", c->store_failed, true);
-	status_kv_u64(b, "store_transactions", c->store_batches, true);
-	status_kv_u64(b, "stored_plain", c->stored_plain, true);
-	status_kv_u64(b, "links_accepted", c->links_accepted, true);
-	status_kv_u64(b, "links_refused", c->links_refused, true);
-	status_kv_u64(b, "link_errors", c->link_errors, true);
-	status_kv_u64(b, "advisories", c->advisories, true);
-	status_kv_u64(b, "adverts_sent", c->adverts_sent, true);
-	status_kv_u64(b, "adverts_received", c->adverts_received, true);
-	status_kv_u64(b, "stale_acks", c->stale_acks, true);
-	status_kv_u64(b, "duplicates_suppressed", c->duplicates, true);
-	status_kv_u64(b, "doubt_found_stored", c->doubt_found, true);
-	status_kv_u64(b, "doubt_resent", c->doubt_resent, true);
-	status_kv_u64(b, "duplicate_window", bn_dedup_count(&d->dedup),
-	    true);
-	status_kv_u64(b, "window_restored", bn_markers_restored(d->markers),
-	    true);
-	status_kv_u64(b, "broker_markers", bn_markers_count(d->markers), true);
-	status_kv_u64(b, "broker_marker_keys", bn_markers_keys(d->markers),
-	    true);
-	status_kv_u64(b, "marker_merges", bn_markers_merges(d->markers),
-	    false);
-	bn_buf_addstr(b, "}}\n");
+	status_set(o, "discovery", a);
+	bn_buf_free(&frag);
+	m = status_obj();
+	for (i = 0; i < sizeof(status_counters) / sizeof(status_counters[0]);
+	    i++)
+		if (status_counters[i].json != NULL)
+			status_set(m, status_counters[i].json,
+			    status_u64(status_counters[i].get(d)));
+	status_set(o, "counters", m);
+	return o;
 }
 
-static void
-status_metric(struct bn_buf *b, const char *name, const char *type,
-    const char *help, uint64_t v)
+void
+bn_status_json(struct bn_daemon *d, struct bn_buf *b)
 {
-	bn_buf_printf(b, "# HELP brokernet_%s %s\n# TYPE brokernet_%s %s\n"
-	    "brokernet_%s %llu\n", name, help, name, type, name,
-	    (unsigned long long)v);
+	json_t	*o = status_doc(d);
+	char	*s;
+
+	if ((s = json_dumps(o, JSON_COMPACT)) == NULL)
+		fatalx("status: out of memory writing /status");
+	bn_buf_addstr(b, s);
+	bn_buf_addc(b, '\n');
+	free(s);
+	json_decref(o);
+}
+
+/* ---- /metrics */
+
+/*
+ * A label value in the text exposition format: backslash, double quote
+ * and line feed are the three characters it escapes (as \\, \" and \n);
+ * every other byte stands for itself.
+ */
+void
+bn_status_label_escape(struct bn_buf *b, const char *v)
+{
+	for (; v != NULL && *v != '\0'; v++) {
+		switch (*v) {
+		case '\\':
+			bn_buf_addstr(b, "\\\\");
+			break;
+		case '"':
+			bn_buf_addstr(b, "\\\"");
+			break;
+		case '\n':
+			bn_buf_addstr(b, "\\n");
+			break;
+		default:
+			bn_buf_addc(b, *v);
+		}
+	}
+}
+
+/* One sample NAME{peer="...",connector="..."} V of a link. */
+static void
+status_link_sample(struct bn_buf *b, const char *name,
+    const struct bn_link *l, uint64_t v)
+{
+	bn_buf_printf(b, "brokernet_%s{peer=\"", name);
+	bn_status_label_escape(b, l->peer);
+	bn_buf_addstr(b, "\",connector=\"");
+	bn_status_label_escape(b, l->connector);
+	bn_buf_printf(b, "\"} %llu\n", (unsigned long long)v);
 }
 
 void
 bn_status_metrics(struct bn_daemon *d, struct bn_buf *b)
 {
-	const struct bn_counters	*c = &d->c;
+	const struct status_counter	*sc;
 	const struct bn_link		*l;
-	uint64_t			 up = 0;
+	size_t				 i;
 
-	TAILQ_FOREACH(l, &d->links, entry)
-		up += l->state == BN_LINK_UP;
-	status_metric(b, "broker_connected", "gauge",
-	    "1 when the broker session is up", d->broker_up);
-	status_metric(b, "preflight_ok", "gauge", "1 when the broker serves"
-	    " what the sidecar needs (see /status preflight)",
-	    bn_preflight_ok(d->pf));
-	status_metric(b, "links_up", "gauge", "links in state up", up);
-	status_metric(b, "forwarded_total", "counter",
-	    "messages sent over links", c->forwarded);
-	status_metric(b, "forward_acked_total", "counter",
-	    "forwarded messages confirmed by the peer and acked locally",
-	    c->forward_acked);
-	status_metric(b, "received_total", "counter",
-	    "messages received from links", c->received);
-	status_metric(b, "stored_total", "counter",
-	    "received messages stored on the local broker", c->stored);
-	status_metric(b, "store_failed_total", "counter",
-	    "received messages the local broker refused", c->store_failed);
-	status_metric(b, "links_refused_total", "counter",
-	    "link connections refused", c->links_refused);
-	status_metric(b, "link_errors_total", "counter",
-	    "links closed for bad input", c->link_errors);
-	status_metric(b, "duplicates_suppressed_total", "counter",
-	    "messages received again and acked without storing them twice",
-	    c->duplicates);
-	status_metric(b, "duplicate_window_keys", "gauge",
-	    "keys in the duplicate window", bn_dedup_count(&d->dedup));
-	status_metric(b, "role_active", "gauge",
-	    "1 while this sidecar is the active one for its broker, else 0",
-	    d->role == BN_ROLE_ACTIVE);
-	status_metric(b, "role_changes_total", "counter",
-	    "role changes (active, standby, suspended)", d->role_changes);
-	status_metric(b, "broker_markers", "gauge",
-	    "commit markers kept on the broker (the window's durable copy)",
-	    bn_markers_count(d->markers));
-	status_metric(b, "advisories_total", "counter",
-	    "consumer advisories read", c->advisories);
-	status_metric(b, "local_demand_queues", "gauge",
-	    "queues in the demand table", bn_hmap_count(&d->demand.queues));
-	status_metric(b, "inflight", "gauge",
-	    "messages forwarded and not yet confirmed",
-	    bn_fwd_total_inflight(d));
+	for (i = 0; i < sizeof(status_counters) / sizeof(status_counters[0]);
+	    i++) {
+		sc = &status_counters[i];
+		if (sc->metric == NULL)
+			continue;
+		bn_buf_printf(b, "# HELP brokernet_%s %s\n"
+		    "# TYPE brokernet_%s %s\nbrokernet_%s %llu\n", sc->metric,
+		    sc->help, sc->metric, sc->type, sc->metric,
+		    (unsigned long long)sc->get(d));
+	}
 	TAILQ_FOREACH(l, &d->links, entry) {
 		if (l->peer == NULL)
 			continue;
-		bn_buf_printf(b, "brokernet_link_messages_out_total{peer=\"%s\","
-		    "connector=\"%s\"} %llu\n", l->peer, l->connector,
-		    (unsigned long long)l->msgs_out);
-		bn_buf_printf(b, "brokernet_link_messages_in_total{peer=\"%s\","
-		    "connector=\"%s\"} %llu\n", l->peer, l->connector,
-		    (unsigned long long)l->msgs_in);
+		status_link_sample(b, "link_messages_out_total", l,
+		    l->msgs_out);
+		status_link_sample(b, "link_messages_in_total", l,
+		    l->msgs_in);
 	}
 }
 
@@ -322,7 +563,13 @@ status_reply(struct evhttp_request *req, const char *ctype,
 {
 	struct evbuffer	*out = evbuffer_new();
 
-	evbuffer_add(out, b->data, b->len);
+	if (out == NULL || evbuffer_add(out, b->data, b->len) == -1) {
+		log_warnx("management: out of memory for a reply");
+		if (out != NULL)
+			evbuffer_free(out);
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", ctype);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -365,7 +612,10 @@ bn_status_start(struct bn_daemon *d)
 
 	if (d->cfg->management_uri == NULL)
 		return 0;
-	d->http = evhttp_new(d->base);
+	if ((d->http = evhttp_new(d->base)) == NULL) {
+		log_warnx("management: cannot make an HTTP server");
+		return -1;
+	}
 	evhttp_set_gencb(d->http, status_cb, d);
 	if (evhttp_bind_socket(d->http, ep->host, ep->port) == -1) {
 		log_warn("management: cannot listen on %s:%u", ep->host,

@@ -38,6 +38,7 @@
 #include "brokernet/avahipoll.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
+#include "brokernet/names.h"
 #include "brokernet/util.h"
 
 #define MDNS_TYPE		"_brokernet._tcp"
@@ -282,15 +283,24 @@ mdns_inst_free(struct bn_mdns *m, struct mdns_inst *i)
 	free(i);
 }
 
-/* TXT value of key as a new string, or NULL when absent. */
+/*
+ * TXT value of key as a new string, or NULL when absent. A NUL inside the
+ * value becomes 0x01, so that a name check refuses it instead of the C
+ * string quietly ending there.
+ */
 static char *
 mdns_txt(AvahiStringList *txt, const char *key)
 {
 	AvahiStringList	*l = avahi_string_list_find(txt, key);
 	char		*k = NULL, *v = NULL, *r = NULL;
+	size_t		 size = 0, i;
 
-	if (l == NULL || avahi_string_list_get_pair(l, &k, &v, NULL) < 0)
+	if (l == NULL || avahi_string_list_get_pair(l, &k, &v, &size) < 0)
 		return NULL;
+	if (v != NULL)
+		for (i = 0; i < size; i++)
+			if (v[i] == '\0')
+				v[i] = '\x01';
 	r = v != NULL ? xstrdup(v) : xstrdup("");
 	avahi_free(k);
 	avahi_free(v);
@@ -321,6 +331,7 @@ mdns_resolve_cb(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 	struct mdns_inst	*i = userdata;
 	struct bn_mdns		*m = i->m;
 	char			*group = NULL, *broker = NULL, *v = NULL;
+	const char		*why;
 	char			 host[AVAHI_ADDRESS_STR_MAX];
 
 	if (event != AVAHI_RESOLVER_FOUND) {
@@ -358,6 +369,16 @@ mdns_resolve_cb(AvahiServiceResolver *r, AvahiIfIndex ifindex,
 	if (broker == NULL || *broker == '\0') {
 		free(broker);
 		broker = xstrdup(name);
+	}
+	/* The name goes into paths, labels and dial logs: one rule. */
+	if ((why = bn_name_check_str(broker)) != NULL) {
+		if (!i->warned)
+			log_warnx("mdns %s: \"%s\" at %s:%u announces a broker"
+			    " name that %s; ignored", m->group, name,
+			    host_name, port, why);
+		i->warned = true;
+		mdns_inst_unresolve(m, i);
+		goto out;
 	}
 	if (i->broker != NULL && strcmp(i->broker, broker) != 0)
 		mdns_inst_unresolve(m, i);	/* renamed in place */

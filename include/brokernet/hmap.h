@@ -1,12 +1,15 @@
 /*
  * A string-keyed hash map (chained, power-of-two buckets). Pure. Keys are
- * copied; values are the caller's. Iteration order is unspecified.
+ * copied; values are the caller's. Iteration order is unspecified and
+ * differs between processes: keys are hashed with SipHash-2-4 under a
+ * random key drawn (getrandom, via arc4random_buf) at the first hash.
  */
 #ifndef BN_HMAP_H
 #define BN_HMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct bn_hmap_ent {
 	struct bn_hmap_ent	*next;
@@ -20,6 +23,15 @@ struct bn_hmap {
 	size_t			  nb;
 	size_t			  n;
 };
+
+/*
+ * Sets the hash key instead of a random one, for deterministic tests. Call
+ * it before any map holds an entry: entries keep the hash they were put
+ * with.
+ */
+void	 bn_hmap_seed(uint64_t k0, uint64_t k1);
+/* The hash a key gets under the current key. */
+size_t	 bn_hmap_hash(const char *key);
 
 void	 bn_hmap_init(struct bn_hmap *);
 /* Frees the entries (not the values). */

@@ -10,12 +10,14 @@ refuse to reuse it: it may publish on a real network) or avahi is missing.
 import os
 import shutil
 import signal
+import subprocess
 import time
 import unittest
 
 from netbase import NetTestCase, Sidecar, connector_xml, metric, wait_for
 
 import bnavahi  # noqa: E402  (tools/ is on sys.path through netbase)
+from bnharness import free_port  # noqa: E402
 
 GROUP_URI = "multicast://default"
 
@@ -277,6 +279,44 @@ class Discovery(NetTestCase):
         for s in scs:
             self.assertEqual(sorted(p["broker"] for p in self.discovery(s)["peers"]),
                              sorted({"A", "B", "C"} - {s.name}))
+
+    def announce(self, instance, broker, port):
+        """Publishes a fake brokernet service in the default group with
+        avahi-publish (on this test's private avahi); stopped by PID."""
+        if shutil.which("avahi-publish") is None:
+            self.skipTest("avahi-publish not installed (avahi-utils)")
+        p = subprocess.Popen(
+            ["avahi-publish", "-s", "--subtype=_default._sub._brokernet._tcp",
+             instance, "_brokernet._tcp", str(port), "group=default", "v=1",
+             "broker=" + broker],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def stop():
+            if p.poll() is None:
+                os.kill(p.pid, signal.SIGTERM)
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    os.kill(p.pid, signal.SIGKILL)
+                    p.wait()
+        self.addCleanup(stop)
+        return p
+
+    def test_7_bad_peer_name_ignored(self):
+        """A peer announcing a name that would break paths (a comma) is
+        ignored with its reason logged; a good one beside it is taken."""
+        a = self.mside("A")
+        self.announce("good", "Zed", free_port())
+        self.announce("evil", "B,C", free_port())
+        wait_for(lambda: any(p["broker"] == "Zed"
+                             for p in self.discovery(a)["peers"]), 15,
+                 interval=0.1, what="the good fake peer discovered")
+        wait_for(lambda: "announces a broker name that contains a comma" in
+                 a.log_text(), 10, interval=0.1, what="the bad name logged")
+        self.assertEqual([p["broker"] for p in self.discovery(a)["peers"]],
+                         ["Zed"])
+        self.assertNotIn("B,C", [c["peer"] for c in a.status()["connectors"]])
+        self.assertIn("Zed", [c["peer"] for c in a.status()["connectors"]])
 
 
 if __name__ == "__main__":

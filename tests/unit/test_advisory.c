@@ -236,8 +236,9 @@ static const struct adv_case cases[] = {
 	    0, "expected true or false"),
 	ADV_ERR("browser null", CI(CID "," QDEST("q") ",\"browser\":null"), 0,
 	    "expected true or false"),
+	/* jansson: a word that is not a literal, whatever key it is for */
 	ADV_ERR("browser TRUE", CI(CID "," QDEST("q") ",\"browser\":TRUE"), 0,
-	    "expected true or false"),
+	    "unexpected character"),
 	ADV_ERR("browser tru", CI(CID "," QDEST("q") ",\"browser\":tru}"), 0,
 	    "unexpected character"),
 	ADV_ERR("selector number", CI(CID "," QDEST("q") ",\"selector\":1"), 0,
@@ -317,7 +318,9 @@ static const struct adv_case cases[] = {
 	ADV_ERR("unquoted key", "{ConsumerInfo:{}}", 0, "expected a string key"),
 	ADV_ERR("single quotes", "{'ConsumerInfo':{}}", 0, "expected a string key"),
 	ADV_ERR("leading zero", CI(CID "," QDEST("q") ",\"a\":01"), 0,
-	    "expected ',' or '}'"),
+	    "bad number"),
+	ADV_ERR("leading zero in array", CI(CID "," QDEST("q") ",\"a\":[-01]"),
+	    0, "bad number"),
 	ADV_ERR("plus sign", CI(CID "," QDEST("q") ",\"a\":+1"), 0,
 	    "unexpected character"),
 	ADV_ERR("bare minus", CI(CID "," QDEST("q") ",\"a\":-}"), 0, "bad number"),
@@ -378,6 +381,36 @@ static const struct adv_case cases[] = {
 	ADV_ERR("unclosed string", "{\"a", 0, "truncated JSON"),
 	ADV_ERR("close mismatch", CI(CID "," QDEST("q") ",\"a\":[1}"), 0,
 	    "expected ',' or ']'"),
+
+	/* Read with jansson: stricter about members nobody reads. */
+	ADV_ERR("duplicate key in a skipped object", CI(CID "," QDEST("q")
+	    ",\"x\":{\"k\":1,\"k\":2}"), 0, "duplicate key"),
+	ADV_ERR("RemoveInfo twice", "{\"RemoveInfo\":{},\"x\":0,"
+	    "\"RemoveInfo\":{}}", 0, "more than one advisory"),
+	ADV_ERR("integer beyond int64 in a skipped member", CI(CID ","
+	    QDEST("q") ",\"x\":[99999999999999999999]"), 0,
+	    "integer out of range"),
+	ADV_ERR("real overflow in a skipped member", CI(CID "," QDEST("q")
+	    ",\"x\":1e999"), 0, "bad number"),
+	ADV_ERR("NUL in a key", CI(CID "," QDEST("q") ",\"a\\u0000\":1"), 0,
+	    "NUL character in string"),
+	ADV_ERR("NUL in connectionId", CI("\"consumerId\":{\"connectionId\":"
+	    "\"c\\u0000d\",\"sessionId\":1,\"value\":2}," QDEST("q")), 0,
+	    "NUL character in string"),
+	ADV_ERR("raw 0xff between tokens", CI(CID "," QDEST("q") ",\"a\":\xff"),
+	    0, "invalid UTF-8 in string"),
+	ADV_ERR("truncated UTF-8 at the end", "{\"a\":\"\xe2\x82", 0,
+	    "truncated JSON"),
+	ADV_ERR("bad escape at the end", "{\"a\":\"\\x", 0,
+	    "truncated JSON"),
+	ADV_ERR("empty key is not ConsumerInfo", "{\"\":{}}", 0,
+	    "not a ConsumerInfo or RemoveInfo"),
+	ADV_ERR("priority a real", CI(CID "," QDEST("q") ",\"priority\":3.0"),
+	    0, "expected an integer"),
+	ADV_ERR("selector an object", CI(CID "," QDEST("q") ",\"selector\":{}"),
+	    0, "expected a string"),
+	ADV_ERR("@class a number", RI("\"@class\":1,\"connectionId\":\"c\","
+	    "\"sessionId\":1,\"value\":1"), 0, "expected a string"),
 };
 
 static size_t
@@ -452,6 +485,12 @@ static const struct {
 	{ "prefix only", CI(CID "," QDEST("q") ",\"selector\":"
 	    "\"convert_string_expressions:a = 1\""), false },
 	{ "no selector", CI(CID "," QDEST("q")), false },
+	{ "head written with escapes", CI(CID "," QDEST("q")
+	    ",\"selector\":\"\\u0062rokernet_marker IS NULL\\u0020AND x\""),
+	    true },
+	{ "head after an escaped NUL", CI(CID "," QDEST("q")
+	    ",\"selector\":\"\\u0000brokernet_marker IS NULL AND x\""),
+	    false },
 };
 
 static void

@@ -568,19 +568,28 @@ static const struct bad bads[] = {
 	{ "<brokernet>\n<broker uri=\"stomp://h:1\"/>\n" TAIL,
 	    "t.xml:1: <brokernet> needs a name attribute" },
 	{ "<brokernet name=\"\">\n<broker uri=\"stomp://h:1\"/>\n" TAIL,
-	    "t.xml:1: bad name \"\" on <brokernet> (expected 1 to 63 of A-Z "
-	    "a-z 0-9 _ . -)" },
+	    "t.xml:1: bad name \"\" on <brokernet>: is empty (expected 1 to 63 "
+	    "of A-Z a-z 0-9 _ . -)" },
 	{ "<brokernet\n name=\"a b\">\n<broker uri=\"stomp://h:1\"/>\n" TAIL,
-	    "t.xml:2: bad name \"a b\" on <brokernet> (expected 1 to 63 of "
-	    "A-Z a-z 0-9 _ . -)" },
+	    "t.xml:2: bad name \"a b\" on <brokernet>: contains whitespace "
+	    "(expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
 	{ "<brokernet name=\"a,b\"><broker uri=\"stomp://h:1\"/>" TAIL,
-	    "t.xml:1: bad name \"a,b\" on <brokernet> (expected 1 to 63 of "
-	    "A-Z a-z 0-9 _ . -)" },
+	    "t.xml:1: bad name \"a,b\" on <brokernet>: contains a comma (paths "
+	    "are ,A,B,) (expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
+	{ "<brokernet name=\"a&quot;b\"><broker uri=\"stomp://h:1\"/>" TAIL,
+	    "t.xml:1: bad name \"a\"b\" on <brokernet>: contains a quote "
+	    "(expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
+	{ "<brokernet name=\"a&#127;b\"><broker uri=\"stomp://h:1\"/>" TAIL,
+	    "t.xml:1: bad name \"a?b\" on <brokernet>: contains a control "
+	    "character (expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
+	{ "<brokernet name=\"a&#10;b\"><broker uri=\"stomp://h:1\"/>" TAIL,
+	    "t.xml:1: bad name \"a?b\" on <brokernet>: contains whitespace "
+	    "(expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
 	{ "<brokernet name=\"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw"
 	    "xyz0123456789ab\"><broker uri=\"stomp://h:1\"/>" TAIL,
 	    "t.xml:1: bad name \"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrs"
-	    "tuvwxyz01234567...\" on <brokernet> (expected 1 to 63 of A-Z a-z "
-	    "0-9 _ . -)" },
+	    "tuvwxyz01234567...\" on <brokernet>: is longer than 63 bytes "
+	    "(expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
 	{ "<brokernet name=\"A\" dataDirectory=\"\">\n"
 	    "<broker uri=\"stomp://h:1\"/>" TAIL,
 	    "t.xml:1: empty dataDirectory on <brokernet>" },
@@ -714,6 +723,11 @@ static const struct bad bads[] = {
 	    "</transportConnectors>\n" TAIL,
 	    "t.xml:4: empty name on <transportConnector>" },
 	{ HEAD "<transportConnectors>\n"
+	    "  <transportConnector name=\"my link\" uri=\"tcp://h:1\"/>\n"
+	    "</transportConnectors>\n" TAIL,
+	    "t.xml:4: bad name \"my link\" on <transportConnector>: contains "
+	    "whitespace (expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
+	{ HEAD "<transportConnectors>\n"
 	    "  <transportConnector uri=\"tcp://h:1\" enabled=\"true\"/>\n"
 	    "</transportConnectors>\n" TAIL,
 	    "t.xml:4: unknown attribute \"enabled\" on <transportConnector> "
@@ -763,6 +777,12 @@ static const struct bad bads[] = {
 	    "<networkConnector\n " NC_URI "\n name=\"to-B\"/>\n" NC_CLOSE,
 	    "t.xml:8: duplicate networkConnector name \"to-B\" (first at line "
 	    "4)" },
+	{ NC_OPEN "<networkConnector name=\"to,B\" " NC_URI "/>\n" NC_CLOSE,
+	    "t.xml:4: bad name \"to,B\" on <networkConnector>: contains a comma "
+	    "(paths are ,A,B,) (expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
+	{ NC_OPEN "<networkConnector\n name=\"to\\B\" " NC_URI "/>\n" NC_CLOSE,
+	    "t.xml:5: bad name \"to\\B\" on <networkConnector>: contains a "
+	    "backslash (expected 1 to 63 of A-Z a-z 0-9 _ . -)" },
 	{ NC_OPEN "<networkConnector " NC_URI " networkTTL=\"-2\"/>\n"
 	    NC_CLOSE,
 	    "t.xml:4: bad value \"-2\" for networkTTL on <networkConnector> "

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "brokernet/hmap.h"
+#include "brokernet/siphash.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define NKEYS		10000
@@ -280,6 +281,68 @@ test_zeroed_and_cleared(void **state)
 	bn_hmap_clear(&m);
 }
 
+/* The 64-bit FNV-1a the map used before it was keyed. */
+static size_t
+fnv1a(const char *s)
+{
+	size_t	h = (size_t)14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/*
+ * The hash is SipHash-2-4 under the seed: the same seed gives the same
+ * hashes (and entries carry them), another seed other ones, and neither
+ * is the unkeyed FNV-1a a peer could aim collisions at.
+ */
+static void
+test_seeded_hash(void **state)
+{
+	static const uint64_t	k1[2] = { 0x0706050403020100ULL,
+				    0x0f0e0d0c0b0a0908ULL };
+	struct bn_hmap		 m;
+	struct bn_hmap_ent	*e;
+	char			 key[32];
+	size_t			 i, j, a[64], differ = 0, same_bucket = 0;
+	uint64_t		 want[2];
+
+	bn_hmap_seed(k1[0], k1[1]);
+	for (i = 0; i < NELEM(a); i++) {
+		key_of(i, key, sizeof(key));
+		a[i] = bn_hmap_hash(key);
+		bn_siphash128(k1, key, strlen(key), want);
+		assert_true(a[i] == (size_t)want[0]);
+		assert_true(a[i] != fnv1a(key));
+		assert_true(bn_hmap_hash(key) == a[i]);
+	}
+	/* Entries keep the hash of the seed they were put under. */
+	memset(&m, 0, sizeof(m));
+	bn_hmap_put(&m, "queue.0", V(0));
+	e = bn_hmap_first(&m, &j);
+	assert_non_null(e);
+	assert_true(e->hash == a[0]);
+	bn_hmap_clear(&m);
+
+	bn_hmap_seed(1, 2);
+	for (i = 0; i < NELEM(a); i++) {
+		key_of(i, key, sizeof(key));
+		differ += bn_hmap_hash(key) != a[i];
+		/* 16 buckets: the low 4 bits pick the bucket */
+		same_bucket += (bn_hmap_hash(key) & 15) == (a[i] & 15);
+	}
+	assert_int_equal(differ, NELEM(a));
+	assert_true(same_bucket < NELEM(a) / 2);
+
+	/* Back to the first seed: the same hashes again. */
+	bn_hmap_seed(k1[0], k1[1]);
+	for (i = 0; i < NELEM(a); i++) {
+		key_of(i, key, sizeof(key));
+		assert_true(bn_hmap_hash(key) == a[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -290,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_iterate_keys),
 		cmocka_unit_test(test_odd_keys),
 		cmocka_unit_test(test_zeroed_and_cleared),
+		cmocka_unit_test(test_seeded_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
