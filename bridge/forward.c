@@ -10,6 +10,12 @@
  * Receiving side: a MESSAGE from a link is SENT to our broker with a
  * receipt (pipelined, retried across a broker failover); on RECEIPT the
  * link ack for its sequence number is queued.
+ *
+ * Paced (pace.h): a subscription out of credit holds what the broker
+ * dispatched (unacked, in dispatch order) until a report brings credit;
+ * held too long, it pauses: drained and dropped, so the broker gives the
+ * held messages to its other consumers, and made again with the credit as
+ * its prefetch once the peer's backlog fell.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +30,11 @@
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
+#include "brokernet/pace.h"
 #include "brokernet/stomp.h"
+
+/* The reason of a pause: logged at debug level, it comes and goes. */
+static const char fwd_paused[] = "paced: the peer's consumers are behind";
 
 /* Headers that belong to one delivery and are never carried on. */
 static const char *const fwd_strip[] = {
@@ -133,7 +143,8 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	if (!d->broker_up || s->subscribed)
 		return;
 	snprintf(prefetch, sizeof(prefetch), "%llu",
-	    (unsigned long long)s->link->nc->prefetch);
+	    (unsigned long long)(s->is_static ? s->link->nc->prefetch :
+	    bn_pace_prefetch(s->link, s->dest, s->link->nc->prefetch)));
 	h[n].name = "activemq.prefetchSize";
 	h[n++].value = prefetch;
 	if (s->link->nc->decrease_priority) {
@@ -149,7 +160,12 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client", h,
 	    n) == 0) {
 		s->subscribed = true;
-		log_info("forward: %s -> %s: network subscription %s%s"
+		if (s->pace != NULL && s->pace->pauses > 0)
+			log_debug("forward: %s -> %s: network subscription %s"
+			    " resumed (prefetch %s)", s->dest, s->link->peer,
+			    s->id, prefetch);
+		else
+			log_info("forward: %s -> %s: network subscription %s%s"
 		    " (prefetch %s, priority %s)", s->dest, s->link->peer,
 		    s->id, s->is_static ? " (static)" : s->is_replay ?
 		    " (replay of stranded messages)" : "", prefetch,
@@ -159,6 +175,25 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	bn_buf_free(&dest);
 }
 
+/*
+ * Forgets the messages s holds for credit: they stay unacked on the
+ * broker, which gives them to other consumers once s is dropped (so s must
+ * not be wanted again: see fwd_want).
+ */
+static void
+fwd_hold_drop(struct bn_fwd_sub *s)
+{
+	while (s->nhold > 0) {
+		bn_frame_free(s->hold[s->hold_head]);
+		s->hold_head = (s->hold_head + 1) % s->hold_cap;
+		s->nhold--;
+		s->held++;
+	}
+	free(s->hold);
+	s->hold = NULL;
+	s->hold_cap = s->hold_head = 0;
+}
+
 static void
 fwd_drop(struct bn_fwd_sub *s, const char *why)
 {
@@ -166,9 +201,16 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	struct bn_daemon	*d = l->d;
 	struct bn_inflight	*inf;
 
+	fwd_hold_drop(s);
 	if (s->subscribed && d->broker_up)
 		bn_stomp_unsubscribe(d->cons, s->id);
-	if (s->subscribed || s->inflight > 0)
+	if (why == fwd_paused)
+		log_debug("forward: %s -> %s: subscription %s paused (%llu"
+		    " forwarded, %llu in flight, %llu left to the broker)",
+		    s->dest, l->peer, s->id, (unsigned long long)s->forwarded,
+		    (unsigned long long)s->inflight,
+		    (unsigned long long)s->held);
+	else if (s->subscribed || s->inflight > 0)
 		log_info("forward: %s -> %s: subscription %s dropped (%s;"
 		    " %llu forwarded, %llu left to the broker)", s->dest,
 		    l->peer ? l->peer : "?", s->id, why,
@@ -213,6 +255,7 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	s->is_replay = is_replay;
 	s->hops = hops;
 	s->priority = bn_demand_priority(hops ? hops : 1);
+	s->pace = is_static ? NULL : bn_pace_tx(l, dest);
 	TAILQ_INIT(&s->pending);
 	snprintf(s->id, sizeof(s->id), "s%llu",
 	    (unsigned long long)d->next_sub++);
@@ -242,11 +285,24 @@ fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
 		s->draining = false;
 		return;
 	}
+	fwd_hold_drop(s);
 	if (s->inflight == 0)
 		fwd_drop(s, why);
 	else
 		/* Let in-flight messages finish; hold the rest; then drop. */
 		s->draining = true;
+}
+
+/* Out of credit too long: let the broker give the held messages to
+ * others; bn_fwd_sync makes s again when the credit is back. */
+static void
+fwd_pause(struct bn_fwd_sub *s)
+{
+	if (s->pace != NULL && !s->pace->paused) {
+		s->pace->paused = true;
+		s->pace->pauses++;
+	}
+	fwd_want(s->link, s, false, fwd_paused);
 }
 
 /*
@@ -284,7 +340,8 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 	hops = bn_demand_remote_hops(&d->demand, q, l->id);
 	live = l->state == BN_LINK_UP && !d->stopping;
 	want = live && hops > 0 && (v == BN_FILTER_DYNAMIC ||
-	    (v == BN_FILTER_STATIC && l->nc->dynamic_only));
+	    (v == BN_FILTER_STATIC && l->nc->dynamic_only)) &&
+	    !bn_pace_paused(l, q);
 	s = bn_hmap_get(&l->subs_by_dest, q);
 	if (s == NULL && want)
 		fwd_new_sub(l, q, q, false, false, hops);
@@ -292,7 +349,8 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 		s->hops = hops ? hops : s->hops;
 		fwd_want(l, s, want, "no more demand");
 	}
-	want = live && fwd_replay_wanted(l, q, hops, v);
+	want = live && fwd_replay_wanted(l, q, hops, v) &&
+	    !bn_pace_paused(l, q);
 	bn_buf_printf(&key, "replay:%s", q);
 	s = bn_hmap_get(&l->subs_by_dest, key.data);
 	if (s == NULL && want)
@@ -395,6 +453,7 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 			next = TAILQ_NEXT(s, entry);
 			s->subscribed = false;
 			/* The broker gives back what it had dispatched. */
+			fwd_hold_drop(s);
 			if (s->draining)
 				fwd_drop(s, "broker session lost");
 		}
@@ -445,6 +504,115 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 	bn_linkhdr_end(b, st, &net, f->body, f->body_len);
 }
 
+static void	fwd_send(struct bn_fwd_sub *, struct bn_frame *);
+
+/* Keeps f (dispatched to s) until the credit lets it go. */
+static void
+fwd_hold(struct bn_fwd_sub *s, struct bn_frame *f)
+{
+	size_t	i, n;
+
+	if (s->nhold == s->hold_cap) {
+		struct bn_frame	**nh;
+
+		n = s->hold_cap ? s->hold_cap * 2 : 16;
+		nh = xcalloc(n, sizeof(*nh));
+		for (i = 0; i < s->nhold; i++)
+			nh[i] = s->hold[(s->hold_head + i) % s->hold_cap];
+		free(s->hold);
+		s->hold = nh;
+		s->hold_cap = n;
+		s->hold_head = 0;
+	}
+	if (s->nhold == 0) {
+		s->hold_ms = bn_now_ms();
+		bn_pace_kick(s->link->d);
+	}
+	s->hold[(s->hold_head + s->nhold) % s->hold_cap] = f;
+	s->nhold++;
+}
+
+/* Sends what s holds as far as the credit goes. */
+static void
+fwd_hold_send(struct bn_fwd_sub *s)
+{
+	struct bn_frame	*f;
+	bool		 sent = false;
+
+	while (s->nhold > 0 && !s->draining &&
+	    s->link->state == BN_LINK_UP && bn_pace_may_send(s)) {
+		f = s->hold[s->hold_head];
+		s->hold_head = (s->hold_head + 1) % s->hold_cap;
+		s->nhold--;
+		fwd_send(s, f);
+		sent = true;
+	}
+	if (sent && s->nhold > 0)
+		s->hold_ms = bn_now_ms();
+}
+
+void
+bn_fwd_pace_release(struct bn_link *l, const char *q)
+{
+	struct bn_fwd_sub	*s;
+	struct bn_buf		 key = { 0 };
+	struct bn_pace_tx	*t = bn_hmap_get(&l->pace_tx, q);
+
+	if ((s = bn_hmap_get(&l->subs_by_dest, q)) != NULL)
+		fwd_hold_send(s);
+	bn_buf_printf(&key, "replay:%s", q);
+	if ((s = bn_hmap_get(&l->subs_by_dest, key.data)) != NULL)
+		fwd_hold_send(s);
+	bn_buf_free(&key);
+	if (t != NULL && t->paused)
+		bn_fwd_sync(l, q);	/* resumes when the credit is back */
+}
+
+bool
+bn_fwd_pace_tick(struct bn_daemon *d)
+{
+	struct bn_link		*l;
+	struct bn_fwd_sub	*s, *next;
+	struct bn_hmap_ent	*e;
+	struct bn_buf		 names = { 0 };
+	uint64_t		 now = bn_now_ms();
+	size_t			 i, off;
+	bool			 busy = false;
+
+	TAILQ_FOREACH(l, &d->links, entry) {
+		if (l->state != BN_LINK_UP || !l->we_forward)
+			continue;
+		for (s = TAILQ_FIRST(&l->subs); s != NULL; s = next) {
+			next = TAILQ_NEXT(s, entry);
+			if (s->nhold == 0)
+				continue;
+			fwd_hold_send(s);
+			if (s->nhold == 0)
+				continue;
+			if (now - s->hold_ms >= BN_PACE_HOLD_MS)
+				fwd_pause(s);	/* may free s */
+			else
+				busy = true;
+		}
+		bn_buf_reset(&names);
+		for (e = bn_hmap_first(&l->pace_tx, &i); e != NULL;
+		    e = bn_hmap_next(&l->pace_tx, e, &i))
+			if (((struct bn_pace_tx *)e->value)->paused)
+				bn_buf_add(&names, e->key, strlen(e->key) + 1);
+		for (off = 0; off < names.len;
+		    off += strlen(names.data + off) + 1) {
+			struct bn_pace_tx *t = bn_hmap_get(&l->pace_tx,
+			    names.data + off);
+
+			bn_fwd_sync(l, names.data + off);
+			if (t != NULL && t->paused)
+				busy = true;
+		}
+	}
+	bn_buf_free(&names);
+	return busy;
+}
+
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
@@ -453,8 +621,6 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	const char		*dest = bn_frame_get(f, "destination");
 	struct bn_fwd_sub	*s;
 	struct bn_link		*l;
-	struct bn_inflight	*inf;
-	size_t			 alen;
 
 	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
 	if (s == NULL || ack == NULL || dest == NULL ||
@@ -471,6 +637,24 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		bn_frame_free(f);
 		return;
 	}
+	if (s->nhold > 0 || !bn_pace_may_send(s)) {
+		fwd_hold(s, f);
+		return;
+	}
+	fwd_send(s, f);
+}
+
+/* Sends broker message f of s over its link; takes f. */
+static void
+fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
+{
+	struct bn_link		*l = s->link;
+	struct bn_daemon	*d = l->d;
+	const char		*ack = bn_frame_get(f, "ack");
+	const char		*dest = bn_frame_get(f, "destination");
+	struct bn_inflight	*inf;
+	size_t			 alen;
+
 	alen = strlen(ack);
 	inf = xmalloc(sizeof(*inf) + alen + 1);
 	inf->seq = l->next_seq++;
@@ -486,6 +670,8 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	bn_link_write(l, l->out.data, l->out.len);
 	l->msgs_out++;
 	d->c.forwarded++;
+	if (s->pace != NULL)
+		s->pace->sent++;
 	log_trace("forward: %s -> %s seq %llu", dest, l->peer,
 	    (unsigned long long)inf->seq);
 	bn_frame_free(f);
@@ -609,7 +795,8 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 			char	*q = s->is_static || s->is_replay ? NULL :
 				    xstrdup(s->dest);
 
-			fwd_drop(s, "no more demand");
+			fwd_drop(s, s->pace != NULL && s->pace->paused ?
+			    fwd_paused : "no more demand");
 			if (q != NULL) {
 				/* demand may be back: a fresh subscription */
 				bn_fwd_sync(l, q);
@@ -648,8 +835,10 @@ bn_fwd_quiesce(struct bn_daemon *d)
 			next = TAILQ_NEXT(s, entry);
 			if (s->inflight == 0)
 				fwd_drop(s, "sidecar stopping");
-			else
+			else {
+				fwd_hold_drop(s);
 				s->draining = true;
+			}
 		}
 }
 

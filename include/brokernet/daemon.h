@@ -39,6 +39,8 @@ struct bn_markers;
 struct bn_lock;
 struct bn_preflight;
 struct recv_parked;
+struct bn_pace;
+struct bn_pace_tx;
 
 /* brokernet's private queues (never demand, never forwarded). */
 #define BN_PRIVATE_PREFIX	"brokernet."
@@ -93,6 +95,11 @@ struct bn_fwd_sub {
 	struct bn_buf		 ack_last;	/* cumulative ACK to send */
 	SLIST_ENTRY(bn_fwd_sub)	 touched_entry;	/* in one ACK frame's list */
 	bool			 ack_touched;	/* ... and on that list */
+	struct bn_pace_tx	*pace;		/* the link's, for dest */
+	/* dispatched, waiting for credit (pace.h), in dispatch order */
+	struct bn_frame		**hold;
+	size_t			 nhold, hold_head, hold_cap;
+	uint64_t		 hold_ms;	/* since (monotonic) */
 };
 TAILQ_HEAD(bn_fwd_subq, bn_fwd_sub);
 
@@ -182,6 +189,8 @@ struct bn_link {
 	bool			 read_paused;
 	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
 	struct bn_linkz		*z;		/* agreed encodings, or NULL */
+	bool			 peer_pace;	/* peer speaks BN_PACE */
+	struct bn_hmap		 pace_tx;	/* queue -> bn_pace_tx */
 };
 TAILQ_HEAD(bn_linkq, bn_link);
 
@@ -266,6 +275,7 @@ struct bn_daemon {
 	uint64_t		 stop_deadline;
 	struct event		*stop_timer;
 	struct event		*replay_timer;
+	struct bn_pace		*pace;		/* consumer pacing (pace.c) */
 	struct event		*sigs[4];
 	int			 exit_code;
 };
@@ -344,6 +354,12 @@ void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);
+/* Pacing (pace.h): a report for q came: held messages go on as far as the
+ * credit allows; none left, the subscription pauses. */
+void	 bn_fwd_pace_release(struct bn_link *, const char *q);
+/* Pauses what held too long, resumes what may; true while any holds or
+ * waits. */
+bool	 bn_fwd_pace_tick(struct bn_daemon *);
 
 /* receive.c */
 /* A MESSAGE from a link: store it on our broker (batched in a
