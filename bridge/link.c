@@ -403,8 +403,10 @@ link_go_up(struct bn_link *l)
 	    l->dialer ? "dialed" : "accepted",
 	    l->we_forward ? "forward" : "do not forward",
 	    l->they_forward ? "forwards" : "does not forward");
-	if (l->they_forward)
+	if (l->they_forward) {
 		bn_link_advert_all(l);
+		bn_pace_link_up(l);
+	}
 	if (l->we_forward)
 		bn_fwd_sync_static(l);
 }

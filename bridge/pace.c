@@ -17,7 +17,7 @@
 #include "brokernet/stomp.h"
 
 /* The sender's report is this old: the receiver went silent, not paced. */
-#define PACE_STALE_MS		1000
+#define PACE_STALE_MS		2000
 #define PACE_TICK_MS		10
 
 enum pace_state {
@@ -62,8 +62,7 @@ bn_pace_credit(const struct bn_pace_tx *t, uint64_t window)
 {
 	uint64_t	ahead;
 
-	if (!t->reported)
-		return INT64_MAX;
+	/* before the first report: nothing waits there yet */
 	ahead = t->sent > t->rep_stored ? t->sent - t->rep_stored : 0;
 	return (int64_t)window - (int64_t)(t->rep_backlog + ahead);
 }
@@ -123,6 +122,7 @@ bn_pace_parse_stats(const char *body, size_t len, uint64_t *size,
 /* ---- receiving side */
 
 static void	pace_tick(evutil_socket_t, short, void *);
+static void	pace_announce_all(struct bn_daemon *, bool);
 
 static void
 pace_kick(struct bn_pace *p)
@@ -273,6 +273,8 @@ bn_pace_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 			    " forwarding to this broker is paced by its"
 			    " consumers");
 		p->told_on = true;
+		if (p->state != PACE_ON)
+			pace_announce_all(d, true);
 		p->state = PACE_ON;
 	} else if (q != NULL && (r = bn_hmap_get(&p->rq, q)) != NULL) {
 		r->asked = false;
@@ -414,6 +416,8 @@ pace_tick(evutil_socket_t fd, short ev, void *arg)
 	if (p->state == PACE_PROBING) {
 		if (now - p->probe_ms >= BN_PACE_PROBE_MS) {
 			p->state = PACE_OFF;
+			if (p->told_on)
+				pace_announce_all(d, false);
 			if (!p->warned)
 				log_warnx("pace: broker %s has no statistics"
 				    " plugin (no answer from"
@@ -436,6 +440,33 @@ pace_tick(evutil_socket_t fd, short ev, void *arg)
 
 /* ---- link handshake and frames */
 
+/* Tells l whether this broker's backlog is reported (before any report,
+ * the sender then counts its credit from zero backlog). */
+static void
+pace_announce(struct bn_link *l, bool on)
+{
+	const char	*f = on ? "BN_PACE\non:1\n\n" : "BN_PACE\non:0\n\n";
+
+	if (l->state == BN_LINK_UP && l->peer_pace)
+		bn_link_write(l, f, strlen(f) + 1);
+}
+
+static void
+pace_announce_all(struct bn_daemon *d, bool on)
+{
+	struct bn_link	*l;
+
+	TAILQ_FOREACH(l, &d->links, entry)
+		pace_announce(l, on);
+}
+
+void
+bn_pace_link_up(struct bn_link *l)
+{
+	if (l->d->pace != NULL && l->d->pace->state == PACE_ON)
+		pace_announce(l, true);
+}
+
 void
 bn_pace_offer(struct bn_frame *f)
 {
@@ -456,9 +487,18 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 	const char		*q = bn_frame_get(f, "destination");
 	const char		*bs = bn_frame_get(f, "backlog");
 	const char		*ss = bn_frame_get(f, "stored");
+	const char		*on = bn_frame_get(f, "on");
 	struct bn_pace_tx	*t;
 	uint64_t		 backlog, stored;
 
+	if (on != NULL) {
+		l->pace_on = strcmp(on, "1") == 0;
+		log_info("link %s: the peer %s its consumers' backlog: %s",
+		    l->peer, l->pace_on ? "reports" : "no longer reports",
+		    l->pace_on ? "forwarding to it is paced" :
+		    "forwarding to it is not paced");
+		return true;
+	}
 	if (q == NULL || *q == '\0' || bs == NULL || ss == NULL ||
 	    bn_strtou64(bs, UINT64_MAX, &backlog) == -1 ||
 	    bn_strtou64(ss, UINT64_MAX, &stored) == -1) {
@@ -523,8 +563,10 @@ bn_pace_active(struct bn_link *l, const char *q)
 {
 	struct bn_pace_tx	*t = bn_hmap_get(&l->pace_tx, q);
 
-	return t != NULL && t->reported && bn_now_ms() - t->rep_ms <
-	    PACE_STALE_MS && pace_others(l, q);
+	/* a report that stopped coming (its broker, its plugin) is ignored */
+	return t != NULL && l->pace_on && (!t->reported || t->sent ==
+	    t->rep_stored || bn_now_ms() - t->rep_ms < PACE_STALE_MS) &&
+	    pace_others(l, q);
 }
 
 bool

@@ -190,6 +190,7 @@ struct bn_link {
 	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
 	struct bn_linkz		*z;		/* agreed encodings, or NULL */
 	bool			 peer_pace;	/* peer speaks BN_PACE */
+	bool			 pace_on;	/* ... and reports its backlog */
 	struct bn_hmap		 pace_tx;	/* queue -> bn_pace_tx */
 };
 TAILQ_HEAD(bn_linkq, bn_link);

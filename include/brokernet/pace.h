@@ -9,7 +9,8 @@
  * queue: BN_PACE destination, backlog, stored (how many of that link's
  * messages for the queue it had stored when it asked). Without the plugin
  * (no answer to a probe) it logs the setting to add, once, and reports
- * nothing: the sender then forwards as before.
+ * nothing: the sender then forwards as before. With it, it announces that
+ * on each link (BN_PACE on:1) before any report.
  *
  * Sending side: per (link, queue) it counts what it sent; the peer's
  * backlog plus what it sent since the report is the estimate, and the
@@ -61,14 +62,14 @@ struct bn_pace_tx {
 	uint64_t	sent;		/* forwarded on the link for the queue */
 	uint64_t	rep_stored;	/* the peer had stored, at its report */
 	uint64_t	rep_backlog;	/* undispatched there, at its report */
-	bool		reported;	/* the peer reports: it can be paced */
+	bool		reported;	/* a report came */
 	uint64_t	rep_ms;		/* when (monotonic) */
 	bool		paused;		/* subscriptions dropped for credit */
 	uint64_t	pauses;
 };
 
 /* Pure. */
-/* window - (backlog + sent since the report); unbounded before a report. */
+/* window - (backlog + sent since the report); backlog 0 before one. */
 int64_t	 bn_pace_credit(const struct bn_pace_tx *, uint64_t window);
 /* A paused sender resumes at this credit (hysteresis: half the window). */
 bool	 bn_pace_may_resume(const struct bn_pace_tx *, uint64_t window);
@@ -91,6 +92,8 @@ bool	 bn_pace_on_store_message(struct bn_daemon *, struct bn_frame *);
 /* Receiving: a message of link for dest is stored (or was a duplicate). */
 void	 bn_pace_stored(struct bn_daemon *, uint64_t link, const char *dest);
 void	 bn_pace_link_closed(struct bn_daemon *, uint64_t link);
+/* A link is up: tell the peer whether our backlog is reported. */
+void	 bn_pace_link_up(struct bn_link *);
 
 /* Link handshake: the offer in BN_HELLO/BN_WELCOME, and the peer's. */
 void	 bn_pace_offer(struct bn_frame *);

@@ -1,0 +1,170 @@
+"""Consumer-paced forwarding (issue 16) against real brokers.
+
+B feeds A and C over two links; each has one consumer (prefetch 1). With the
+statistics plugin on the brokers, B takes messages for a peer about as fast
+as that peer's consumers take them: the fast consumer gets most, equal ones
+split evenly, a hung consumer's backlog stays bounded (its prefetch plus the
+window) and the rest goes elsewhere. Without the plugin the receiving
+sidecar says so once and B forwards as before. Every count exact.
+"""
+
+import os
+import sys
+import threading
+import time
+import unittest
+
+from netbase import NetTestCase, connector_xml, metric, wait_for
+
+STATS = "<plugins><statisticsBrokerPlugin/></plugins>"
+WINDOW = 20         # BN_PACE_WINDOW (include/brokernet/pace.h)
+SETTING_LOG = "add <plugins><statisticsBrokerPlugin/></plugins>"
+
+
+class Taker(threading.Thread):
+    """A consumer: acks each message after delay s; hang_after: stops acking
+    (stays connected) after that many."""
+
+    def __init__(self, client, delay=0.0, hang_after=None):
+        super().__init__(daemon=True)
+        self.c = client
+        self.delay = delay
+        self.hang_after = hang_after
+        self.got = []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            if self.hang_after is not None and len(self.got) >= self.hang_after:
+                time.sleep(0.05)
+                continue
+            f = self.c.receive(0.2)
+            if f is None:
+                continue
+            if f.command != "MESSAGE":
+                raise AssertionError("unexpected %r" % (f,))
+            if self.delay:
+                time.sleep(self.delay)
+            self.got.append(int(f.headers["n"]))
+            if self.hang_after is None or len(self.got) < self.hang_after:
+                self.c.ack(f)
+
+
+class PacedBase(NetTestCase):
+    BROKERS = ("A", "B", "C")
+
+    def fan(self):
+        a = self.sidecar("A")
+        c = self.sidecar("C")
+        b = self.sidecar("B", [connector_xml("to-A", [a.link_port]),
+                               connector_xml("to-C", [c.link_port])])
+        for s, p in ((b, "A"), (b, "C"), (a, "B"), (c, "B")):
+            s.wait_link(p)
+        return a, b, c
+
+    def run_split(self, n, delay_a, delay_c, hang_c=None, tag="split"):
+        """n messages to B; consumers on A and C; returns (takers, b sidecar)."""
+        a, b, c = self.fan()
+        q = self.queue(tag)
+        ta = Taker(self.consumer("A", q, prefetch=1), delay=delay_a)
+        tc = Taker(self.consumer("C", q, prefetch=1), delay=delay_c, hang_after=hang_c)
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
+                 what="B subscribed for A and C")
+        ta.start()
+        tc.start()
+        self.addCleanup(ta.stop.set)
+        self.addCleanup(tc.stop.set)
+        t0 = time.monotonic()
+        self.produce("B", q, n, window=100)
+        if hang_c is None:
+            wait_for(lambda: len(ta.got) + len(tc.got) >= n, 60,
+                     what="all %d consumed" % n)
+        else:
+            # C keeps what it holds; A takes the rest
+            wait_for(lambda: len(ta.got) + c.status()["counters"]["stored"] >= n, 60,
+                     what="all %d stored on A or C" % n)
+            wait_for(lambda: len(ta.got) + c.status()["counters"]["stored"] == n and
+                     len(ta.got) == a.status()["counters"]["stored"], 30,
+                     what="A consumed all it got")
+        dt = time.monotonic() - t0
+        time.sleep(0.5)     # nothing more may come
+        ta.stop.set()
+        tc.stop.set()
+        ta.join(5)
+        tc.join(5)
+        return q, ta, tc, a, b, c, dt
+
+    def assert_exact(self, q, n, ta, tc, a, b, c, c_left=()):
+        allg = sorted(ta.got + tc.got + list(c_left))
+        self.assertEqual(allg, list(range(n)), "each message exactly once")
+        self.assertEqual(self.drain("B", q), [], "B's queue ends empty")
+        wait_for(lambda: b.status()["counters"]["forward_acked"] ==
+                 b.status()["counters"]["forwarded"], 10, what="B's forwards all acked")
+        self.assertEqual(a.status()["counters"]["stored"] + c.status()["counters"]["stored"],
+                         b.status()["counters"]["forward_acked"])
+
+
+class Paced(PacedBase):
+    BROKER_OPTS = {n: {"extra_xml": STATS} for n in ("A", "B", "C")}
+
+    def test_fast_consumer_gets_most(self):
+        n = 500
+        q, ta, tc, a, b, c, dt = self.run_split(n, 0.0, 0.020, tag="fastslow")
+        share = len(ta.got) / n
+        metric("paced split B->A (fast) / B->C (20 ms/msg), prefetch 1, %d msgs: A %d (%.0f%%),"
+               " C %d, %.2f s" % (n, len(ta.got), 100 * share, len(tc.got), dt))
+        self.assert_exact(q, n, ta, tc, a, b, c)
+        self.assertGreaterEqual(share, 0.75, "fast broker's share")
+        for p in ("A", "C"):
+            self.assertIn("link %s: the peer reports its consumers' backlog" % p,
+                          b.log_text())
+        self.assertNotIn(SETTING_LOG, a.log_text() + c.log_text())
+
+    def test_equal_consumers_even(self):
+        n = 300
+        q, ta, tc, a, b, c, dt = self.run_split(n, 0.010, 0.010, tag="equal")
+        share = len(ta.got) / n
+        metric("paced split, equal consumers (10 ms/msg) on A and C, %d msgs: A %d (%.0f%%),"
+               " C %d, %.2f s" % (n, len(ta.got), 100 * share, len(tc.got), dt))
+        self.assert_exact(q, n, ta, tc, a, b, c)
+        self.assertGreaterEqual(share, 0.40)
+        self.assertLessEqual(share, 0.60)
+
+    def test_hung_consumer_bounded(self):
+        n = 500
+        q, ta, tc, a, b, c, dt = self.run_split(n, 0.0, 0.0, hang_c=5, tag="hung")
+        stored_c = c.status()["counters"]["stored"]
+        # what C's broker still holds: the hung consumer's unacked plus the backlog
+        held_on_c = stored_c - len([x for x in tc.got[:5]])  # the first 5 were acked
+        tc.c.close()
+        self.clients.remove(tc.c)
+        left_c = self.ns(self.drain("C", q))
+        metric("paced: hung consumer on C (stops acking after 5, prefetch 1): C stored %d"
+               " (%d beyond the acked ones), A got %d of %d, window %d"
+               % (stored_c, held_on_c, len(ta.got), n, WINDOW))
+        self.assertEqual(len(left_c), held_on_c, "what C kept is on C's queue")
+        self.assert_exact(q, n, ta, Taker(None), a, b, c, c_left=tc.got[:5] + left_c)
+        self.assertLessEqual(held_on_c, 1 + WINDOW,
+                             "backlog behind a hung consumer: its prefetch plus the window")
+
+
+class Unpaced(PacedBase):
+    """No statistics plugin on the brokers: forwarding as before."""
+    BROKERS = ("A", "B", "C")
+
+    def test_fallback_without_plugin(self):
+        n = 300
+        q, ta, tc, a, b, c, dt = self.run_split(n, 0.0, 0.020, tag="fallback")
+        share = len(ta.got) / n
+        metric("unpaced (no statistics plugin) split B->A (fast) / B->C (20 ms/msg), %d msgs:"
+               " A %d (%.0f%%), C %d, %.2f s" % (n, len(ta.got), 100 * share, len(tc.got), dt))
+        self.assert_exact(q, n, ta, tc, a, b, c)
+        for s in (a, c):
+            self.assertEqual(s.log_text().count(SETTING_LOG), 1,
+                             "%s logs the setting to add once" % s.name)
+        # as before pacing: each link takes up to its prefetch, about half each
+        self.assertLess(share, 0.75)
+
+
+if __name__ == "__main__":
+    unittest.main()
