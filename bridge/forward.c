@@ -537,18 +537,15 @@ static void
 fwd_hold_send(struct bn_fwd_sub *s)
 {
 	struct bn_frame	*f;
-	bool		 sent = false;
 
+	/* hold_ms stays: a hold that never empties pauses (the tick) */
 	while (s->nhold > 0 && !s->draining &&
 	    s->link->state == BN_LINK_UP && bn_pace_may_send(s)) {
 		f = s->hold[s->hold_head];
 		s->hold_head = (s->hold_head + 1) % s->hold_cap;
 		s->nhold--;
 		fwd_send(s, f);
-		sent = true;
 	}
-	if (sent && s->nhold > 0)
-		s->hold_ms = bn_now_ms();
 }
 
 void
@@ -639,6 +636,12 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	}
 	if (s->nhold > 0 || !bn_pace_may_send(s)) {
 		fwd_hold(s, f);
+		/*
+		 * More than the window waits here (a prefetch from before the
+		 * pacing): others should have them now.
+		 */
+		if (s->nhold > BN_PACE_WINDOW)
+			fwd_pause(s);
 		return;
 	}
 	fwd_send(s, f);

@@ -511,6 +511,8 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 		bn_link_close(l, "bad BN_PACE frame: more stored than sent");
 		return false;
 	}
+	log_trace("pace: %s -> %s: backlog %" PRIu64 ", stored %" PRIu64
+	    " of %" PRIu64 " sent", q, l->peer, backlog, stored, t->sent);
 	t->rep_backlog = backlog;
 	t->rep_stored = stored;
 	t->rep_ms = bn_now_ms();
