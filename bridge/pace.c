@@ -41,6 +41,7 @@ struct pace_rq {
 struct pace_rl {
 	uint64_t	 stored;
 	uint64_t	 snap;		/* stored when the request went out */
+	bool		 want;		/* the sender paces q: report */
 };
 
 struct bn_pace {
@@ -240,7 +241,7 @@ pace_report(struct bn_pace *p, const char *q, const struct pace_rq *r)
 			continue;
 		bn_buf_reset(&key);
 		bn_buf_printf(&key, "%" PRIu64 ":%s", l->id, q);
-		if ((rl = bn_hmap_get(&p->rl, key.data)) == NULL)
+		if ((rl = bn_hmap_get(&p->rl, key.data)) == NULL || !rl->want)
 			continue;
 		bn_buf_reset(&b);
 		bn_buf_addstr(&b, "BN_PACE\ndestination:");
@@ -292,27 +293,58 @@ bn_pace_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 	return true;
 }
 
+static struct pace_rl *
+pace_rl(struct bn_pace *p, uint64_t link, const char *q)
+{
+	struct pace_rl	*rl;
+	struct bn_buf	 key = { 0 };
+
+	bn_buf_printf(&key, "%" PRIu64 ":%s", link, q);
+	if ((rl = bn_hmap_get(&p->rl, key.data)) == NULL) {
+		rl = xcalloc(1, sizeof(*rl));
+		bn_hmap_put(&p->rl, key.data, rl);
+	}
+	bn_buf_free(&key);
+	return rl;
+}
+
+/* The sender on link starts (want) or stops pacing q. */
+static void
+pace_want(struct bn_pace *p, uint64_t link, const char *q, bool want)
+{
+	struct pace_rl	*rl = pace_rl(p, link, q);
+	struct pace_rq	*r;
+
+	rl->want = want;
+	if (!want || p->state != PACE_ON)
+		return;
+	if ((r = bn_hmap_get(&p->rq, q)) == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		bn_hmap_put(&p->rq, q, r);
+	}
+	r->dirty = true;	/* a first report soon */
+	r->last_ms = bn_now_ms();
+	pace_kick(p);
+}
+
 void
 bn_pace_stored(struct bn_daemon *d, uint64_t link, const char *dest)
 {
 	struct bn_pace	*p = d->pace;
 	struct pace_rq	*r;
 	struct pace_rl	*rl;
-	struct bn_buf	 key = { 0 };
 	struct bn_link	*l;
 
-	if (p == NULL || dest == NULL || p->state == PACE_OFF ||
-	    strncmp(dest, "/queue/", 7) != 0 ||
+	/* counted in every state: the sender's count runs from link up */
+	if (p == NULL || dest == NULL || strncmp(dest, "/queue/", 7) != 0 ||
 	    (l = bn_link_find(d, link)) == NULL || !l->peer_pace)
 		return;
 	dest += 7;
-	bn_buf_printf(&key, "%" PRIu64 ":%s", link, dest);
-	if ((rl = bn_hmap_get(&p->rl, key.data)) == NULL) {
-		rl = xcalloc(1, sizeof(*rl));
-		bn_hmap_put(&p->rl, key.data, rl);
-	}
+	rl = pace_rl(p, link, dest);
 	rl->stored++;
-	bn_buf_free(&key);
+	/* only what a sender paces is asked about (a single path is not) */
+	if (!rl->want || p->state != PACE_ON)
+		return;
 	if ((r = bn_hmap_get(&p->rq, dest)) == NULL) {
 		r = xcalloc(1, sizeof(*r));
 		bn_hmap_put(&p->rq, dest, r);
@@ -488,6 +520,7 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 	const char		*bs = bn_frame_get(f, "backlog");
 	const char		*ss = bn_frame_get(f, "stored");
 	const char		*on = bn_frame_get(f, "on");
+	const char		*want = bn_frame_get(f, "want");
 	struct bn_pace_tx	*t;
 	uint64_t		 backlog, stored;
 
@@ -497,6 +530,16 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 		    l->peer, l->pace_on ? "reports" : "no longer reports",
 		    l->pace_on ? "forwarding to it is paced" :
 		    "forwarding to it is not paced");
+		return true;
+	}
+	if (want != NULL) {
+		/* we receive q from this peer; it paces it */
+		if (q == NULL || *q == '\0' || strlen(q) > 1024) {
+			bn_link_close(l, "bad BN_PACE frame: no destination");
+			return false;
+		}
+		if (l->d->pace != NULL)
+			pace_want(l->d->pace, l->id, q, strcmp(want, "1") == 0);
 		return true;
 	}
 	if (q == NULL || *q == '\0' || bs == NULL || ss == NULL ||
@@ -560,15 +603,38 @@ pace_others(struct bn_link *l, const char *q)
 	return false;
 }
 
+/* Tells the peer whether it should report q's backlog. */
+static void
+pace_tell_want(struct bn_link *l, const char *q, struct bn_pace_tx *t,
+    bool want)
+{
+	struct bn_buf	b = { 0 };
+
+	t->want = want;
+	if (want)
+		t->reported = false;	/* reports start again */
+	bn_buf_addstr(&b, "BN_PACE\ndestination:");
+	bn_frame_escape(q, &b);
+	bn_buf_printf(&b, "\nwant:%d\n\n", want ? 1 : 0);
+	bn_buf_add(&b, "", 1);
+	bn_link_write(l, b.data, b.len);
+	bn_buf_free(&b);
+}
+
 bool
 bn_pace_active(struct bn_link *l, const char *q)
 {
 	struct bn_pace_tx	*t = bn_hmap_get(&l->pace_tx, q);
+	bool			 others;
 
+	if (t == NULL || !l->pace_on || l->state != BN_LINK_UP)
+		return false;
+	others = pace_others(l, q);
+	if (others != t->want)
+		pace_tell_want(l, q, t, others);
 	/* a report that stopped coming (its broker, its plugin) is ignored */
-	return t != NULL && l->pace_on && (!t->reported || t->sent ==
-	    t->rep_stored || bn_now_ms() - t->rep_ms < PACE_STALE_MS) &&
-	    pace_others(l, q);
+	return others && (!t->reported || t->sent == t->rep_stored ||
+	    bn_now_ms() - t->rep_ms < PACE_STALE_MS);
 }
 
 bool

@@ -62,7 +62,8 @@ struct bn_pace_tx {
 	uint64_t	sent;		/* forwarded on the link for the queue */
 	uint64_t	rep_stored;	/* the peer had stored, at its report */
 	uint64_t	rep_backlog;	/* undispatched there, at its report */
-	bool		reported;	/* a report came */
+	bool		reported;	/* a report came (since want) */
+	bool		want;		/* the peer was asked to report */
 	uint64_t	rep_ms;		/* when (monotonic) */
 	bool		paused;		/* subscriptions dropped for credit */
 	uint64_t	pauses;
