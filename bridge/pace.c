@@ -586,7 +586,35 @@ bn_pace_tx_free_all(struct bn_link *l)
 	pace_free_map(&l->pace_tx);
 }
 
-/* Someone other than this link could take q's messages here. */
+/* A peer that sends us q paces it: it has other takers. */
+static bool
+pace_upstream_wants(struct bn_daemon *d, const char *q)
+{
+	struct bn_pace	*p = d->pace;
+	struct bn_link	*l;
+	struct pace_rl	*rl;
+	struct bn_buf	 key = { 0 };
+	bool		 want = false;
+
+	if (p == NULL || p->state != PACE_ON)
+		return false;
+	TAILQ_FOREACH(l, &d->links, entry) {
+		bn_buf_reset(&key);
+		bn_buf_printf(&key, "%" PRIu64 ":%s", l->id, q);
+		if ((rl = bn_hmap_get(&p->rl, key.data)) != NULL && rl->want) {
+			want = true;
+			break;
+		}
+	}
+	bn_buf_free(&key);
+	return want;
+}
+
+/*
+ * Someone other than this link could take q's messages: a consumer here,
+ * another link's demand, or (we pass q on) a sender upstream that paces
+ * it, so that our backlog must show how fast the far consumers take them.
+ */
 static bool
 pace_others(struct bn_link *l, const char *q)
 {
@@ -600,7 +628,7 @@ pace_others(struct bn_link *l, const char *q)
 	for (i = 0; i < dq->nremote; i++)
 		if (dq->remote[i].link != l->id)
 			return true;
-	return false;
+	return pace_upstream_wants(l->d, q);
 }
 
 /* Tells the peer whether it should report q's backlog. */

@@ -113,7 +113,47 @@ class PacedBase(NetTestCase):
 
 
 class Paced(PacedBase):
-    BROKER_OPTS = {n: {"extra_xml": STATS} for n in ("A", "B", "C")}
+    BROKERS = ("A", "B", "C", "D")
+    BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
+
+    def test_two_hops_slow_consumer(self):
+        """B feeds A (fast consumer) and C, which has no consumer and passes the
+        queue on to D (20 ms per message): C paces C -> D because B paces B -> C,
+        so B sees D's consumers through C's backlog."""
+        n = 400
+        a = self.sidecar("A")
+        d = self.sidecar("D")
+        c = self.sidecar("C", [connector_xml("to-D", [d.link_port])])
+        b = self.sidecar("B", [connector_xml("to-A", [a.link_port]),
+                               connector_xml("to-C", [c.link_port], networkTTL=2)])
+        for s, p in ((b, "A"), (b, "C"), (c, "D")):
+            s.wait_link(p)
+        q = self.queue("twohops")
+        ta = Taker(self.consumer("A", q, prefetch=1))
+        td = Taker(self.consumer("D", q, prefetch=1), delay=0.020)
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2 and
+                 c.subscriptions(q), 20, what="B subscribed for A and C, C for D")
+        ta.start()
+        td.start()
+        self.addCleanup(ta.stop.set)
+        self.addCleanup(td.stop.set)
+        t0 = time.monotonic()
+        self.produce("B", q, n, window=100)
+        wait_for(lambda: len(ta.got) + len(td.got) >= n, 60, what="all %d consumed" % n)
+        dt = time.monotonic() - t0
+        time.sleep(0.5)
+        for t in (ta, td):
+            t.stop.set()
+            t.join(5)
+        share = len(ta.got) / n
+        metric("paced two hops: B->A (fast) / B->C->D (20 ms/msg), %d msgs: A %d (%.0f%%),"
+               " D %d, %.2f s" % (n, len(ta.got), 100 * share, len(td.got), dt))
+        self.assertEqual(sorted(ta.got + td.got), list(range(n)), "each message exactly once")
+        self.assertEqual(self.drain("B", q), [])
+        self.assertEqual(self.drain("C", q), [])
+        if share < 0.75:
+            self.keep_logs(a, b, c, d)
+        self.assertGreaterEqual(share, 0.75, "fast broker's share over two hops")
 
     def test_fast_consumer_gets_most(self):
         n = 500
