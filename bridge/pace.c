@@ -167,6 +167,10 @@ bn_pace_free(struct bn_daemon *d)
 
 	if (p == NULL)
 		return;
+	if (p->requests > 0)
+		log_info("pace: %" PRIu64 " statistics requests, %" PRIu64
+		    " replies, %" PRIu64 " reports sent", p->requests,
+		    p->replies, p->reports);
 	if (p->timer != NULL)
 		event_free(p->timer);
 	pace_free_map(&p->rq);

@@ -79,6 +79,32 @@ def one_run(base, tag, binary, a, b, args, i):
                 s.stop()
 
 
+def stats_cost(broker, n):
+    """n statistics requests one after the other (what a receiving sidecar sends
+    per paced queue, at most every 10 ms): wall time and broker CPU per request."""
+    from stompclient import StompClient
+    c = StompClient()
+    c.connect("127.0.0.1", broker.stomp_port)
+    try:
+        c.send("/queue/bench.paced.stats", b"x", receipt=True)
+        c.subscribe("/temp-queue/st", "st", ack="auto",
+                    headers={"transformation": "jms-map-json"}, receipt=True)
+        dest = "/queue/ActiveMQ.Statistics.Destination.bench.paced.stats"
+        for _ in range(50):     # warm-up
+            c.send(dest, b"", headers={"reply-to": "/temp-queue/st"}, receipt=False)
+            c.receive(5)
+        c0 = cpu_s(broker.pid)
+        t0 = time.monotonic()
+        for _ in range(n):
+            c.send(dest, b"", headers={"reply-to": "/temp-queue/st"}, receipt=False)
+            if c.receive(5) is None:
+                raise RuntimeError("no statistics reply")
+        dt = time.monotonic() - t0
+        return dt / n, (cpu_s(broker.pid) - c0) / n
+    finally:
+        c.close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--before", required=True, help="brokernetd without pacing")
@@ -87,6 +113,8 @@ def main():
     ap.add_argument("--count", type=int, default=20000)
     ap.add_argument("--size", type=int, default=1024)
     ap.add_argument("--producers", type=int, default=4)
+    ap.add_argument("--stats-requests", type=int, default=2000,
+                    help="requests of the statistics cost measurement (0: none)")
     args = ap.parse_args()
     base = tempfile.mkdtemp(prefix="bench-paced-", dir=os.path.join(TOP, "tests", "out"))
     a = bnharness.Broker("A", os.path.join(base, "broker-A"), extra_xml=STATS)
@@ -94,6 +122,11 @@ def main():
     res = {"before": [], "after": []}
     try:
         bnharness.start_all(a, b)
+        if args.stats_requests:
+            rtt, cpu = stats_cost(a, args.stats_requests)
+            print("statistics request: %.2f ms round trip, %.3f ms broker CPU each (%d requests);"
+                  " at one per 10 ms (a paced queue's most): %.1f%% of a core"
+                  % (rtt * 1000, cpu * 1000, args.stats_requests, cpu * 100 * 100), flush=True)
         for i in range(args.reps):
             for tag, binary in (("before", args.before), ("after", args.after)):
                 r = one_run(base, tag, binary, a, b, args, i)
