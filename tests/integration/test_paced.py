@@ -116,6 +116,44 @@ class Paced(PacedBase):
     BROKERS = ("A", "B", "C", "D")
     BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
 
+    def test_kill9_sender_and_receiver_while_paced(self):
+        """kill -9 of B's sidecar (holding and paused subscriptions) and later of
+        C's (reporting) mid-stream: each message still consumed exactly once."""
+        n = 500
+        a, b, c = self.fan()
+        q = self.queue("kill")
+        ta = Taker(self.consumer("A", q, prefetch=1))
+        tc = Taker(self.consumer("C", q, prefetch=1), delay=0.020)
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
+                 what="B subscribed for A and C")
+        ta.start()
+        tc.start()
+        self.addCleanup(ta.stop.set)
+        self.addCleanup(tc.stop.set)
+        self.produce("B", q, n, window=100)
+        wait_for(lambda: len(ta.got) + len(tc.got) >= 100, 30, what="100 consumed")
+        b.kill9()
+        b.killed = True
+        b.start()
+        b.wait_link("A")
+        b.wait_link("C")
+        wait_for(lambda: len(ta.got) + len(tc.got) >= 250, 30, what="250 consumed")
+        c.kill9()
+        c.killed = True
+        c.start()
+        b.wait_link("C")
+        wait_for(lambda: len(ta.got) + len(tc.got) >= n, 60, what="all %d consumed" % n)
+        time.sleep(1.0)     # a duplicate would come now
+        for t in (ta, tc):
+            t.stop.set()
+            t.join(5)
+        allg = ta.got + tc.got
+        dups = len(allg) - len(set(allg))
+        metric("paced, kill -9 of the sender's then the receiver's sidecar mid-stream, %d msgs:"
+               " A %d, C %d, %d duplicates" % (n, len(ta.got), len(tc.got), dups))
+        self.assertEqual(sorted(allg), list(range(n)), "each message exactly once")
+        self.assertEqual(self.drain("B", q), [])
+
     def test_two_hops_slow_consumer(self):
         """B feeds A (fast consumer) and C, which has no consumer and passes the
         queue on to D (20 ms per message): C paces C -> D because B paces B -> C,
@@ -198,6 +236,53 @@ class Paced(PacedBase):
         self.assert_exact(q, n, ta, Taker(None), a, b, c, c_left=tc.got[:5] + left_c)
         self.assertLessEqual(held_on_c, 1 + WINDOW,
                              "backlog behind a hung consumer: its prefetch plus the window")
+
+
+@unittest.skipUnless(os.environ.get("BN_OLD_BINARY"), "BN_OLD_BINARY not set")
+class OldPeer(PacedBase):
+    """A peer from before pacing (BN_OLD_BINARY: its brokernetd; skipped
+    without): the link stays up, nothing paces it, every count exact."""
+    BROKERS = ("A", "B", "C")
+    BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
+
+    def test_old_peer_keeps_working(self):
+        saved = os.environ.get("BN_BINARY")
+        os.environ["BN_BINARY"] = os.environ["BN_OLD_BINARY"]
+        try:
+            a = self.sidecar("A")           # old
+        finally:
+            if saved is None:
+                del os.environ["BN_BINARY"]
+            else:
+                os.environ["BN_BINARY"] = saved
+        c = self.sidecar("C")
+        b = self.sidecar("B", [connector_xml("to-A", [a.link_port]),
+                               connector_xml("to-C", [c.link_port])])
+        for s, p in ((b, "A"), (b, "C"), (a, "B"), (c, "B")):
+            s.wait_link(p)
+        n = 300
+        q = self.queue("oldpeer")
+        ta = Taker(self.consumer("A", q, prefetch=1), delay=0.005)
+        tc = Taker(self.consumer("C", q, prefetch=1))
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
+                 what="B subscribed for A and C")
+        ta.start()
+        tc.start()
+        self.addCleanup(ta.stop.set)
+        self.addCleanup(tc.stop.set)
+        self.produce("B", q, n, window=100)
+        wait_for(lambda: len(ta.got) + len(tc.got) >= n, 60, what="all consumed")
+        time.sleep(0.5)
+        for t in (ta, tc):
+            t.stop.set()
+            t.join(5)
+        metric("paced B with an old peer A (5 ms/msg) and a new C (fast), %d msgs: A %d, C %d"
+               % (n, len(ta.got), len(tc.got)))
+        self.assertEqual(sorted(ta.got + tc.got), list(range(n)))
+        self.assertEqual(len(b.links_up()), 2, "both links stay up")
+        self.assertNotIn("unknown frame", a.log_text() + b.log_text())
+        self.assertNotIn("link A: the peer reports", b.log_text())
+        self.assertIn("link C: the peer reports", b.log_text())
 
 
 class Unpaced(PacedBase):
