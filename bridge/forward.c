@@ -12,10 +12,9 @@
  * link ack for its sequence number is queued.
  *
  * Paced (pace.h): a subscription out of credit holds what the broker
- * dispatched (unacked, in dispatch order) until a report brings credit;
- * held too long, it pauses: drained and dropped, so the broker gives the
- * held messages to its other consumers, and made again with the credit as
- * its prefetch once the peer's backlog fell.
+ * dispatched (fwdhold.c); held too long, it pauses: drained and dropped,
+ * so the broker gives the held messages to its other consumers, and made
+ * again with the credit as its prefetch once the peer's backlog fell.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,25 +174,6 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	bn_buf_free(&dest);
 }
 
-/*
- * Forgets the messages s holds for credit: they stay unacked on the
- * broker, which gives them to other consumers once s is dropped (so s must
- * not be wanted again: see fwd_want).
- */
-static void
-fwd_hold_drop(struct bn_fwd_sub *s)
-{
-	while (s->nhold > 0) {
-		bn_frame_free(s->hold[s->hold_head]);
-		s->hold_head = (s->hold_head + 1) % s->hold_cap;
-		s->nhold--;
-		s->held++;
-	}
-	free(s->hold);
-	s->hold = NULL;
-	s->hold_cap = s->hold_head = 0;
-}
-
 static void
 fwd_drop(struct bn_fwd_sub *s, const char *why)
 {
@@ -201,7 +181,7 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	struct bn_daemon	*d = l->d;
 	struct bn_inflight	*inf;
 
-	fwd_hold_drop(s);
+	bn_hold_drop(s);
 	if (s->subscribed && d->broker_up)
 		bn_stomp_unsubscribe(d->cons, s->id);
 	if (why == fwd_paused)
@@ -285,7 +265,7 @@ fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
 		s->draining = false;
 		return;
 	}
-	fwd_hold_drop(s);
+	bn_hold_drop(s);
 	if (s->inflight == 0)
 		fwd_drop(s, why);
 	else
@@ -293,10 +273,8 @@ fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
 		s->draining = true;
 }
 
-/* Out of credit too long: let the broker give the held messages to
- * others; bn_fwd_sync makes s again when the credit is back. */
-static void
-fwd_pause(struct bn_fwd_sub *s)
+void
+bn_fwd_pause(struct bn_fwd_sub *s)
 {
 	if (s->pace != NULL && !s->pace->paused) {
 		s->pace->paused = true;
@@ -453,7 +431,7 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 			next = TAILQ_NEXT(s, entry);
 			s->subscribed = false;
 			/* The broker gives back what it had dispatched. */
-			fwd_hold_drop(s);
+			bn_hold_drop(s);
 			if (s->draining)
 				fwd_drop(s, "broker session lost");
 		}
@@ -504,112 +482,6 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 	bn_linkhdr_end(b, st, &net, f->body, f->body_len);
 }
 
-static void	fwd_send(struct bn_fwd_sub *, struct bn_frame *);
-
-/* Keeps f (dispatched to s) until the credit lets it go. */
-static void
-fwd_hold(struct bn_fwd_sub *s, struct bn_frame *f)
-{
-	size_t	i, n;
-
-	if (s->nhold == s->hold_cap) {
-		struct bn_frame	**nh;
-
-		n = s->hold_cap ? s->hold_cap * 2 : 16;
-		nh = xcalloc(n, sizeof(*nh));
-		for (i = 0; i < s->nhold; i++)
-			nh[i] = s->hold[(s->hold_head + i) % s->hold_cap];
-		free(s->hold);
-		s->hold = nh;
-		s->hold_cap = n;
-		s->hold_head = 0;
-	}
-	if (s->nhold == 0) {
-		s->hold_ms = bn_now_ms();
-		bn_pace_kick(s->link->d);
-	}
-	s->hold[(s->hold_head + s->nhold) % s->hold_cap] = f;
-	s->nhold++;
-}
-
-/* Sends what s holds as far as the credit goes. */
-static void
-fwd_hold_send(struct bn_fwd_sub *s)
-{
-	struct bn_frame	*f;
-
-	/* hold_ms stays: a hold that never empties pauses (the tick) */
-	while (s->nhold > 0 && !s->draining &&
-	    s->link->state == BN_LINK_UP && bn_pace_may_send(s)) {
-		f = s->hold[s->hold_head];
-		s->hold_head = (s->hold_head + 1) % s->hold_cap;
-		s->nhold--;
-		fwd_send(s, f);
-	}
-}
-
-void
-bn_fwd_pace_release(struct bn_link *l, const char *q)
-{
-	struct bn_fwd_sub	*s;
-	struct bn_buf		 key = { 0 };
-	struct bn_pace_tx	*t = bn_hmap_get(&l->pace_tx, q);
-
-	if ((s = bn_hmap_get(&l->subs_by_dest, q)) != NULL)
-		fwd_hold_send(s);
-	bn_buf_printf(&key, "replay:%s", q);
-	if ((s = bn_hmap_get(&l->subs_by_dest, key.data)) != NULL)
-		fwd_hold_send(s);
-	bn_buf_free(&key);
-	if (t != NULL && t->paused)
-		bn_fwd_sync(l, q);	/* resumes when the credit is back */
-}
-
-bool
-bn_fwd_pace_tick(struct bn_daemon *d)
-{
-	struct bn_link		*l;
-	struct bn_fwd_sub	*s, *next;
-	struct bn_hmap_ent	*e;
-	struct bn_buf		 names = { 0 };
-	uint64_t		 now = bn_now_ms();
-	size_t			 i, off;
-	bool			 busy = false;
-
-	TAILQ_FOREACH(l, &d->links, entry) {
-		if (l->state != BN_LINK_UP || !l->we_forward)
-			continue;
-		for (s = TAILQ_FIRST(&l->subs); s != NULL; s = next) {
-			next = TAILQ_NEXT(s, entry);
-			if (s->nhold == 0)
-				continue;
-			fwd_hold_send(s);
-			if (s->nhold == 0)
-				continue;
-			if (now - s->hold_ms >= BN_PACE_HOLD_MS)
-				fwd_pause(s);	/* may free s */
-			else
-				busy = true;
-		}
-		bn_buf_reset(&names);
-		for (e = bn_hmap_first(&l->pace_tx, &i); e != NULL;
-		    e = bn_hmap_next(&l->pace_tx, e, &i))
-			if (((struct bn_pace_tx *)e->value)->paused)
-				bn_buf_add(&names, e->key, strlen(e->key) + 1);
-		for (off = 0; off < names.len;
-		    off += strlen(names.data + off) + 1) {
-			struct bn_pace_tx *t = bn_hmap_get(&l->pace_tx,
-			    names.data + off);
-
-			bn_fwd_sync(l, names.data + off);
-			if (t != NULL && t->paused)
-				busy = true;
-		}
-	}
-	bn_buf_free(&names);
-	return busy;
-}
-
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
@@ -635,21 +507,20 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		return;
 	}
 	if (s->nhold > 0 || !bn_pace_may_send(s)) {
-		fwd_hold(s, f);
+		bn_hold_add(s, f);
 		/*
 		 * More than the window waits here (a prefetch from before the
 		 * pacing): others should have them now.
 		 */
 		if (s->nhold > BN_PACE_WINDOW)
-			fwd_pause(s);
+			bn_fwd_pause(s);
 		return;
 	}
-	fwd_send(s, f);
+	bn_fwd_send(s, f);
 }
 
-/* Sends broker message f of s over its link; takes f. */
-static void
-fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
+void
+bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 {
 	struct bn_link		*l = s->link;
 	struct bn_daemon	*d = l->d;
@@ -839,7 +710,7 @@ bn_fwd_quiesce(struct bn_daemon *d)
 			if (s->inflight == 0)
 				fwd_drop(s, "sidecar stopping");
 			else {
-				fwd_hold_drop(s);
+				bn_hold_drop(s);
 				s->draining = true;
 			}
 		}

@@ -468,7 +468,7 @@ pace_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (pace_rx_tick(p, now))
 		busy = true;
-	if (bn_fwd_pace_tick(d))
+	if (bn_hold_tick(d))
 		busy = true;
 	if (busy && !d->stopping)
 		pace_kick(p);
@@ -564,7 +564,7 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 	t->rep_stored = stored;
 	t->rep_ms = bn_now_ms();
 	t->reported = true;
-	bn_fwd_pace_release(l, q);
+	bn_hold_release(l, q);
 	if (l->d->pace != NULL)
 		pace_kick(l->d->pace);
 	return true;

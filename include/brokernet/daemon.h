@@ -1,9 +1,9 @@
 /*
  * brokernetd's runtime state, shared by the daemon's modules: daemon.c (the
  * broker session and local demand), link.c (sidecar links, listeners,
- * dialers), forward.c (network subscriptions and message transfer) and
- * status.c (/status, /metrics). The configuration stays in struct
- * bn_config; everything here is runtime.
+ * dialers), forward.c (network subscriptions and message transfer),
+ * fwdhold.c and pace.c (consumer pacing) and status.c (/status, /metrics).
+ * The configuration stays in struct bn_config; everything here is runtime.
  */
 #ifndef BN_DAEMON_H
 #define BN_DAEMON_H
@@ -355,12 +355,23 @@ void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);
-/* Pacing (pace.h): a report for q came: held messages go on as far as the
- * credit allows; none left, the subscription pauses. */
-void	 bn_fwd_pace_release(struct bn_link *, const char *q);
+/* Sends broker message f of s over s's link; takes f. */
+void	 bn_fwd_send(struct bn_fwd_sub *, struct bn_frame *);
+/* Pacing: s drains and drops; bn_fwd_sync makes it again when the credit
+ * is back (pace.h). */
+void	 bn_fwd_pause(struct bn_fwd_sub *);
+
+/* fwdhold.c: what a paced subscription holds for credit. */
+void	 bn_hold_add(struct bn_fwd_sub *, struct bn_frame *);
+/* Forgets the held messages (unacked: the broker gives them to others once
+ * the subscription goes; it must not be wanted again, see fwd_want). */
+void	 bn_hold_drop(struct bn_fwd_sub *);
+/* A report for q came: held messages go on as far as the credit allows;
+ * a paused (link, q) resumes when it may. */
+void	 bn_hold_release(struct bn_link *, const char *q);
 /* Pauses what held too long, resumes what may; true while any holds or
  * waits. */
-bool	 bn_fwd_pace_tick(struct bn_daemon *);
+bool	 bn_hold_tick(struct bn_daemon *);
 
 /* receive.c */
 /* A MESSAGE from a link: store it on our broker (batched in a
