@@ -37,7 +37,6 @@ from bnsidecar import Sidecar, connector_xml  # noqa: E402
 
 BNBENCH = os.path.join(TOP, "bin", "bnbench")
 AFTER = os.path.join(TOP, "bin", "brokernetd")
-STATS = "<plugins><statisticsBrokerPlugin/></plugins>"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -117,8 +116,8 @@ def main():
                     help="requests of the statistics cost measurement (0: none)")
     args = ap.parse_args()
     base = tempfile.mkdtemp(prefix="bench-paced-", dir=os.path.join(TOP, "tests", "out"))
-    a = bnharness.Broker("A", os.path.join(base, "broker-A"), extra_xml=STATS)
-    b = bnharness.Broker("B", os.path.join(base, "broker-B"), extra_xml=STATS)
+    a = bnharness.Broker("A", os.path.join(base, "broker-A"), statistics=True)
+    b = bnharness.Broker("B", os.path.join(base, "broker-B"), statistics=True)
     res = {"before": [], "after": []}
     try:
         bnharness.start_all(a, b)

@@ -18,7 +18,7 @@ import unittest
 
 from netbase import NetTestCase, connector_xml, metric, wait_for
 
-STATS = "<plugins><statisticsBrokerPlugin/></plugins>"
+STATS = {"statistics": True}
 WINDOW = 20         # BN_PACE_WINDOW (include/brokernet/pace.h)
 SETTING_LOG = "add <plugins><statisticsBrokerPlugin/></plugins>"
 
@@ -116,7 +116,7 @@ class PacedBase(NetTestCase):
 
 class Paced(PacedBase):
     BROKERS = ("A", "B", "C", "D")
-    BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
+    BROKER_OPTS = {n: STATS for n in BROKERS}
 
     def kill_while_paced(self, victim, tag):
         """kill -9 of one sidecar mid-stream (fast A, 20 ms C, 500 to B); returns
@@ -259,7 +259,7 @@ class OldPeer(PacedBase):
     """A peer from before pacing (BN_OLD_BINARY: its brokernetd; skipped
     without): the link stays up, nothing paces it, every count exact."""
     BROKERS = ("A", "B", "C")
-    BROKER_OPTS = {n: {"extra_xml": STATS} for n in BROKERS}
+    BROKER_OPTS = {n: STATS for n in BROKERS}
 
     def test_old_peer_keeps_working(self):
         saved = os.environ.get("BN_BINARY")
@@ -304,6 +304,7 @@ class OldPeer(PacedBase):
 class Unpaced(PacedBase):
     """No statistics plugin on the brokers: forwarding as before."""
     BROKERS = ("A", "B", "C")
+    BROKER_OPTS = {n: {"statistics": False} for n in BROKERS}
 
     def test_fallback_without_plugin(self):
         n = 300
