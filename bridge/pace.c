@@ -474,6 +474,26 @@ pace_tick(evutil_socket_t fd, short ev, void *arg)
 		pace_kick(p);
 }
 
+const char *
+bn_pace_state(const struct bn_daemon *d)
+{
+	static const char *const names[] = { "unknown", "probing", "on",
+	    "off" };
+
+	return d->pace != NULL ? names[d->pace->state] : "unknown";
+}
+
+void
+bn_pace_counts(const struct bn_daemon *d, uint64_t *requests,
+    uint64_t *replies, uint64_t *reports)
+{
+	const struct bn_pace	*p = d->pace;
+
+	*requests = p != NULL ? p->requests : 0;
+	*replies = p != NULL ? p->replies : 0;
+	*reports = p != NULL ? p->reports : 0;
+}
+
 /* ---- link handshake and frames */
 
 /* Tells l whether this broker's backlog is reported (before any report,

@@ -96,6 +96,12 @@ void	 bn_pace_link_closed(struct bn_daemon *, uint64_t link);
 /* A link is up: tell the peer whether our backlog is reported. */
 void	 bn_pace_link_up(struct bn_link *);
 
+/* For /status and /metrics: "unknown", "probing", "on" or "off" (no
+ * plugin), and the receiving side's counts. */
+const char *bn_pace_state(const struct bn_daemon *);
+void	 bn_pace_counts(const struct bn_daemon *, uint64_t *requests,
+	    uint64_t *replies, uint64_t *reports);
+
 /* Link handshake: the offer in BN_HELLO/BN_WELCOME, and the peer's. */
 void	 bn_pace_offer(struct bn_frame *);
 void	 bn_pace_peer(struct bn_link *, const struct bn_frame *);
