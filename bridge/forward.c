@@ -10,6 +10,11 @@
  * Receiving side: a MESSAGE from a link is SENT to our broker with a
  * receipt (pipelined, retried across a broker failover); on RECEIPT the
  * link ack for its sequence number is queued.
+ *
+ * Paced (pace.h): a subscription out of credit holds what the broker
+ * dispatched (fwdhold.c); held too long, it pauses: drained and dropped,
+ * so the broker gives the held messages to its other consumers, and made
+ * again with the credit as its prefetch once the peer's backlog fell.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +29,11 @@
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
+#include "brokernet/pace.h"
 #include "brokernet/stomp.h"
+
+/* The reason of a pause: logged at debug level, it comes and goes. */
+static const char fwd_paused[] = "paced: the peer's consumers are behind";
 
 /* Headers that belong to one delivery and are never carried on. */
 static const char *const fwd_strip[] = {
@@ -133,7 +142,8 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	if (!d->broker_up || s->subscribed)
 		return;
 	snprintf(prefetch, sizeof(prefetch), "%llu",
-	    (unsigned long long)s->link->nc->prefetch);
+	    (unsigned long long)(s->is_static ? s->link->nc->prefetch :
+	    bn_pace_prefetch(s->link, s->dest, s->link->nc->prefetch)));
 	h[n].name = "activemq.prefetchSize";
 	h[n++].value = prefetch;
 	if (s->link->nc->decrease_priority) {
@@ -149,7 +159,12 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client", h,
 	    n) == 0) {
 		s->subscribed = true;
-		log_info("forward: %s -> %s: network subscription %s%s"
+		if (s->pace != NULL && s->pace->pauses > 0)
+			log_debug("forward: %s -> %s: network subscription %s"
+			    " resumed (prefetch %s)", s->dest, s->link->peer,
+			    s->id, prefetch);
+		else
+			log_info("forward: %s -> %s: network subscription %s%s"
 		    " (prefetch %s, priority %s)", s->dest, s->link->peer,
 		    s->id, s->is_static ? " (static)" : s->is_replay ?
 		    " (replay of stranded messages)" : "", prefetch,
@@ -166,9 +181,16 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	struct bn_daemon	*d = l->d;
 	struct bn_inflight	*inf;
 
+	bn_hold_drop(s);
 	if (s->subscribed && d->broker_up)
 		bn_stomp_unsubscribe(d->cons, s->id);
-	if (s->subscribed || s->inflight > 0)
+	if (why == fwd_paused)
+		log_debug("forward: %s -> %s: subscription %s paused (%llu"
+		    " forwarded, %llu in flight, %llu left to the broker)",
+		    s->dest, l->peer, s->id, (unsigned long long)s->forwarded,
+		    (unsigned long long)s->inflight,
+		    (unsigned long long)s->held);
+	else if (s->subscribed || s->inflight > 0)
 		log_info("forward: %s -> %s: subscription %s dropped (%s;"
 		    " %llu forwarded, %llu left to the broker)", s->dest,
 		    l->peer ? l->peer : "?", s->id, why,
@@ -213,6 +235,7 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	s->is_replay = is_replay;
 	s->hops = hops;
 	s->priority = bn_demand_priority(hops ? hops : 1);
+	s->pace = is_static ? NULL : bn_pace_tx(l, dest);
 	TAILQ_INIT(&s->pending);
 	snprintf(s->id, sizeof(s->id), "s%llu",
 	    (unsigned long long)d->next_sub++);
@@ -242,11 +265,22 @@ fwd_want(struct bn_link *l, struct bn_fwd_sub *s, bool want,
 		s->draining = false;
 		return;
 	}
+	bn_hold_drop(s);
 	if (s->inflight == 0)
 		fwd_drop(s, why);
 	else
 		/* Let in-flight messages finish; hold the rest; then drop. */
 		s->draining = true;
+}
+
+void
+bn_fwd_pause(struct bn_fwd_sub *s)
+{
+	if (s->pace != NULL && !s->pace->paused) {
+		s->pace->paused = true;
+		s->pace->pauses++;
+	}
+	fwd_want(s->link, s, false, fwd_paused);
 }
 
 /*
@@ -284,7 +318,8 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 	hops = bn_demand_remote_hops(&d->demand, q, l->id);
 	live = l->state == BN_LINK_UP && !d->stopping;
 	want = live && hops > 0 && (v == BN_FILTER_DYNAMIC ||
-	    (v == BN_FILTER_STATIC && l->nc->dynamic_only));
+	    (v == BN_FILTER_STATIC && l->nc->dynamic_only)) &&
+	    !bn_pace_paused(l, q);
 	s = bn_hmap_get(&l->subs_by_dest, q);
 	if (s == NULL && want)
 		fwd_new_sub(l, q, q, false, false, hops);
@@ -292,7 +327,8 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 		s->hops = hops ? hops : s->hops;
 		fwd_want(l, s, want, "no more demand");
 	}
-	want = live && fwd_replay_wanted(l, q, hops, v);
+	want = live && fwd_replay_wanted(l, q, hops, v) &&
+	    !bn_pace_paused(l, q);
 	bn_buf_printf(&key, "replay:%s", q);
 	s = bn_hmap_get(&l->subs_by_dest, key.data);
 	if (s == NULL && want)
@@ -395,6 +431,7 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 			next = TAILQ_NEXT(s, entry);
 			s->subscribed = false;
 			/* The broker gives back what it had dispatched. */
+			bn_hold_drop(s);
 			if (s->draining)
 				fwd_drop(s, "broker session lost");
 		}
@@ -453,8 +490,6 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	const char		*dest = bn_frame_get(f, "destination");
 	struct bn_fwd_sub	*s;
 	struct bn_link		*l;
-	struct bn_inflight	*inf;
-	size_t			 alen;
 
 	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
 	if (s == NULL || ack == NULL || dest == NULL ||
@@ -471,6 +506,29 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		bn_frame_free(f);
 		return;
 	}
+	if (s->nhold > 0 || !bn_pace_may_send(s)) {
+		bn_hold_add(s, f);
+		/*
+		 * More than the window waits here (a prefetch from before the
+		 * pacing): others should have them now.
+		 */
+		if (s->nhold > BN_PACE_WINDOW)
+			bn_fwd_pause(s);
+		return;
+	}
+	bn_fwd_send(s, f);
+}
+
+void
+bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
+{
+	struct bn_link		*l = s->link;
+	struct bn_daemon	*d = l->d;
+	const char		*ack = bn_frame_get(f, "ack");
+	const char		*dest = bn_frame_get(f, "destination");
+	struct bn_inflight	*inf;
+	size_t			 alen;
+
 	alen = strlen(ack);
 	inf = xmalloc(sizeof(*inf) + alen + 1);
 	inf->seq = l->next_seq++;
@@ -486,6 +544,8 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	bn_link_write(l, l->out.data, l->out.len);
 	l->msgs_out++;
 	d->c.forwarded++;
+	if (s->pace != NULL)
+		s->pace->sent++;
 	log_trace("forward: %s -> %s seq %llu", dest, l->peer,
 	    (unsigned long long)inf->seq);
 	bn_frame_free(f);
@@ -609,7 +669,8 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 			char	*q = s->is_static || s->is_replay ? NULL :
 				    xstrdup(s->dest);
 
-			fwd_drop(s, "no more demand");
+			fwd_drop(s, s->pace != NULL && s->pace->paused ?
+			    fwd_paused : "no more demand");
 			if (q != NULL) {
 				/* demand may be back: a fresh subscription */
 				bn_fwd_sync(l, q);
@@ -648,8 +709,10 @@ bn_fwd_quiesce(struct bn_daemon *d)
 			next = TAILQ_NEXT(s, entry);
 			if (s->inflight == 0)
 				fwd_drop(s, "sidecar stopping");
-			else
+			else {
+				bn_hold_drop(s);
 				s->draining = true;
+			}
 		}
 }
 

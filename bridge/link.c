@@ -38,6 +38,7 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
+#include "brokernet/pace.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
 
@@ -246,6 +247,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 		l->bev = NULL;
 	}
 	bn_fwd_link_closed(l);
+	bn_pace_tx_free_all(l);
 	bn_recv_link_closed(d, l->id);
 	bn_demand_remote_clear_link(&d->demand, l->id, &changed);
 	bn_daemon_queues_changed(d, &changed);
@@ -401,8 +403,10 @@ link_go_up(struct bn_link *l)
 	    l->dialer ? "dialed" : "accepted",
 	    l->we_forward ? "forward" : "do not forward",
 	    l->they_forward ? "forwards" : "does not forward");
-	if (l->they_forward)
+	if (l->they_forward) {
 		bn_link_advert_all(l);
+		bn_pace_link_up(l);
+	}
 	if (l->we_forward)
 		bn_fwd_sync_static(l);
 }
@@ -459,6 +463,7 @@ link_send_hello(struct bn_link *l)
 	if (l->d->cfg->management_uri != NULL)
 		bn_frame_add_header(f, "mgmt", l->d->cfg->management_uri);
 	bn_linkz_offer(l, f);
+	bn_pace_offer(f);
 	link_send_frame(l, f);
 	bn_frame_free(f);
 	bn_buf_free(&b);
@@ -638,6 +643,10 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 	if (d->cfg->management_uri != NULL)
 		bn_frame_add_header(w, "mgmt", d->cfg->management_uri);
 	bn_linkz_choose(l, f, w);
+	/* BN_PACE only to a peer that offered it (older peers close on it) */
+	bn_pace_peer(l, f);
+	if (l->peer_pace)
+		bn_pace_offer(w);
 	link_send_frame(l, w);
 	bn_frame_free(w);
 	bn_linkz_start(l);
@@ -669,6 +678,7 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 	}
 	l->peer = xstrdup(peer);
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
+	bn_pace_peer(l, f);
 	bn_linkz_start(l);
 	link_go_up(l);
 	return true;
@@ -780,6 +790,8 @@ link_on_frame(struct bn_frame *f, void *arg)
 		alive = link_on_demand(l, f, true);
 	else if (strcmp(cmd, "NODEMAND") == 0)
 		alive = link_on_demand(l, f, false);
+	else if (strcmp(cmd, "BN_PACE") == 0)
+		alive = bn_pace_on_frame(l, f);
 	else if (strcmp(cmd, "BYE") == 0) {
 		char	why[512];
 
@@ -911,6 +923,7 @@ link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	bn_hmap_init(&l->adverts);
 	bn_hmap_init(&l->remote);
 	bn_hmap_init(&l->subs_by_dest);
+	bn_hmap_init(&l->pace_tx);
 	TAILQ_INIT(&l->subs);
 	TAILQ_INIT(&l->inflight);
 	l->ack_ev = event_new(d->base, -1, 0, link_ack_flush_cb, l);

@@ -29,6 +29,7 @@
 #include "brokernet/daemon.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
+#include "brokernet/pace.h"
 #include "brokernet/stomp.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */
@@ -138,13 +139,17 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (e != NULL) {
 		/* Remember it before the peer hears that it is stored. */
 		e->state = BN_DEDUP_STORED;
-		for (i = 0; i < e->nwaiters; i++)
+		for (i = 0; i < e->nwaiters; i++) {
 			recv_ack_to(d, e->waiters[i].link, e->waiters[i].seq);
+			bn_pace_stored(d, e->waiters[i].link, rx->dest);
+		}
 		free(e->waiters);
 		e->waiters = NULL;
 		e->nwaiters = 0;
 	}
 	recv_ack_to(d, rx->link, rx->seq);
+	/* the peer's credit counts what it sent us as stored */
+	bn_pace_stored(d, rx->link, rx->dest);
 }
 
 static void
@@ -255,7 +260,8 @@ recv_flush_cb(evutil_socket_t fd, short ev, void *arg)
  * is stored, never store it twice. Returns true when it was a duplicate.
  */
 static bool
-recv_duplicate(struct bn_link *l, const char *key, uint64_t seq)
+recv_duplicate(struct bn_link *l, const char *key, uint64_t seq,
+    const char *dest)
 {
 	struct bn_daemon	*d = l->d;
 	struct bn_dedup_ent	*e;
@@ -267,9 +273,10 @@ recv_duplicate(struct bn_link *l, const char *key, uint64_t seq)
 	d->dedup.suppressed++;
 	log_debug("link %s: duplicate %s (seq %llu) not stored again",
 	    l->peer, key, (unsigned long long)seq);
-	if (e->state == BN_DEDUP_STORED)
+	if (e->state == BN_DEDUP_STORED) {
 		bn_link_queue_ack(l, seq);
-	else
+		bn_pace_stored(d, l->id, dest);
+	} else
 		bn_dedup_wait(e, l->id, seq);
 	return true;
 }
@@ -381,7 +388,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	    bn_frame_get(f, "brokernet_origin_id"),
 	    bn_frame_get(f, "brokernet_path"), key, sizeof(key)) == -1)
 		key[0] = '\0';
-	if (recv_duplicate(l, key, seq)) {
+	if (recv_duplicate(l, key, seq, dest)) {
 		bn_frame_free(f);
 		return 0;
 	}
@@ -506,6 +513,7 @@ bn_recv_link_closed(struct bn_daemon *d, uint64_t link)
 {
 	struct recv_parked	*p, *next;
 
+	bn_pace_link_closed(d, link);
 	for (p = TAILQ_FIRST(&d->parked); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		if (p->link != link)
@@ -521,6 +529,8 @@ bn_recv_link_closed(struct bn_daemon *d, uint64_t link)
 void
 bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 {
+	if (bn_pace_on_store_message(d, f))
+		return;		/* it took the frame */
 	if (bn_markers_is_theirs(f))
 		bn_markers_on_message(d->markers, f);
 	else
@@ -537,6 +547,7 @@ bn_recv_store_connected(struct bn_daemon *d)
 {
 	d->recovering = true;
 	bn_markers_connected(d->markers, d->prod);
+	bn_pace_store_connected(d);
 }
 
 void
@@ -544,6 +555,7 @@ bn_recv_store_lost(struct bn_daemon *d)
 {
 	d->recovering = true;
 	bn_markers_lost(d->markers);
+	bn_pace_store_lost(d);
 	/* In-doubt batches stay in doubt in the client; asked again. */
 	bn_hmap_clear(&d->doubt);
 	bn_hmap_init(&d->doubt);
@@ -600,6 +612,7 @@ bn_recv_init(struct bn_daemon *d)
 	bn_hmap_init(&d->pending_tx);
 	TAILQ_INIT(&d->parked);
 	d->recovering = true;
+	bn_pace_init(d);
 	snprintf(d->boot_id, sizeof(d->boot_id), "%llx",
 	    (unsigned long long)bn_wall_ms());
 	xasprintf(&d->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
@@ -633,4 +646,5 @@ bn_recv_free(struct bn_daemon *d)
 	if (d->rx_batch_ev != NULL)
 		event_free(d->rx_batch_ev);
 	bn_markers_free(d->markers);
+	bn_pace_free(d);
 }

@@ -58,6 +58,8 @@ __all__ = [
 ACTIVEMQ_HOME = os.environ.get("BN_ACTIVEMQ_HOME", "/usr/share/activemq")
 JAVA_LIBDIR = os.environ.get("BN_JAVA_LIBDIR", "/usr/share/java")
 OPTIONAL_JARS = ("xstream.jar", "jettison.jar", "xpp3.jar")
+# The broker setting consumer-paced forwarding needs (README).
+STATISTICS_XML = "<plugins><statisticsBrokerPlugin/></plugins>"
 # jdbcPersistenceAdapter on PostgreSQL through a dbcp2 pool (commons-logging
 # comes with the broker as jcl-over-slf4j)
 JDBC_JARS = ("postgresql.jar", "commons-dbcp2.jar", "commons-pool2.jar")
@@ -412,13 +414,18 @@ class Broker:
     link_jars=False leaves XStream/Jettison/XPP3 out of lib/ (a broker that
     cannot turn advisories into JSON, as Debian's package is out of the
     box); advisory_support=False sets advisorySupport="false".
+    statistics=True adds the statistics plugin (what consumer-paced forwarding
+    needs); None (the default) takes it from BN_BROKER_STATISTICS=1, else off.
     """
 
     def __init__(self, name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
                  kahadb_dir=None, hb_grace_multiplier=None, stomp_options=None,
                  wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None,
-                 jdbc=None, link_jars=True, advisory_support=True):
+                 jdbc=None, link_jars=True, advisory_support=True, statistics=None):
         self.name = name
+        if statistics is None:
+            statistics = os.environ.get("BN_BROKER_STATISTICS") == "1"
+        self.statistics = statistics
         self.jdbc = dict(jdbc) if jdbc else None
         self.basedir = os.path.abspath(basedir)
         self._auto_ports = stomp_port is None and openwire_port is None
@@ -505,7 +512,8 @@ class Broker:
             name=_xml_attr(self.name), datadir=_xml_attr(self.data_dir),
             persistence=persistence, beans=beans,
             stomp_uri=_xml_attr(self._stomp_connector_uri()),
-            openwire_uri=_xml_attr(self.openwire_uri), extra=self.extra_xml,
+            openwire_uri=_xml_attr(self.openwire_uri),
+            extra=(STATISTICS_XML if self.statistics else "") + self.extra_xml,
             advisory=_xml_attr("true" if self.advisory_support else "false"))
         with open(os.path.join(self.conf_dir, "activemq.xml"), "w") as f:
             f.write(xml)

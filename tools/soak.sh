@@ -1,7 +1,8 @@
 #!/bin/sh
 # make soak: the fault storms repeated (one run of each is in make check).
 #   SOAK_RUNS (default 5): sidecar and broker kill storms, each run anew;
-#   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active.
+#   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active;
+#   PACED_RUNS (default 3): the consumer-paced splits (test_paced.Paced).
 # Every figure goes to tests/out/metrics.log; ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -25,6 +26,13 @@ if (cd tests/integration && BN_STANDBY_RUNS=${STANDBY_RUNS:-10} python3 -u -m un
     test_standby.Standby.test_kill9_active_standby_takes_over) >> "$log" 2>&1
 then pass=$((pass + 1)); echo "standby takeovers: ok"
 else fail=$((fail + 1)); echo "standby takeovers: FAILED"; fi
+i=0
+while [ "$i" -lt "${PACED_RUNS:-3}" ]; do
+	i=$((i + 1))
+	if (cd tests/integration && python3 -u -m unittest test_paced.Paced) >> "$log" 2>&1
+	then pass=$((pass + 1)); echo "paced run $i: ok"
+	else fail=$((fail + 1)); echo "paced run $i: FAILED"; fi
+done
 grep 'metric:' "$log" | sed 's/^ *metric: /  /'
 echo "soak: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,9 +1,9 @@
 /*
  * brokernetd's runtime state, shared by the daemon's modules: daemon.c (the
  * broker session and local demand), link.c (sidecar links, listeners,
- * dialers), forward.c (network subscriptions and message transfer) and
- * status.c (/status, /metrics). The configuration stays in struct
- * bn_config; everything here is runtime.
+ * dialers), forward.c (network subscriptions and message transfer),
+ * fwdhold.c and pace.c (consumer pacing) and status.c (/status, /metrics).
+ * The configuration stays in struct bn_config; everything here is runtime.
  */
 #ifndef BN_DAEMON_H
 #define BN_DAEMON_H
@@ -39,6 +39,8 @@ struct bn_markers;
 struct bn_lock;
 struct bn_preflight;
 struct recv_parked;
+struct bn_pace;
+struct bn_pace_tx;
 
 /* brokernet's private queues (never demand, never forwarded). */
 #define BN_PRIVATE_PREFIX	"brokernet."
@@ -93,6 +95,11 @@ struct bn_fwd_sub {
 	struct bn_buf		 ack_last;	/* cumulative ACK to send */
 	SLIST_ENTRY(bn_fwd_sub)	 touched_entry;	/* in one ACK frame's list */
 	bool			 ack_touched;	/* ... and on that list */
+	struct bn_pace_tx	*pace;		/* the link's, for dest */
+	/* dispatched, waiting for credit (pace.h), in dispatch order */
+	struct bn_frame		**hold;
+	size_t			 nhold, hold_head, hold_cap;
+	uint64_t		 hold_ms;	/* since (monotonic) */
 };
 TAILQ_HEAD(bn_fwd_subq, bn_fwd_sub);
 
@@ -182,6 +189,9 @@ struct bn_link {
 	bool			 read_paused;
 	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
 	struct bn_linkz		*z;		/* agreed encodings, or NULL */
+	bool			 peer_pace;	/* peer speaks BN_PACE */
+	bool			 pace_on;	/* ... and reports its backlog */
+	struct bn_hmap		 pace_tx;	/* queue -> bn_pace_tx */
 };
 TAILQ_HEAD(bn_linkq, bn_link);
 
@@ -266,6 +276,7 @@ struct bn_daemon {
 	uint64_t		 stop_deadline;
 	struct event		*stop_timer;
 	struct event		*replay_timer;
+	struct bn_pace		*pace;		/* consumer pacing (pace.c) */
 	struct event		*sigs[4];
 	int			 exit_code;
 };
@@ -344,6 +355,23 @@ void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);
+/* Sends broker message f of s over s's link; takes f. */
+void	 bn_fwd_send(struct bn_fwd_sub *, struct bn_frame *);
+/* Pacing: s drains and drops; bn_fwd_sync makes it again when the credit
+ * is back (pace.h). */
+void	 bn_fwd_pause(struct bn_fwd_sub *);
+
+/* fwdhold.c: what a paced subscription holds for credit. */
+void	 bn_hold_add(struct bn_fwd_sub *, struct bn_frame *);
+/* Forgets the held messages (unacked: the broker gives them to others once
+ * the subscription goes; it must not be wanted again, see fwd_want). */
+void	 bn_hold_drop(struct bn_fwd_sub *);
+/* A report for q came: held messages go on as far as the credit allows;
+ * a paused (link, q) resumes when it may. */
+void	 bn_hold_release(struct bn_link *, const char *q);
+/* Pauses what held too long, resumes what may; true while any holds or
+ * waits. */
+bool	 bn_hold_tick(struct bn_daemon *);
 
 /* receive.c */
 /* A MESSAGE from a link: store it on our broker (batched in a
