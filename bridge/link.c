@@ -38,6 +38,7 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
+#include "brokernet/names.h"
 #include "brokernet/pace.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
@@ -513,9 +514,13 @@ link_nc_from_hello(const struct bn_frame *f, const char **err)
 	const char			*v;
 	uint64_t			 u;
 
+	if ((v = bn_frame_get(f, "connector")) != NULL &&
+	    bn_name_check_str(v) != NULL) {
+		*err = "bad connector name in BN_HELLO";
+		return NULL;
+	}
 	nc = xcalloc(1, sizeof(*nc));
-	nc->name = xstrdup(bn_frame_get(f, "connector") ?
-	    bn_frame_get(f, "connector") : "?");
+	nc->name = xstrdup(v != NULL ? v : "?");
 	nc->uri = xstrdup("accepted");
 	bn_reconnect_defaults(&nc->reconnect);
 	nc->decrease_priority = true;
@@ -592,10 +597,13 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 	struct bn_frame		*w;
 	char			 why[512];
 
-	if (peer == NULL || *peer == '\0' || strlen(peer) > 255) {
-		link_refuse(l, "BN_HELLO without a valid broker name", true);
+	if ((err = bn_name_check_str(peer)) != NULL) {
+		snprintf(why, sizeof(why), "BN_HELLO without a valid broker"
+		    " name: %s (%s)", err, BN_NAME_RULE);
+		link_refuse(l, why, true);
 		return false;
 	}
+	err = NULL;
 	if (ver == NULL || strcmp(ver, BN_LINK_VERSION) != 0) {
 		snprintf(why, sizeof(why), "unsupported link version %s"
 		    " (this sidecar speaks %s)", ver ? ver : "(none)",
@@ -663,8 +671,16 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 	const char	*ver = bn_frame_get(f, "version");
 	const char	*err;
 
+	char		 why[256];
+
 	if (peer == NULL || ver == NULL || strcmp(ver, BN_LINK_VERSION) != 0) {
 		bn_link_close(l, "bad BN_WELCOME (version or broker missing)");
+		return false;
+	}
+	if ((err = bn_name_check_str(peer)) != NULL) {
+		snprintf(why, sizeof(why), "bad BN_WELCOME: broker name %s",
+		    err);
+		bn_link_close(l, why);
 		return false;
 	}
 	if (bn_linkz_chosen(l, f, &err) == -1) {
@@ -703,6 +719,11 @@ link_on_demand(struct bn_link *l, struct bn_frame *f, bool add)
 		if ((hs != NULL && (bn_strtou64(hs, 1000, &hops) == -1 ||
 		    hops == 0)) || path == NULL) {
 			bn_link_close(l, "bad DEMAND frame: hops or path");
+			return false;
+		}
+		if (bn_name_path_check(path, strlen(path)) != NULL) {
+			bn_link_close(l, "bad DEMAND frame: path is not a list"
+			    " of broker names");
 			return false;
 		}
 		if (bn_hmap_get(&l->remote, q) == NULL) {

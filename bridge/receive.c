@@ -29,6 +29,7 @@
 #include "brokernet/daemon.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
+#include "brokernet/names.h"
 #include "brokernet/pace.h"
 #include "brokernet/stomp.h"
 
@@ -350,7 +351,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	struct bn_recv_batch	*b;
 	struct recv_rx		*rx;
 	uint64_t		 seq;
-	const char		*why = NULL;
+	const char		*why = NULL, *v;
 	char			 key[1024];
 
 	if (!l->they_forward)
@@ -362,6 +363,12 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	    strncmp(dest + 7, BN_PRIVATE_PREFIX,
 	    strlen(BN_PRIVATE_PREFIX)) == 0)
 		why = "bad MESSAGE: destination is not a forwardable queue";
+	else if ((v = bn_frame_get(f, "brokernet_path")) != NULL &&
+	    bn_name_path_check(v, strlen(v)) != NULL)
+		why = "bad MESSAGE: brokernet_path is not a list of broker names";
+	else if ((v = bn_frame_get(f, "brokernet_origin")) != NULL &&
+	    bn_name_check_str(v) != NULL)
+		why = "bad MESSAGE: brokernet_origin is not a broker name";
 	if (why != NULL) {
 		bn_frame_free(f);
 		bn_link_close(l, why);

@@ -22,6 +22,7 @@
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/mdns.h"
+#include "brokernet/pace.h"
 #include "brokernet/preflight.h"
 #include "brokernet/status.h"
 #include "brokernet/stomp.h"
@@ -258,6 +259,33 @@ status_demand_queues(struct bn_daemon *d)
 }
 
 static uint64_t
+status_pace_requests(struct bn_daemon *d)
+{
+	uint64_t	rq, rp, rr;
+
+	bn_pace_counts(d, &rq, &rp, &rr);
+	return rq;
+}
+
+static uint64_t
+status_pace_replies(struct bn_daemon *d)
+{
+	uint64_t	rq, rp, rr;
+
+	bn_pace_counts(d, &rq, &rp, &rr);
+	return rp;
+}
+
+static uint64_t
+status_pace_reports(struct bn_daemon *d)
+{
+	uint64_t	rq, rp, rr;
+
+	bn_pace_counts(d, &rq, &rp, &rr);
+	return rr;
+}
+
+static uint64_t
 status_inflight(struct bn_daemon *d)
 {
 	return bn_fwd_total_inflight(d);
@@ -317,6 +345,12 @@ static const struct status_counter status_counters[] = {
 	    "queues in the demand table", status_demand_queues },
 	{ NULL, "inflight", "gauge",
 	    "messages forwarded and not yet confirmed", status_inflight },
+	{ "pace_requests", "pace_requests_total", "counter",
+	    "queue backlog requests to the broker's statistics plugin",
+	    status_pace_requests },
+	{ "pace_replies", NULL, NULL, NULL, status_pace_replies },
+	{ "pace_reports", "pace_reports_total", "counter",
+	    "backlog reports sent to pacing peers", status_pace_reports },
 };
 
 /* ---- /status */
@@ -355,6 +389,7 @@ status_link(const struct bn_link *l)
 	status_set(o, "bytes_in_uncompressed", status_u64(pi));
 	status_set(o, "inflight", status_u64(l->ninflight));
 	status_set(o, "receiving", status_u64(l->rx_pending));
+	status_set(o, "pace", json_boolean(l->pace_on));
 	m = status_obj();
 	for (e = bn_hmap_first(&l->remote, &i); e != NULL;
 	    e = bn_hmap_next(&l->remote, e, &i)) {
@@ -379,6 +414,11 @@ status_link(const struct bn_link *l)
 		status_set(so, "priority", json_integer(s->priority));
 		status_set(so, "hops", status_u64(s->hops));
 		status_set(so, "inflight", status_u64(s->inflight));
+		status_set(so, "held", status_u64(s->nhold));
+		status_set(so, "paused", json_boolean(s->pace != NULL &&
+		    s->pace->paused));
+		status_set(so, "pauses", status_u64(s->pace != NULL ?
+		    s->pace->pauses : 0));
 		status_set(so, "forwarded", status_u64(s->forwarded));
 		status_append(a, so);
 	}
@@ -428,6 +468,7 @@ status_doc(struct bn_daemon *d)
 	status_set(o, "role_since_ms", status_u64(d->role_since_ms));
 	status_set(o, "role_reason", status_str(d->role_reason));
 	status_set(o, "role_changes", status_u64(d->role_changes));
+	status_set(o, "pace_state", status_str(bn_pace_state(d)));
 	status_set(o, "uptime_ms", status_u64(bn_now_ms() - d->started_ms));
 	status_set(o, "management", status_str(d->cfg->management_uri));
 	br = status_obj();

@@ -350,6 +350,22 @@ class TwoBrokers(NetTestCase):
         self.assertIn(b"too large", data)
         wait_for(lambda: "bad frame from peer" in b.log_text(), 5, what="logged reason")
         self.assertEqual(b.status()["counters"]["link_errors"], 2)
+        # a broker name that would break ",A,B," paths and metrics labels
+        s = socket.create_connection(("127.0.0.1", b.link_port))
+        s.sendall(b"BN_HELLO\nbroker:X,Y\nversion:1\nconnector:c\ncontent-length:0\n\n\x00")
+        s.settimeout(5)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            self.fail("a peer named X,Y was not refused")
+        s.close()
+        self.assertIn(b"contains a comma", data)
+        wait_for(lambda: "contains a comma" in b.log_text(), 5, what="refusal logged")
         # the real link still forwards
         self.produce("A", q, 50)
         self.assertEqual(sorted(self.ns(self.collect(cons, 50))), list(range(50)))
