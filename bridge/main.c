@@ -1,4 +1,5 @@
 /* brokernetd: the sidecar that joins a broker to a network of brokers. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,23 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/log.h"
+
+/*
+ * Memory goes back to the system after a burst. Store batches (up to a
+ * few MiB) and 64 KiB bodies come and go; with glibc's dynamic mmap
+ * threshold they end up on the heap after the first free, and the heap
+ * then stays at its peak. A fixed threshold keeps large buffers in their
+ * own mappings, and a trim every few seconds gives back freed heap pages.
+ */
+#define MAIN_MMAP_THRESHOLD	(128 * 1024)
+#define MAIN_TRIM_THRESHOLD	(1024 * 1024)
+#define MAIN_TRIM_SEC		5
+
+static void
+main_trim_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	malloc_trim(MAIN_TRIM_THRESHOLD / 4);
+}
 
 static void
 usage(void)
@@ -26,6 +44,8 @@ main(int argc, char **argv)
 	struct bn_config	*cfg;
 	struct bn_daemon	*d;
 	struct event_base	*base;
+	struct event		*trim_ev;
+	struct timeval		 trim_tv = { MAIN_TRIM_SEC, 0 };
 	const char		*file = NULL;
 	char			 err[1024];
 	int			 ch, level = BN_LOG_INFO, check = 0, rc;
@@ -70,10 +90,17 @@ main(int argc, char **argv)
 		bn_config_free(cfg);
 		return 0;
 	}
+	mallopt(M_MMAP_THRESHOLD, MAIN_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, MAIN_TRIM_THRESHOLD);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	if ((trim_ev = event_new(base, -1, EV_PERSIST, main_trim_cb,
+	    NULL)) == NULL)
+		fatalx("cannot create the memory trim timer");
+	event_add(trim_ev, &trim_tv);
 	d = bn_daemon_new(base, cfg);
 	if (bn_daemon_start(d) == -1) {
+		event_free(trim_ev);
 		bn_daemon_free(d);
 		event_base_free(base);
 		bn_config_free(cfg);
@@ -82,6 +109,7 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	rc = d->exit_code;
 	log_info("brokernetd %s: stopped", cfg->name);
+	event_free(trim_ev);
 	bn_daemon_free(d);
 	event_base_free(base);
 	bn_config_free(cfg);
