@@ -13,10 +13,11 @@ label=${1:-integration}
 [ $# -gt 0 ] && shift
 out=tests/out/$label.log
 if [ $# -gt 0 ]; then
-	(cd tests/integration && python3 -u -m unittest -v "$@") 2>&1 | tee "$out"
+	(cd tests/integration && python3 -u ../../tools/unittest_timed.py \
+	    "$@") 2>&1 | tee "$out"
 else
-	python3 -u -m unittest discover -s tests/integration \
-	    -p "${BN_TESTS:-test_*.py}" -v 2>&1 | tee "$out"
+	python3 -u tools/unittest_timed.py discover tests/integration \
+	    "${BN_TESTS:-test_*.py}" 2>&1 | tee "$out"
 fi
 st=$?
 ran=$(sed -n 's/^Ran \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)

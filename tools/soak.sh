@@ -2,7 +2,9 @@
 # make soak: the fault storms repeated (one run of each is in make check).
 #   SOAK_RUNS (default 5): sidecar and broker kill storms, each run anew;
 #   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active;
-#   PACED_RUNS (default 3): the consumer-paced splits (test_paced.Paced).
+#   PACED_RUNS (default 3): the consumer-paced splits (test_paced.Paced);
+#   and test_multihop once with the ASan+UBSan daemon (make check runs
+#   test_forward and test_security under ASan, test_multihop plain).
 # Every figure goes to tests/out/metrics.log; ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -33,6 +35,11 @@ while [ "$i" -lt "${PACED_RUNS:-3}" ]; do
 	then pass=$((pass + 1)); echo "paced run $i: ok"
 	else fail=$((fail + 1)); echo "paced run $i: FAILED"; fi
 done
+make --no-print-directory bin/brokernetd-san >/dev/null
+if (cd tests/integration && BN_SAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
+    python3 -u -m unittest test_multihop) >> "$log" 2>&1
+then pass=$((pass + 1)); echo "test_multihop under ASan: ok"
+else fail=$((fail + 1)); echo "test_multihop under ASan: FAILED"; fi
 grep 'metric:' "$log" | sed 's/^ *metric: /  /'
 echo "soak: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
