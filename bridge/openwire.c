@@ -42,6 +42,10 @@ static const struct {
 	{ BN_OW_KEEP_ALIVE_INFO, "KeepAliveInfo" },
 	{ BN_OW_SHUTDOWN_INFO, "ShutdownInfo" },
 	{ BN_OW_REMOVE_INFO, "RemoveInfo" },
+	{ BN_OW_CONTROL_COMMAND, "ControlCommand" },
+	{ BN_OW_CONNECTION_CONTROL, "ConnectionControl" },
+	{ BN_OW_PRODUCER_ACK, "ProducerAck" },
+	{ BN_OW_MESSAGE_PULL, "MessagePull" },
 	{ BN_OW_CONNECTION_ERROR, "ConnectionError" },
 	{ BN_OW_CONSUMER_CONTROL, "ConsumerControl" },
 	{ BN_OW_MESSAGE_DISPATCH, "MessageDispatch" },
@@ -613,6 +617,36 @@ ow_rd_cmd(struct ow_rd *r, uint8_t type, struct bn_ow_cmd *c)
 		c->u.control.start = ow_bool(r, "start");
 		c->u.control.stop = ow_bool(r, "stop");
 		break;
+	case BN_OW_CONTROL_COMMAND:
+		c->u.control_command = ow_str(r, "command");
+		break;
+	case BN_OW_CONNECTION_CONTROL: {
+		struct bn_ow_connection_control *cc = &c->u.cc;
+
+		cc->close = ow_bool(r, "close");
+		cc->exit = ow_bool(r, "exit");
+		cc->fault_tolerant = ow_bool(r, "faultTolerant");
+		cc->resume = ow_bool(r, "resume");
+		cc->suspend = ow_bool(r, "suspend");
+		cc->connected_brokers = ow_str(r, "connectedBrokers");
+		cc->reconnect_to = ow_str(r, "reconnectTo");
+		cc->rebalance = ow_bool(r, "rebalanceConnection");
+		cc->token = ow_bytes(r, "token");
+		break;
+	}
+	case BN_OW_PRODUCER_ACK:
+		ow_id(r, "producerId", BN_OW_PRODUCER_ID,
+		    &c->u.producer_ack.producer_id);
+		c->u.producer_ack.size = ow_i32(r, "size");
+		break;
+	case BN_OW_MESSAGE_PULL:
+		ow_id(r, "consumerId", BN_OW_CONSUMER_ID,
+		    &c->u.pull.consumer_id);
+		ow_dest(r, "destination", &c->u.pull.destination);
+		c->u.pull.timeout = ow_i64(r, "timeout");
+		c->u.pull.correlation_id = ow_str(r, "correlationId");
+		ow_msgid(r, "messageId", &c->u.pull.message_id);
+		break;
 	case BN_OW_MESSAGE_DISPATCH: {
 		struct bn_ow_dispatch *d = &c->u.dispatch;
 		uint8_t		 mt;
@@ -725,6 +759,11 @@ ow_decode_body(const uint8_t *p, size_t len, const struct bn_ow_format *fmt,
 			ow_fail(&r, "type", "null command with %zu more bytes",
 			    len - 1);
 		return r.failed ? BN_PARSE_ERROR : BN_PARSE_OK;
+	}
+	if (type != BN_OW_WIREFORMAT_INFO && !ow_is_command(type)) {
+		ow_fail(&r, "type", "data type %u (%s) is not a command", type,
+		    bn_ow_type_name(type));
+		return BN_PARSE_ERROR;
 	}
 	ow_rd_cmd(&r, type, cmd);
 	if (!r.failed && r.p != r.end)

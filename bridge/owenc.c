@@ -397,6 +397,34 @@ ow_wr_body(struct ow_wr *w, const struct bn_ow_cmd *c)
 		ow_wbool(w, c->u.control.start);
 		ow_wbool(w, c->u.control.stop);
 		break;
+	case BN_OW_CONTROL_COMMAND:
+		ow_wstr(w, "command", &c->u.control_command);
+		break;
+	case BN_OW_CONNECTION_CONTROL: {
+		const struct bn_ow_connection_control *cc = &c->u.cc;
+
+		ow_wbool(w, cc->close);
+		ow_wbool(w, cc->exit);
+		ow_wbool(w, cc->fault_tolerant);
+		ow_wbool(w, cc->resume);
+		ow_wbool(w, cc->suspend);
+		ow_wstr(w, "connectedBrokers", &cc->connected_brokers);
+		ow_wstr(w, "reconnectTo", &cc->reconnect_to);
+		ow_wbool(w, cc->rebalance);
+		ow_wbytes(w, "token", &cc->token);
+		break;
+	}
+	case BN_OW_PRODUCER_ACK:
+		ow_wid(w, "producerId", &c->u.producer_ack.producer_id);
+		ow_w32(w, c->u.producer_ack.size);
+		break;
+	case BN_OW_MESSAGE_PULL:
+		ow_wid(w, "consumerId", &c->u.pull.consumer_id);
+		ow_wdest(w, "destination", &c->u.pull.destination);
+		ow_w64(w, c->u.pull.timeout);
+		ow_wstr(w, "correlationId", &c->u.pull.correlation_id);
+		ow_wmsgid(w, "messageId", &c->u.pull.message_id);
+		break;
 	case BN_OW_MESSAGE_DISPATCH: {
 		const struct bn_ow_dispatch *d = &c->u.dispatch;
 

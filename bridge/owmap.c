@@ -128,6 +128,7 @@ owmap_value(const uint8_t **pp, const uint8_t *end, struct bn_ow_prim *v,
 				/* a null nested map: -1, kept in i */
 				v->count = 0;
 				v->i = -1;
+				v->bytes.p = p + 4;
 				need = 4;
 				break;
 			}

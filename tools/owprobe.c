@@ -11,6 +11,7 @@
  *	with its class, body, properties and message id untouched (-a: adds
  *	a brokernet_via string property, the rest byte for byte), acking
  *	and sending in one local transaction.
+ *   -d DIR writes every frame sent and received to DIR/NNN-in|out-Type.bin.
  *
  * Prints one line per decoded message; exits 0 on success, 1 with a
  * reason on stderr. Every wait is bounded (10 s).
@@ -46,7 +47,32 @@ struct probe {
 	/* the last command read; its pointers point into in */
 	struct bn_ow_cmd cmd;
 	uint8_t		*hold;	/* copy of the last frame (see probe_read) */
+	size_t		 hold_len;
+	/* dispatches that arrived while awaiting a response */
+	uint8_t		*pend[1024];
+	size_t		 pend_len[1024];
+	size_t		 pend_head, pend_tail;
+	const char	*dump_dir;	/* -d: every frame to a file */
+	int		 dump_seq;
 };
+
+/* -d DIR: writes one frame to DIR/NNN-{in,out}-Type.bin. */
+static void
+probe_dump(struct probe *p, const char *dir, const void *frame, size_t len,
+    int type)
+{
+	char	 path[512];
+	FILE	*f;
+
+	if (p->dump_dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%03d-%s-%s.bin", p->dump_dir,
+	    p->dump_seq++, dir, bn_ow_type_name(type));
+	if ((f = fopen(path, "wb")) == NULL)
+		return;
+	fwrite(frame, 1, len, f);
+	fclose(f);
+}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -109,6 +135,7 @@ probe_send(struct probe *p, struct bn_ow_cmd *c)
 		c->command_id = p->next_id++;
 	if (bn_ow_encode(&out, c, &p->fmt, err, sizeof(err)) == -1)
 		die("encode %s: %s", bn_ow_type_name(c->type), err);
+	probe_dump(p, "out", out.data, out.len, c->type);
 	while (off < out.len) {
 		n = write(p->fd, out.data + off, out.len - off);
 		if (n <= 0)
@@ -155,11 +182,13 @@ probe_read(struct probe *p)
 	/* Keep the frame apart from the buffer, then decode the copy. */
 	free(p->hold);
 	p->hold = xmalloc(used);
+	p->hold_len = used;
 	memcpy(p->hold, p->in.data + p->in_off, used);
 	p->in_off += used;
 	if (bn_ow_decode(p->hold, used, &p->fmt, &p->cmd, &used, err,
 	    sizeof(err)) != BN_PARSE_OK)
 		die("decode copy: %s", err);
+	probe_dump(p, "in", p->hold, used, p->cmd.type);
 	return &p->cmd;
 }
 
@@ -186,6 +215,15 @@ probe_await(struct probe *p, int32_t id, const char *what)
 			    c->u.resp.exception.class_name.p,
 			    (int)c->u.resp.exception.message.len,
 			    c->u.resp.exception.message.p);
+		if (c->type == BN_OW_MESSAGE_DISPATCH) {
+			/* keep it for probe_next_message */
+			if (p->pend_tail == sizeof(p->pend) / sizeof(p->pend[0]))
+				die("%s: too many dispatches queued", what);
+			p->pend[p->pend_tail] = p->hold;
+			p->pend_len[p->pend_tail++] = p->hold_len;
+			p->hold = NULL;
+			continue;
+		}
 		if (c->type == BN_OW_CONNECTION_ERROR)
 			die("%s: ConnectionError %.*s", what,
 			    (int)c->u.conn_error.error.message.len,
@@ -298,9 +336,20 @@ static struct bn_ow_message *
 probe_next_message(struct probe *p)
 {
 	struct bn_ow_cmd *c, ka;
+	char		 err[256];
+	size_t		 used;
 
 	for (;;) {
-		c = probe_read(p);
+		if (p->pend_head < p->pend_tail) {
+			free(p->hold);
+			p->hold = p->pend[p->pend_head];
+			p->hold_len = p->pend_len[p->pend_head++];
+			if (bn_ow_decode(p->hold, p->hold_len, &p->fmt, &p->cmd,
+			    &used, err, sizeof(err)) != BN_PARSE_OK)
+				die("decode held dispatch: %s", err);
+			c = &p->cmd;
+		} else
+			c = probe_read(p);
 		if (c->type == BN_OW_KEEP_ALIVE_INFO && c->response_required) {
 			memset(&ka, 0, sizeof(ka));
 			ka.type = BN_OW_KEEP_ALIVE_INFO;
@@ -360,8 +409,9 @@ print_value(const struct bn_ow_prim *v)
 		break;
 	case BN_OW_P_STRING:
 	case BN_OW_P_BIG_STRING:
-		printf("string:%.*s", (int)v->bytes.len,
-		    (const char *)v->bytes.p);
+		printf("string:%.*s%s", v->bytes.len > 40 ? 40 :
+		    (int)v->bytes.len, (const char *)v->bytes.p,
+		    v->bytes.len > 40 ? "..." : "");
 		break;
 	case BN_OW_P_BYTES:
 		printf("bytes[%zu]", v->bytes.len);
@@ -681,7 +731,7 @@ main(int argc, char *argv[])
 
 	memset(&p, 0, sizeof(p));
 	p.next_id = 1;
-	while ((ch = getopt(argc, argv, "H:p:u:w:a")) != -1) {
+	while ((ch = getopt(argc, argv, "H:p:u:w:ad:")) != -1) {
 		switch (ch) {
 		case 'H':
 			host = optarg;
@@ -697,6 +747,9 @@ main(int argc, char *argv[])
 			break;
 		case 'a':
 			via = true;
+			break;
+		case 'd':
+			p.dump_dir = optarg;
 			break;
 		default:
 			usage();

@@ -39,8 +39,12 @@ enum {
 	BN_OW_KEEP_ALIVE_INFO = 10,
 	BN_OW_SHUTDOWN_INFO = 11,
 	BN_OW_REMOVE_INFO = 12,
+	BN_OW_CONTROL_COMMAND = 14,
 	BN_OW_CONNECTION_ERROR = 16,
 	BN_OW_CONSUMER_CONTROL = 17,
+	BN_OW_CONNECTION_CONTROL = 18,
+	BN_OW_PRODUCER_ACK = 19,
+	BN_OW_MESSAGE_PULL = 20,
 	BN_OW_MESSAGE_DISPATCH = 21,
 	BN_OW_MESSAGE_ACK = 22,
 	BN_OW_MESSAGE = 23,
@@ -302,6 +306,22 @@ struct bn_ow_destination_info {
 	struct bn_ow_idarray broker_path;
 };
 
+/* What a broker tells a client about its cluster (failover hints). */
+struct bn_ow_connection_control {
+	bool		 close, exit, fault_tolerant, resume, suspend;
+	struct bn_ow_str connected_brokers, reconnect_to;
+	bool		 rebalance;
+	struct bn_ow_bytes token;
+};
+
+struct bn_ow_message_pull {
+	struct bn_ow_id	 consumer_id;
+	struct bn_ow_dest destination;
+	int64_t		 timeout;
+	struct bn_ow_str correlation_id;
+	struct bn_ow_message_id message_id;
+};
+
 /* One command. type selects the member of u. */
 struct bn_ow_cmd {
 	uint8_t		 type;
@@ -329,6 +349,13 @@ struct bn_ow_cmd {
 		} conn_error;				/* ConnectionError */
 		struct bn_ow_consumer_control control;
 		struct bn_ow_destination_info dest;
+		struct bn_ow_connection_control cc;
+		struct {
+			struct bn_ow_id producer_id;
+			int32_t	 size;
+		} producer_ack;				/* ProducerAck */
+		struct bn_ow_message_pull pull;
+		struct bn_ow_str control_command;	/* ControlCommand */
 	} u;
 };
 
