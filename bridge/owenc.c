@@ -37,6 +37,14 @@ ow_wfail(struct ow_wr *w, const char *field, const char *fmt, ...)
 		snprintf(w->err, w->errlen, "%s.%s: %s", w->cmd, field, msg);
 }
 
+/* Appends n bytes; an empty range may have a NULL pointer. */
+static void
+ow_wraw_bytes(struct ow_wr *w, const void *p, size_t n)
+{
+	if (n > 0)
+		bn_buf_add(w->b, p, n);
+}
+
 static void
 ow_w8(struct ow_wr *w, uint8_t v)
 {
@@ -93,7 +101,7 @@ ow_wstr(struct ow_wr *w, const char *field, const struct bn_ow_str *s)
 		return;
 	}
 	ow_w16(w, (uint16_t)s->len);
-	bn_buf_add(w->b, s->p, s->len);
+	ow_wraw_bytes(w, s->p, s->len);
 }
 
 static void
@@ -107,7 +115,7 @@ ow_wbytes(struct ow_wr *w, const char *field, const struct bn_ow_bytes *b)
 		return;
 	}
 	ow_w32(w, (int32_t)b->len);
-	bn_buf_add(w->b, b->p, b->len);
+	ow_wraw_bytes(w, b->p, b->len);
 }
 
 static void
@@ -210,7 +218,7 @@ ow_wraw(struct ow_wr *w, const struct bn_ow_raw *x)
 	if (x->type == 0)
 		return;
 	ow_w8(w, x->type);
-	bn_buf_add(w->b, x->raw.p, x->raw.len);
+	ow_wraw_bytes(w, x->raw.p, x->raw.len);
 }
 
 static void
@@ -220,7 +228,7 @@ ow_wraw_array(struct ow_wr *w, const struct bn_ow_raw *x)
 	if (x->type == 0)
 		return;
 	ow_w16(w, x->count);
-	bn_buf_add(w->b, x->raw.p, x->raw.len);
+	ow_wraw_bytes(w, x->raw.p, x->raw.len);
 }
 
 /* Without stack traces (the format negotiated): class and message only. */

@@ -284,6 +284,14 @@ bn_ow_map_end(struct bn_buf *b, size_t begin, uint32_t count)
 	q[3] = (uint8_t)count;
 }
 
+/* Appends n bytes; an empty range may have a NULL pointer. */
+static void
+owmap_add(struct bn_buf *b, const void *p, size_t n)
+{
+	if (n > 0)
+		bn_buf_add(b, p, n);
+}
+
 static void
 owmap_put_be(struct bn_buf *b, uint64_t v, int n)
 {
@@ -349,12 +357,12 @@ bn_ow_prim_put(struct bn_buf *b, const struct bn_ow_prim *v)
 		break;
 	case BN_OW_P_STRING:
 		owmap_put_be(b, v->bytes.len, 2);
-		bn_buf_add(b, v->bytes.p, v->bytes.len);
+		owmap_add(b, v->bytes.p, v->bytes.len);
 		break;
 	case BN_OW_P_BYTES:
 	case BN_OW_P_BIG_STRING:
 		owmap_put_be(b, v->bytes.len, 4);
-		bn_buf_add(b, v->bytes.p, v->bytes.len);
+		owmap_add(b, v->bytes.p, v->bytes.len);
 		break;
 	case BN_OW_P_MAP:
 	case BN_OW_P_LIST:
@@ -363,7 +371,7 @@ bn_ow_prim_put(struct bn_buf *b, const struct bn_ow_prim *v)
 			break;
 		}
 		owmap_put_be(b, v->count, 4);
-		bn_buf_add(b, v->bytes.p, v->bytes.len);
+		owmap_add(b, v->bytes.p, v->bytes.len);
 		break;
 	}
 	return 0;
@@ -378,7 +386,7 @@ bn_ow_map_put(struct bn_buf *b, const char *name, size_t namelen,
 	if (namelen > 0xffff)
 		return -1;
 	owmap_put_be(b, namelen, 2);
-	bn_buf_add(b, name, namelen);
+	owmap_add(b, name, namelen);
 	if (bn_ow_prim_put(b, v) == -1) {
 		b->len = at;
 		return -1;
@@ -389,7 +397,7 @@ bn_ow_map_put(struct bn_buf *b, const char *name, size_t namelen,
 void
 bn_ow_map_put_raw(struct bn_buf *b, const struct bn_ow_bytes *raw)
 {
-	bn_buf_add(b, raw->p, raw->len);
+	owmap_add(b, raw->p, raw->len);
 }
 
 struct bn_ow_prim
