@@ -10,7 +10,9 @@
  *	consumes COUNT messages from queue SRC and sends each to queue DST
  *	with its class, body, properties and message id untouched (-a: adds
  *	a brokernet_via string property, the rest byte for byte), acking
- *	and sending in one local transaction.
+ *	and sending in one local transaction. -s turns every typed property
+ *	into a string, as a STOMP hop does (a negative control: the JMS check
+ *	must see it).
  *   -d DIR writes every frame sent and received to DIR/NNN-in|out-Type.bin.
  *
  * Prints one line per decoded message; exits 0 on success, 1 with a
@@ -636,10 +638,15 @@ cmd_selftest(struct probe *p, const char *queue)
 	return 0;
 }
 
-/* Copies the properties with brokernet_via appended; the rest untouched. */
+/*
+ * Copies the properties with brokernet_via appended, the rest untouched;
+ * stringify (-s, a negative control for the JMS check) turns every typed
+ * value into a string as a STOMP hop does.
+ */
 static void
-add_via(const struct bn_ow_bytes *in, struct bn_buf *out)
+add_via(const struct bn_ow_bytes *in, struct bn_buf *out, bool stringify)
 {
+	char		 num[64];
 	struct bn_ow_map_iter it;
 	struct bn_ow_str name;
 	struct bn_ow_prim v;
@@ -656,8 +663,23 @@ add_via(const struct bn_ow_bytes *in, struct bn_buf *out)
 			die("properties: %s", err);
 		while ((rc = bn_ow_map_next(&it, &name, &v, &raw, err,
 		    sizeof(err))) == 1) {
-			bn_ow_map_put_raw(out, &raw);
 			n++;
+			if (!stringify || v.type < BN_OW_P_BOOL ||
+			    v.type > BN_OW_P_FLOAT) {
+				bn_ow_map_put_raw(out, &raw);
+				continue;
+			}
+			if (v.type == BN_OW_P_BOOL)
+				snprintf(num, sizeof(num), "%s",
+				    v.i ? "true" : "false");
+			else if (v.type == BN_OW_P_FLOAT)
+				snprintf(num, sizeof(num), "%g", (double)v.f);
+			else if (v.type == BN_OW_P_DOUBLE)
+				snprintf(num, sizeof(num), "%g", v.d);
+			else
+				snprintf(num, sizeof(num), "%" PRId64, v.i);
+			v = bn_ow_prim_str(num, strlen(num));
+			bn_ow_map_put(out, name.p, name.len, &v);
 		}
 		if (rc == -1)
 			die("properties: %s", err);
@@ -669,7 +691,7 @@ add_via(const struct bn_ow_bytes *in, struct bn_buf *out)
 
 static int
 cmd_relay(struct probe *p, const char *src, const char *dst, int count,
-    bool via)
+    bool via, bool stringify)
 {
 	struct bn_ow_cmd c;
 	struct bn_ow_txid tx;
@@ -695,8 +717,8 @@ cmd_relay(struct probe *p, const char *src, const char *dst, int count,
 		c.u.msg.transaction_id = tx;
 		c.u.msg.target_consumer_id.type = 0;
 		c.u.msg.redelivery_counter = 0;
-		if (via) {
-			add_via(&m->properties, &props);
+		if (via || stringify) {
+			add_via(&m->properties, &props, stringify);
 			c.u.msg.properties.p = (const uint8_t *)props.data;
 			c.u.msg.properties.len = props.len;
 		}
@@ -715,7 +737,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: owprobe [-H host] -p port [-u user -w pass] "
 	    "selftest QUEUE\n"
-	    "       owprobe [-H host] -p port [-a] relay SRC DST COUNT\n");
+	    "       owprobe [-H host] -p port [-a] [-s] [-d DIR] relay SRC DST "
+	    "COUNT\n");
 	exit(2);
 }
 
@@ -725,13 +748,13 @@ main(int argc, char *argv[])
 	struct probe	 p;
 	const char	*host = "127.0.0.1", *port = NULL;
 	const char	*user = NULL, *pass = NULL;
-	bool		 via = false;
+	bool		 via = false, stringify = false;
 	uint64_t	 count;
 	int		 ch;
 
 	memset(&p, 0, sizeof(p));
 	p.next_id = 1;
-	while ((ch = getopt(argc, argv, "H:p:u:w:ad:")) != -1) {
+	while ((ch = getopt(argc, argv, "H:p:u:w:ad:s")) != -1) {
 		switch (ch) {
 		case 'H':
 			host = optarg;
@@ -751,6 +774,9 @@ main(int argc, char *argv[])
 		case 'd':
 			p.dump_dir = optarg;
 			break;
+		case 's':
+			stringify = true;
+			break;
 		default:
 			usage();
 		}
@@ -767,7 +793,8 @@ main(int argc, char *argv[])
 	if (strcmp(argv[0], "relay") == 0 && argc == 4) {
 		if (bn_strtou64(argv[3], 100000, &count) == -1 || count == 0)
 			usage();
-		return cmd_relay(&p, argv[1], argv[2], (int)count, via);
+		return cmd_relay(&p, argv[1], argv[2], (int)count, via,
+		    stringify);
 	}
 	usage();
 	return 2;
