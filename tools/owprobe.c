@@ -13,6 +13,9 @@
  *	and sending in one local transaction. -s turns every typed property
  *	into a string, as a STOMP hop does (a negative control: the JMS check
  *	must see it).
+ *   owprobe [-H host] -p port watch TOPIC COUNT
+ *	prints COUNT messages from a topic (advisories) with the command
+ *	nested in each (ConsumerInfo, RemoveInfo...) decoded.
  *   -d DIR writes every frame sent and received to DIR/NNN-in|out-Type.bin.
  *
  * Prints one line per decoded message; exits 0 on success, 1 with a
@@ -316,7 +319,8 @@ probe_tx(struct probe *p, uint8_t what, struct bn_ow_txid *tx)
 }
 
 static void
-probe_subscribe(struct probe *p, const char *queue, int prefetch)
+probe_subscribe_to(struct probe *p, uint8_t type, const char *name,
+    int prefetch)
 {
 	struct bn_ow_cmd c;
 
@@ -325,12 +329,17 @@ probe_subscribe(struct probe *p, const char *queue, int prefetch)
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_CONSUMER_INFO;
 	c.u.consumer.consumer_id = p->consumer;
-	c.u.consumer.destination = (struct bn_ow_dest){ BN_OW_QUEUE,
-	    S(queue) };
+	c.u.consumer.destination = (struct bn_ow_dest){ type, S(name) };
 	c.u.consumer.prefetch = prefetch;
 	c.u.consumer.priority = 0;
 	c.u.consumer.dispatch_async = true;
 	probe_request(p, &c, "ConsumerInfo");
+}
+
+static void
+probe_subscribe(struct probe *p, const char *queue, int prefetch)
+{
+	probe_subscribe_to(p, BN_OW_QUEUE, queue, prefetch);
 }
 
 /* The next MessageDispatch for our consumer, with its frame held. */
@@ -732,13 +741,64 @@ cmd_relay(struct probe *p, const char *src, const char *dst, int count,
 	return 0;
 }
 
+/*
+ * Prints COUNT messages from a topic (advisories): the nested command of
+ * each decoded from its raw dataStructure.
+ */
+static int
+cmd_watch(struct probe *p, const char *topic, int count)
+{
+	struct bn_ow_cmd nested;
+	const struct bn_ow_id *id;
+	char		 err[256];
+	int		 i;
+
+	probe_subscribe_to(p, BN_OW_TOPIC, topic, count);
+	printf("subscribed to %s\n", topic);
+	for (i = 0; i < count; i++) {
+		struct bn_ow_message *m = probe_next_message(p);
+
+		printf("%s on %.*s", bn_ow_type_name(m->type),
+		    (int)m->destination.name.len, m->destination.name.p);
+		if (m->data_structure.type != 0) {
+			if (bn_ow_decode_nested(&m->data_structure, &p->fmt,
+			    &nested, err, sizeof(err)) == -1)
+				die("dataStructure: %s", err);
+			printf(" dataStructure=%s",
+			    bn_ow_type_name(nested.type));
+			if (nested.type == BN_OW_CONSUMER_INFO) {
+				id = &nested.u.consumer.consumer_id;
+				printf(" consumer=%.*s:%" PRId64 ":%" PRId64
+				    " destination=%.*s prefetch=%d",
+				    (int)id->str.len, id->str.p, id->session,
+				    id->value,
+				    (int)nested.u.consumer.destination.name.len,
+				    nested.u.consumer.destination.name.p,
+				    (int)nested.u.consumer.prefetch);
+			}
+			if (nested.type == BN_OW_REMOVE_INFO) {
+				id = &nested.u.remove.object_id;
+				printf(" removed=%s %.*s:%" PRId64 ":%" PRId64,
+				    bn_ow_type_name(id->type),
+				    (int)id->str.len, id->str.p, id->session,
+				    id->value);
+			}
+		}
+		print_map(" prop", &m->properties);
+		printf("\n");
+	}
+	probe_close(p);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: owprobe [-H host] -p port [-u user -w pass] "
 	    "selftest QUEUE\n"
 	    "       owprobe [-H host] -p port [-a] [-s] [-d DIR] relay SRC DST "
-	    "COUNT\n");
+	    "COUNT\n"
+	    "       owprobe [-H host] -p port watch TOPIC COUNT\n");
 	exit(2);
 }
 
@@ -795,6 +855,11 @@ main(int argc, char *argv[])
 			usage();
 		return cmd_relay(&p, argv[1], argv[2], (int)count, via,
 		    stringify);
+	}
+	if (strcmp(argv[0], "watch") == 0 && argc == 3) {
+		if (bn_strtou64(argv[2], 100000, &count) == -1 || count == 0)
+			usage();
+		return cmd_watch(&p, argv[1], (int)count);
 	}
 	usage();
 	return 2;

@@ -10,6 +10,9 @@ ActiveMQ's own client (tests/integration/jms/JmsCheck.java):
   and re-sends them to another queue (class, body, properties and
   JMSMessageID untouched, one brokernet_via property added); the Java
   program consumes that queue and compares: 0 differences;
+- advisories: owprobe watches ActiveMQ.Advisory.Consumer.Queue.X while
+  another owprobe consumes from X, and decodes the ConsumerInfo and
+  RemoveInfo nested in the advisory messages;
 - the negative control: owprobe -s turns typed properties into strings
   (what a STOMP hop does) and the same comparison must count each one.
 
@@ -149,6 +152,31 @@ class OpenWireCodec(unittest.TestCase):
                          sorted((c, p) for c in ("Message", "Text", "Bytes", "Map", "Object", "Stream")
                                 for p in ("true", "false")))
         self.assertTrue(all(int(n) >= 9 for _, _, n in checked), out)
+
+    def test_advisories_native(self):
+        """A consumer's advisories carry ConsumerInfo and RemoveInfo as
+        OpenWire commands (no XStream/Jettison on the way)."""
+        watch = subprocess.Popen([OWPROBE, "-p", self.port, "watch",
+                                  "ActiveMQ.Advisory.Consumer.Queue.owcodec.adv", "2"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, errors="replace")
+        self.addCleanup(bnharness.stop_popen, watch)
+        lines = []
+        for line in watch.stdout:
+            lines.append(line)
+            if line.startswith("subscribed"):
+                break
+        self.assertTrue(lines and lines[-1].startswith("subscribed"), "".join(lines))
+        out = self.probe("selftest", "owcodec.adv")
+        consumer = re.search(r"^ActiveMQ\w+ id=(ID:owprobe-[^:]+):", out, re.M).group(1)
+        rest, _ = watch.communicate(timeout=20)
+        self.assertEqual(watch.returncode, 0, rest)
+        added, removed = rest.splitlines()[-2:]
+        self.assertIn("dataStructure=ConsumerInfo consumer=" + consumer, added)
+        self.assertIn("destination=owcodec.adv prefetch=100", added)
+        self.assertIn("prop.consumerCount=int:1", added)
+        self.assertIn("dataStructure=RemoveInfo removed=ConsumerId " + consumer, removed)
+        self.assertIn("prop.consumerCount=int:0", removed)
 
     def test_checker_counts_stringified_properties(self):
         """The negative control: with every typed property turned into a

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the OpenWire codec (bridge/openwire.c, owenc.c, owmap.c):
- * frames captured from ActiveMQ 5.17.2 and its JMS client decode and encode
+ * frames captured from ActiveMQ 5.17.2 and its JMS client (and an advisory
+ * the broker sent owprobe) decode and encode
  * back to the same bytes; every command, filled with non-default values,
  * survives encode/decode; every truncation and a set of corruptions of every
  * command are refused with a reason naming the command; the primitive map
@@ -122,6 +123,26 @@ static const struct golden {
 	    "fffffffe" },
 	{ "broker Response", BN_OW_RESPONSE,
 	    "0000000a1e000000000000000001" },
+	{ "broker advisory MessageDispatch", BN_OW_MESSAGE_DISPATCH,
+	    "00000247150000000000017a01001f49443a6f7770726f62652d33323431392d"
+	    "313739363232303434382d313a31000000000000000100000000000000010165"
+	    "0100264163746976654d512e41647669736f72792e436f6e73756d65722e5175"
+	    "6575652e6f7761647601170000000000017b01001d49443a766d2d3432363239"
+	    "2d313739363231393731333234392d313a310000000000000000000000000000"
+	    "000001650100264163746976654d512e41647669736f72792e436f6e73756d65"
+	    "722e51756575652e6f776164760000016e00017b01001d49443a766d2d343236"
+	    "32392d313739363231393731333234392d313a31000000000000000000000000"
+	    "00000000000000000000003e000000000000008c000000000000000000000000"
+	    "000000000000000000000000000001000841647669736f727900010000008800"
+	    "000004000f6f726967696e42726f6b657255524c0900157463703a2f2f6c6f63"
+	    "616c686f73743a3531363935000d636f6e73756d6572436f756e740500000001"
+	    "000e6f726967696e42726f6b6572496409001d49443a766d2d34323632392d31"
+	    "3739363231393731333234392d303a3100106f726967696e42726f6b65724e61"
+	    "6d650900026f7701050000000c01017a01001f49443a6f7770726f62652d3332"
+	    "3432352d313739363232303434382d313a310000000000000001000000000000"
+	    "00010001640100056f7761647600000064000000000100000000000000000000"
+	    "00000000000000000000000000000000000000000000000001a23714f0d40000"
+	    "01a23714f0d50000000000" },
 };
 
 static uint8_t *
@@ -213,7 +234,8 @@ test_golden_roundtrip(void **state)
 }
 
 static void
-decode_golden(int type, struct bn_ow_cmd *cmd, uint8_t **keep)
+decode_golden_what(int type, const char *what, struct bn_ow_cmd *cmd,
+    uint8_t **keep)
 {
 	struct bn_ow_format fmt;
 	char		 err[256];
@@ -221,12 +243,19 @@ decode_golden(int type, struct bn_ow_cmd *cmd, uint8_t **keep)
 
 	fmt_java(&fmt);
 	for (i = 0; i < NELEM(goldens); i++)
-		if (goldens[i].type == type)
+		if (goldens[i].type == type && (what == NULL ||
+		    strcmp(goldens[i].what, what) == 0))
 			break;
 	assert_true(i < NELEM(goldens));
 	*keep = unhex(goldens[i].hex, &len);
 	assert_int_equal(bn_ow_decode(*keep, len, &fmt, cmd, &used, err,
 	    sizeof(err)), BN_PARSE_OK);
+}
+
+static void
+decode_golden(int type, struct bn_ow_cmd *cmd, uint8_t **keep)
+{
+	decode_golden_what(type, NULL, cmd, keep);
 }
 
 /* The fields of the captured frames, as the JMS program set them. */
@@ -305,6 +334,31 @@ test_golden_fields(void **state)
 	assert_true(str_is(&c.u.dispatch.message.correlation_id, "corr-1"));
 	assert_true(c.u.dispatch.message.persistent);
 	assert_true(c.u.dispatch.message.broker_in_time > 0);
+	free(b);
+
+	/* An advisory: the ConsumerInfo rides as the message's dataStructure */
+	decode_golden_what(BN_OW_MESSAGE_DISPATCH,
+	    "broker advisory MessageDispatch", &c, &b);
+	assert_true(str_is(&c.u.dispatch.destination.name,
+	    "ActiveMQ.Advisory.Consumer.Queue.owadv"));
+	assert_int_equal(c.u.dispatch.destination.type, BN_OW_TOPIC);
+	assert_int_equal(c.u.dispatch.message.data_structure.type,
+	    BN_OW_CONSUMER_INFO);
+	{
+		struct bn_ow_format fmt;
+		struct bn_ow_cmd n;
+
+		fmt_java(&fmt);
+		assert_int_equal(bn_ow_decode_nested(
+		    &c.u.dispatch.message.data_structure, &fmt, &n, err,
+		    sizeof(err)), 0);
+		assert_int_equal(n.type, BN_OW_CONSUMER_INFO);
+		assert_true(str_is(&n.u.consumer.destination.name, "owadv"));
+		assert_int_equal(n.u.consumer.prefetch, 100);
+		assert_true(map_get(&c.u.dispatch.message.properties,
+		    "consumerCount", &v));
+		assert_true(v.type == BN_OW_P_INT && v.i == 1);
+	}
 	free(b);
 
 	decode_golden(BN_OW_MESSAGE_ACK, &c, &b);
