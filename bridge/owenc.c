@@ -2,8 +2,9 @@
  * OpenWire v12 loose-encoding writer, the mirror of bridge/openwire.c's
  * reader (same field order, from ActiveMQ's v12 marshallers), plus the
  * WireFormatInfo exchange: building the client's options and negotiating
- * the common format from the broker's. Writing appends to a bn_buf with a
- * sticky error; on failure the buffer is cut back to where it was.
+ * the common format from the broker's, and the type names both sides use
+ * in errors. Writing appends to a bn_buf with a sticky error; on failure
+ * the buffer is cut back to where it was.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,71 @@ ow_wfail(struct ow_wr *w, const char *field, const char *fmt, ...)
 	va_end(ap);
 	if (w->err != NULL && w->errlen > 0)
 		snprintf(w->err, w->errlen, "%s.%s: %s", w->cmd, field, msg);
+}
+
+static const struct {
+	int		 type;
+	const char	*name;
+} ow_names[] = {
+	{ BN_OW_NULL, "null" },
+	{ BN_OW_WIREFORMAT_INFO, "WireFormatInfo" },
+	{ BN_OW_BROKER_INFO, "BrokerInfo" },
+	{ BN_OW_CONNECTION_INFO, "ConnectionInfo" },
+	{ BN_OW_SESSION_INFO, "SessionInfo" },
+	{ BN_OW_CONSUMER_INFO, "ConsumerInfo" },
+	{ BN_OW_PRODUCER_INFO, "ProducerInfo" },
+	{ BN_OW_TRANSACTION_INFO, "TransactionInfo" },
+	{ BN_OW_DESTINATION_INFO, "DestinationInfo" },
+	{ BN_OW_KEEP_ALIVE_INFO, "KeepAliveInfo" },
+	{ BN_OW_SHUTDOWN_INFO, "ShutdownInfo" },
+	{ BN_OW_REMOVE_INFO, "RemoveInfo" },
+	{ BN_OW_CONTROL_COMMAND, "ControlCommand" },
+	{ BN_OW_CONNECTION_CONTROL, "ConnectionControl" },
+	{ BN_OW_PRODUCER_ACK, "ProducerAck" },
+	{ BN_OW_MESSAGE_PULL, "MessagePull" },
+	{ BN_OW_CONNECTION_ERROR, "ConnectionError" },
+	{ BN_OW_CONSUMER_CONTROL, "ConsumerControl" },
+	{ BN_OW_MESSAGE_DISPATCH, "MessageDispatch" },
+	{ BN_OW_MESSAGE_ACK, "MessageAck" },
+	{ BN_OW_MESSAGE, "ActiveMQMessage" },
+	{ BN_OW_BYTES_MESSAGE, "ActiveMQBytesMessage" },
+	{ BN_OW_MAP_MESSAGE, "ActiveMQMapMessage" },
+	{ BN_OW_OBJECT_MESSAGE, "ActiveMQObjectMessage" },
+	{ BN_OW_STREAM_MESSAGE, "ActiveMQStreamMessage" },
+	{ BN_OW_TEXT_MESSAGE, "ActiveMQTextMessage" },
+	{ BN_OW_RESPONSE, "Response" },
+	{ BN_OW_EXCEPTION_RESPONSE, "ExceptionResponse" },
+	{ BN_OW_NETWORK_BRIDGE_FILTER, "NetworkBridgeFilter" },
+	{ BN_OW_QUEUE, "ActiveMQQueue" },
+	{ BN_OW_TOPIC, "ActiveMQTopic" },
+	{ BN_OW_TEMP_QUEUE, "ActiveMQTempQueue" },
+	{ BN_OW_TEMP_TOPIC, "ActiveMQTempTopic" },
+	{ BN_OW_MESSAGE_ID, "MessageId" },
+	{ BN_OW_LOCAL_TRANSACTION_ID, "LocalTransactionId" },
+	{ BN_OW_CONNECTION_ID, "ConnectionId" },
+	{ BN_OW_SESSION_ID, "SessionId" },
+	{ BN_OW_CONSUMER_ID, "ConsumerId" },
+	{ BN_OW_PRODUCER_ID, "ProducerId" },
+	{ BN_OW_BROKER_ID, "BrokerId" },
+};
+
+const char *
+bn_ow_type_name(int type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(ow_names) / sizeof(ow_names[0]); i++)
+		if (ow_names[i].type == type)
+			return ow_names[i].name;
+	return "unknown";
+}
+
+void
+bn_ow_format_default(struct bn_ow_format *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->version = BN_OW_VERSION;
+	f->max_frame = BN_OW_MAX_FRAME_DEFAULT;
 }
 
 /* Appends n bytes; an empty range may have a NULL pointer. */

@@ -12,7 +12,8 @@
  * A message's body and its marshalled property map are opaque byte ranges
  * so a session can forward them untouched; bn_ow_map_* reads and writes the
  * primitive map format (typed properties, MapMessage bodies) separately.
- * bridge/openwire.c owns the commands, bridge/owmap.c the primitive map.
+ * bridge/openwire.c decodes commands, bridge/owenc.c encodes them and
+ * negotiates the format, bridge/owmap.c reads and writes primitive maps.
  */
 #ifndef BN_OPENWIRE_H
 #define BN_OPENWIRE_H
