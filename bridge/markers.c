@@ -340,7 +340,14 @@ bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 	    (unsigned long long)m->gen);
 	bn_stomp_subscribe(st, MARKERS_SUB, m->queue, "client-individual", h,
 	    2);
-	bn_stomp_put(st, m->queue, false, probe);
+	/*
+	 * Persistent, like the markers: ActiveMQ keeps persistent and
+	 * non-persistent messages in two cursors and alternates between them,
+	 * so a non-persistent probe could overtake markers that wait
+	 * undispatched in the queue (after a clean stop, or a standby taking
+	 * over from one) and end the read too early.
+	 */
+	bn_stomp_put(st, m->queue, true, probe);
 }
 
 void

@@ -26,7 +26,7 @@ sidecars: the absolute figures are an upper bound; the split is what counts.
 Both hosts' clocks are one clock here (one machine).
 
     tools/latency-trace.py [--count N] [--rate R] [--persistent|--non-persistent]
-                           [--keep]
+                           [--fill N] [--sidecar-attrs ATTRS] [--keep]
 
 Prints per-stage p50/p90/p99/max (ms) and the consumer's latency from bnbench.
 Every process it starts is stopped by PID, also on failure.
@@ -92,6 +92,10 @@ def main():
     g = p.add_mutually_exclusive_group()
     g.add_argument("--persistent", dest="persistent", action="store_true", default=True)
     g.add_argument("--non-persistent", dest="persistent", action="store_false")
+    p.add_argument("--fill", type=int, default=0,
+                   help="forward this many non-persistent messages first (default 0)")
+    p.add_argument("--sidecar-attrs", default="",
+                   help="extra <brokernet> attributes for both sidecars")
     p.add_argument("--keep", action="store_true")
     o = p.parse_args()
     if not shutil.which("strace"):
@@ -103,12 +107,19 @@ def main():
     sa = sb = None
     try:
         bnharness.start_all(a, b, timeout=90)
-        sb = Sidecar("B", base, b)
-        sa = Sidecar("A", base, a, [connector_xml("to-B", [sb.link_port])])
+        sb = Sidecar("B", base, b, extra_root_attrs=o.sidecar_attrs)
+        sa = Sidecar("A", base, a, [connector_xml("to-B", [sb.link_port])],
+                     extra_root_attrs=o.sidecar_attrs)
         sb.start()
         sa.start()
         sa.wait_link("B", timeout=30)
-        # warm-up, not traced
+        # warm-up, not traced; --fill first forwards that many non-persistent
+        # messages as fast as they go (a full duplicate window, many markers)
+        if o.fill:
+            subprocess.run([BNBENCH, "run", "--producer-broker", a.stomp_uri,
+                            "--consumer-broker", b.stomp_uri, "--queue", "lt.fill",
+                            "--count", str(o.fill), "--non-persistent", "--producers", "4",
+                            "-q"], stdout=subprocess.DEVNULL, check=False, timeout=600)
         subprocess.run([BNBENCH, "run", "--producer-broker", a.stomp_uri,
                         "--consumer-broker", b.stomp_uri, "--queue", "lt.warm",
                         "--count", "2000", "--rate", "1000", "-q"],

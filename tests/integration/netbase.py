@@ -57,7 +57,8 @@ class NetTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         bnharness.stop_all(list(cls.brokers.values()))
-        if not cls.failed:
+        # BN_KEEP=1 keeps the brokers' and sidecars' directories (logs)
+        if not cls.failed and not os.environ.get("BN_KEEP"):
             shutil.rmtree(cls.dir, ignore_errors=True)
 
     def setUp(self):
