@@ -319,16 +319,11 @@ class TwoBrokers(NetTestCase):
         self.assertLess(hwm, 40 * 1024, "peak RSS bounded by the link's high mark, "
                                         "not by prefetch x message size")
 
-    def test_garbage_and_oversize_on_link_port(self):
-        b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
-        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
-        a.wait_link("B")
-        q = self.queue("garbage")
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
-        # garbage
-        s = socket.create_connection(("127.0.0.1", b.link_port))
-        s.sendall(b"\x00\x01 this is not a frame \xff\xfe\n\n")
+    def send_until_closed(self, port, payload, why):
+        """Sends payload to a link port and returns all it answers until the
+        sidecar closes the connection (fails with why after 5 s)."""
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(payload)
         s.settimeout(5)
         data = b""
         try:
@@ -338,8 +333,21 @@ class TwoBrokers(NetTestCase):
                     break
                 data += chunk
         except socket.timeout:
-            self.fail("garbage connection was not closed")
-        s.close()
+            self.fail(why)
+        finally:
+            s.close()
+        return data
+
+    def test_garbage_and_oversize_on_link_port(self):
+        b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        q = self.queue("garbage")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        # garbage
+        data = self.send_until_closed(b.link_port, b"\x00\x01 this is not a frame \xff\xfe\n\n",
+                                      "garbage connection was not closed")
         self.assertIn(b"ERROR", data)
         # oversized frame
         s = socket.create_connection(("127.0.0.1", b.link_port))
@@ -351,19 +359,9 @@ class TwoBrokers(NetTestCase):
         wait_for(lambda: "bad frame from peer" in b.log_text(), 5, what="logged reason")
         self.assertEqual(b.status()["counters"]["link_errors"], 2)
         # a broker name that would break ",A,B," paths and metrics labels
-        s = socket.create_connection(("127.0.0.1", b.link_port))
-        s.sendall(b"BN_HELLO\nbroker:X,Y\nversion:1\nconnector:c\ncontent-length:0\n\n\x00")
-        s.settimeout(5)
-        data = b""
-        try:
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-        except socket.timeout:
-            self.fail("a peer named X,Y was not refused")
-        s.close()
+        data = self.send_until_closed(
+            b.link_port, b"BN_HELLO\nbroker:X,Y\nversion:1\nconnector:c\ncontent-length:0\n\n\x00",
+            "a peer named X,Y was not refused")
         self.assertIn(b"contains a comma", data)
         wait_for(lambda: "contains a comma" in b.log_text(), 5, what="refusal logged")
         # the real link still forwards
