@@ -164,14 +164,9 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 static void
 daemon_clear_consumers(struct bn_daemon *d)
 {
-	struct bn_hmap_ent	*e;
 	struct bn_buf		 changed = { 0 };
-	size_t			 i;
 
-	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
-	    e = bn_hmap_next(&d->consumers, e, &i))
-		free(e->value);
-	bn_hmap_clear(&d->consumers);
+	bn_hmap_clear_free(&d->consumers);
 	bn_hmap_init(&d->consumers);
 	bn_demand_local_clear(&d->demand, &changed);
 	bn_daemon_queues_changed(d, &changed);
@@ -572,7 +567,6 @@ bn_daemon_stop(struct bn_daemon *d)
 void
 bn_daemon_free(struct bn_daemon *d)
 {
-	struct bn_hmap_ent	*e;
 	size_t			 i;
 
 	if (d == NULL)
@@ -584,10 +578,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
 	bn_preflight_free(d->pf);
-	for (e = bn_hmap_first(&d->consumers, &i); e != NULL;
-	    e = bn_hmap_next(&d->consumers, e, &i))
-		free(e->value);
-	bn_hmap_clear(&d->consumers);
+	bn_hmap_clear_free(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
 	bn_recv_free(d);
 	bn_lock_free(d->lock);

@@ -61,6 +61,17 @@ bn_hmap_clear(struct bn_hmap *m)
 	m->nb = m->n = 0;
 }
 
+void
+bn_hmap_clear_free(struct bn_hmap *m)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i;
+
+	for (e = bn_hmap_first(m, &i); e != NULL; e = bn_hmap_next(m, e, &i))
+		free(e->value);
+	bn_hmap_clear(m);
+}
+
 static struct bn_hmap_ent **
 hmap_slot(const struct bn_hmap *m, const char *key, size_t h)
 {

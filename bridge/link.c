@@ -146,17 +146,6 @@ link_free_nc(struct bn_network_connector *nc)
 }
 
 static void
-link_free_strmap(struct bn_hmap *m)
-{
-	struct bn_hmap_ent	*e;
-	size_t			 i;
-
-	for (e = bn_hmap_first(m, &i); e != NULL; e = bn_hmap_next(m, e, &i))
-		free(e->value);
-	bn_hmap_clear(m);
-}
-
-static void
 link_schedule_redial(struct bn_dialer *dl, const char *why)
 {
 	struct timeval	tv;
@@ -261,8 +250,8 @@ bn_link_close(struct bn_link *l, const char *reason)
 		event_free(l->hb_timer);
 	if (l->ack_ev != NULL)
 		event_free(l->ack_ev);
-	link_free_strmap(&l->adverts);
-	link_free_strmap(&l->remote);
+	bn_hmap_clear_free(&l->adverts);
+	bn_hmap_clear_free(&l->remote);
 	bn_hmap_clear(&l->subs_by_dest);
 	bn_buf_free(&l->acks);
 	bn_buf_free(&l->out);

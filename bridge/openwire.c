@@ -31,17 +31,14 @@ static void ow_rd_cmd(struct ow_rd *, uint8_t, struct bn_ow_cmd *);
 static void
 ow_fail(struct ow_rd *r, const char *field, const char *fmt, ...)
 {
-	char	msg[160];
 	va_list	ap;
 
 	if (r->failed)
 		return;
 	r->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	bn_ow_verr(r->err, r->errlen, r->cmd, field, fmt, ap);
 	va_end(ap);
-	if (r->err != NULL && r->errlen > 0)
-		snprintf(r->err, r->errlen, "%s.%s: %s", r->cmd, field, msg);
 }
 
 /* n bytes at the cursor, or NULL (and the error) when fewer are left. */

@@ -22,20 +22,28 @@ struct ow_wr {
 	bool		 failed;
 };
 
+void
+bn_ow_verr(char *err, size_t errlen, const char *cmd, const char *field,
+    const char *fmt, va_list ap)
+{
+	char	msg[160];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s.%s: %s", cmd, field, msg);
+}
+
 static void
 ow_wfail(struct ow_wr *w, const char *field, const char *fmt, ...)
 {
-	char	msg[160];
 	va_list	ap;
 
 	if (w->failed)
 		return;
 	w->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	bn_ow_verr(w->err, w->errlen, w->cmd, field, fmt, ap);
 	va_end(ap);
-	if (w->err != NULL && w->errlen > 0)
-		snprintf(w->err, w->errlen, "%s.%s: %s", w->cmd, field, msg);
 }
 
 static const struct {

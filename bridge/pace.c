@@ -149,17 +149,6 @@ bn_pace_init(struct bn_daemon *d)
 	d->pace = p;
 }
 
-static void
-pace_free_map(struct bn_hmap *m)
-{
-	struct bn_hmap_ent	*e;
-	size_t			 i;
-
-	for (e = bn_hmap_first(m, &i); e != NULL; e = bn_hmap_next(m, e, &i))
-		free(e->value);
-	bn_hmap_clear(m);
-}
-
 void
 bn_pace_free(struct bn_daemon *d)
 {
@@ -173,8 +162,8 @@ bn_pace_free(struct bn_daemon *d)
 		    p->replies, p->reports);
 	if (p->timer != NULL)
 		event_free(p->timer);
-	pace_free_map(&p->rq);
-	pace_free_map(&p->rl);
+	bn_hmap_clear_free(&p->rq);
+	bn_hmap_clear_free(&p->rl);
 	free(p);
 	d->pace = NULL;
 }
@@ -607,7 +596,7 @@ bn_pace_tx(struct bn_link *l, const char *q)
 void
 bn_pace_tx_free_all(struct bn_link *l)
 {
-	pace_free_map(&l->pace_tx);
+	bn_hmap_clear_free(&l->pace_tx);
 }
 
 /* A peer that sends us q paces it: it has other takers. */

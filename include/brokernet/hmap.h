@@ -36,6 +36,8 @@ size_t	 bn_hmap_hash(const char *key);
 void	 bn_hmap_init(struct bn_hmap *);
 /* Frees the entries (not the values). */
 void	 bn_hmap_clear(struct bn_hmap *);
+/* Frees every value with free(3), then the entries. */
+void	 bn_hmap_clear_free(struct bn_hmap *);
 /* The value for key, or NULL. */
 void	*bn_hmap_get(const struct bn_hmap *, const char *key);
 /* Sets key to value; returns the previous value or NULL. */

@@ -18,6 +18,7 @@
 #ifndef BN_OPENWIRE_H
 #define BN_OPENWIRE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -421,6 +422,14 @@ void	bn_ow_wireformat_build(struct bn_ow_cmd *cmd, struct bn_buf *props,
 int	bn_ow_negotiate(const struct bn_ow_format *mine,
 	    const struct bn_ow_wireformat *peer, struct bn_ow_format *out,
 	    char *err, size_t errlen);
+
+/*
+ * The codec's error text, "CMD.FIELD: message", into err (size errlen;
+ * nothing when err is NULL); for the reader (openwire.c) and the writer
+ * (owenc.c).
+ */
+void	bn_ow_verr(char *err, size_t errlen, const char *cmd,
+	    const char *field, const char *fmt, va_list ap);
 
 /* ---- Primitive maps (bridge/owmap.c): typed properties and map bodies */
 

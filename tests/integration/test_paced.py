@@ -64,18 +64,23 @@ class PacedBase(NetTestCase):
             s.wait_link(p)
         return a, b, c
 
+    def takers(self, b, q, ta, tc):
+        """Waits until B holds a subscription for A and for C on q, then starts
+        the takers ta and tc (stopped at cleanup)."""
+        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
+                 what="B subscribed for A and C")
+        for t in (ta, tc):
+            t.start()
+            self.addCleanup(t.stop.set)
+        return ta, tc
+
     def run_split(self, n, delay_a, delay_c, hang_c=None, tag="split"):
         """n messages to B; consumers on A and C; returns (takers, b sidecar)."""
         a, b, c = self.fan()
         q = self.queue(tag)
-        ta = Taker(self.consumer("A", q, prefetch=1), delay=delay_a)
-        tc = Taker(self.consumer("C", q, prefetch=1), delay=delay_c, hang_after=hang_c)
-        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
-                 what="B subscribed for A and C")
-        ta.start()
-        tc.start()
-        self.addCleanup(ta.stop.set)
-        self.addCleanup(tc.stop.set)
+        ta, tc = self.takers(b, q, Taker(self.consumer("A", q, prefetch=1), delay=delay_a),
+                             Taker(self.consumer("C", q, prefetch=1), delay=delay_c,
+                                   hang_after=hang_c))
         t0 = time.monotonic()
         self.produce("B", q, n, window=100)
         if hang_c is None:
@@ -124,14 +129,8 @@ class Paced(PacedBase):
         n = 500
         a, b, c = self.fan()
         q = self.queue(tag)
-        ta = Taker(self.consumer("A", q, prefetch=1))
-        tc = Taker(self.consumer("C", q, prefetch=1), delay=0.020)
-        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
-                 what="B subscribed for A and C")
-        ta.start()
-        tc.start()
-        self.addCleanup(ta.stop.set)
-        self.addCleanup(tc.stop.set)
+        ta, tc = self.takers(b, q, Taker(self.consumer("A", q, prefetch=1)),
+                             Taker(self.consumer("C", q, prefetch=1), delay=0.020))
         self.produce("B", q, n, window=100)
         wait_for(lambda: len(ta.got) + len(tc.got) >= 150, 30, what="150 consumed")
         s = {"A": a, "B": b, "C": c}[victim]
@@ -278,14 +277,8 @@ class OldPeer(PacedBase):
             s.wait_link(p)
         n = 300
         q = self.queue("oldpeer")
-        ta = Taker(self.consumer("A", q, prefetch=1), delay=0.005)
-        tc = Taker(self.consumer("C", q, prefetch=1))
-        wait_for(lambda: len([s for s in b.subscriptions(q) if s["subscribed"]]) == 2, 20,
-                 what="B subscribed for A and C")
-        ta.start()
-        tc.start()
-        self.addCleanup(ta.stop.set)
-        self.addCleanup(tc.stop.set)
+        ta, tc = self.takers(b, q, Taker(self.consumer("A", q, prefetch=1), delay=0.005),
+                             Taker(self.consumer("C", q, prefetch=1)))
         self.produce("B", q, n, window=100)
         wait_for(lambda: len(ta.got) + len(tc.got) >= n, 60, what="all consumed")
         time.sleep(0.5)

@@ -343,6 +343,26 @@ test_seeded_hash(void **state)
 	}
 }
 
+/* clear_free frees the values too (ASan's leak check sees any left). */
+static void
+test_clear_free(void **state)
+{
+	struct bn_hmap	m;
+	char		key[32];
+	size_t		i;
+
+	bn_hmap_init(&m);
+	for (i = 0; i < 100; i++) {
+		key_of(i, key, sizeof(key));
+		bn_hmap_put(&m, key, strdup(key));
+	}
+	assert_int_equal(bn_hmap_count(&m), 100);
+	bn_hmap_clear_free(&m);
+	assert_int_equal(bn_hmap_count(&m), 0);
+	assert_null(bn_hmap_get(&m, "queue.0"));
+	bn_hmap_clear_free(&m);		/* an empty map too */
+}
+
 int
 main(void)
 {
@@ -354,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_odd_keys),
 		cmocka_unit_test(test_zeroed_and_cleared),
 		cmocka_unit_test(test_seeded_hash),
+		cmocka_unit_test(test_clear_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

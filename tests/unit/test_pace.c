@@ -128,7 +128,7 @@ test_parse_stats_bad(void **state)
 	/* an int-typed count and a body that is not NUL-terminated */
 	{
 		char	buf[] = "{\"string\":\"inflightCount\",\"int\":3},"
-			    "{\"string\":\"size\",\"long\":12}XXXX";
+			    "{\"string\":\"size\",\"long\":12}junk";
 
 		assert_int_equal(bn_pace_parse_stats(buf, strlen(buf) - 4,
 		    &size, &inflight), 0);
