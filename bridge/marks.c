@@ -25,6 +25,7 @@ struct bn_marks {
 	struct bn_hmap		 by_tx;		/* tx -> entry */
 	size_t			 n;
 	size_t			 held;
+	size_t			 held_small;	/* held with a body */
 	uint64_t		 keys;
 	uint64_t		 max_keys;
 	uint64_t		 max_age_ms;
@@ -49,8 +50,11 @@ marks_remove(struct bn_marks *m, struct marks_ent *e)
 	bn_hmap_del(&m->by_tx, e->tx);
 	m->n--;
 	m->keys -= e->nkeys;
-	if (e->ack != NULL)
+	if (e->ack != NULL) {
 		m->held--;
+		if (e->body != NULL)
+			m->held_small--;
+	}
 	free(e->ack);
 	free(e->body);
 	free(e);
@@ -122,14 +126,18 @@ bn_marks_delivered(struct bn_marks *m, const char *tx, uint64_t ts_ms,
 		e = marks_append(m, tx, ts_ms, nkeys);
 		unknown = 1;
 	}
-	if (e->ack == NULL)
+	if (e->ack == NULL) {
 		m->held++;
+		if (e->body != NULL)
+			m->held_small++;
+	}
 	free(e->ack);
 	e->ack = xstrdup(ack_id);
 	if (e->body == NULL && e->nkeys <= BN_MARKS_SMALL && len > 0) {
 		e->body = xmalloc(len);
 		memcpy(e->body, body, len);
 		e->body_len = len;
+		m->held_small++;
 	}
 	return unknown;
 }
@@ -150,6 +158,8 @@ bn_marks_trim_next(struct bn_marks *m, uint64_t now_ms)
 	ack = e->ack;
 	e->ack = NULL;
 	m->held--;
+	if (e->body != NULL)
+		m->held_small--;
 	marks_remove(m, e);
 	return ack;
 }
@@ -163,7 +173,7 @@ bn_marks_merge_pick(struct bn_marks *m, size_t high, size_t n, char **acks,
 
 	*ts_ms = 0;
 	*nkeys = 0;
-	if (m->held <= high)
+	if (m->held_small <= high)
 		return 0;
 	for (e = TAILQ_FIRST(&m->q); e != NULL && taken < n; e = next) {
 		next = TAILQ_NEXT(e, entry);
@@ -178,6 +188,7 @@ bn_marks_merge_pick(struct bn_marks *m, size_t high, size_t n, char **acks,
 		acks[taken++] = e->ack;
 		e->ack = NULL;
 		m->held--;
+		m->held_small--;
 		marks_remove(m, e);
 	}
 	return taken;
@@ -199,4 +210,10 @@ size_t
 bn_marks_held(const struct bn_marks *m)
 {
 	return m->held;
+}
+
+size_t
+bn_marks_held_small(const struct bn_marks *m)
+{
+	return m->held_small;
 }

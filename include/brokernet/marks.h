@@ -45,8 +45,10 @@ int	 bn_marks_delivered(struct bn_marks *, const char *tx, uint64_t ts_ms,
 	    uint32_t nkeys, const char *ack_id, const char *body, size_t len);
 /*
  * Merging keeps the number of markers on the broker small (a browse or a
- * prefetch window must see them all): when more than high markers are
- * held, takes up to n of the oldest delivered small ones out of the list.
+ * prefetch window must see them all): when more than high small markers
+ * are held, takes up to n of the oldest of them out of the list (big
+ * markers never trigger a merge: a merge of small ones that could not
+ * make a big one would be merged again and again).
  * Their ack ids are stored in acks (an array of n; the caller frees each),
  * their bodies appended to keys; *ts_ms gets the newest one's time and
  * *nkeys the key count. Returns how many were taken (0: no merge due).
@@ -65,5 +67,7 @@ size_t	 bn_marks_count(const struct bn_marks *);
 uint64_t bn_marks_keys(const struct bn_marks *);
 /* Markers held unacked (delivered, not yet trimmed). */
 size_t	 bn_marks_held(const struct bn_marks *);
+/* Of those, the small ones (kept with their body, merge candidates). */
+size_t	 bn_marks_held_small(const struct bn_marks *);
 
 #endif /* BN_MARKS_H */

@@ -110,41 +110,58 @@ class ExactlyOnceDefaults(NetTestCase):
         """kill -9 and immediate restart of sidecar A, B, A, B, A."""
         self.storm("ABABA", "sidecar kill storm A,B,A,B,A (defaults, no dataDirectory)")
 
-    def test_receiver_restart_sender_never_heard(self):
-        """The case a window kept only in the receiving sidecar's memory
-        gets wrong: B stored 300 messages and acked them over the link, but A
-        never heard (a relay swallows what B sends back), so they stay unacked
-        on A's broker. B's sidecar is killed and restarted; A's link drops,
-        A's broker gives the 300 back and A sends them again. B's new process
-        must know they are stored: from the commit markers on its broker."""
+    def unheard_restart(self, tag, n, window, merged, rate=None):
+        """B stores n messages and acks them over the link, but A never
+        hears (a relay swallows what B sends back), so they stay unacked on
+        A's broker. B's sidecar is killed and restarted; A's link drops,
+        A's broker gives the n back and A sends them again. B's new process
+        must know they are stored: from the commit markers on its broker.
+        merged: wait until B has merged small markers before the kill."""
         b = self.sidecar("B", heartbeat=None)
         proxy = TcpProxy(b.link_port)
         self.addCleanup(proxy.close)
         a = self.sidecar("A", [default_connector("to-B", proxy.port)], heartbeat=None)
         a.wait_link("B")
-        q = self.queue("unheard")
+        q = self.queue(tag)
         cons = self.consumer("B", q, prefetch=500)
         a.wait_subscription(q)
         proxy.drop_back = True
-        N = 300
-        self.produce("A", q, N, window=100)
-        wait_for(lambda: b.status()["counters"]["stored"] >= N, 30, interval=0.01,
-                 what="B stored the %d" % N)
+        self.produce("A", q, n, window=window, rate=rate)
+        wait_for(lambda: b.status()["counters"]["stored"] >= n, 60, interval=0.01,
+                 what="B stored the %d" % n)
         self.assertEqual(a.status()["counters"]["forward_acked"], 0,
                          "A must not have heard any stored-ack")
+        if merged:
+            wait_for(lambda: b.status()["counters"]["marker_merges"] >= 1, 30,
+                     what="B merged small commit markers")
+        before = b.status()["counters"]
         b.kill9()
         b.killed = True
         proxy.drop_back = False
         b.start()
         a.wait_link("B")
-        got = self.collect(cons, 2 * N, idle=6, limit=60)
+        got = self.collect(cons, 2 * n, idle=6, limit=90)
         d, dups = distinct_and_dups(self.ns(got))
         st = b.status()["counters"]
         metric("receiver restarted while the sender had heard no stored-ack (defaults):"
-               " %d persistent, %d distinct delivered, %d duplicates; the new B restored"
+               " %d persistent (producer window %d), %d distinct delivered, %d duplicates;"
+               " before the kill B held %d markers after %d merges; the new B restored"
                " %d keys from markers and suppressed %d copies"
-               % (N, d, dups, st.get("window_restored", 0), st["duplicates_suppressed"]))
-        self.assertEqual((d, dups), (N, 0))
+               % (n, window, d, dups, before["broker_markers"], before["marker_merges"],
+                  st.get("window_restored", 0), st["duplicates_suppressed"]))
+        self.assertEqual((d, dups), (n, 0))
+        self.assertGreaterEqual(st["window_restored"], n)
+
+    def test_receiver_restart_sender_never_heard(self):
+        """The case a window kept only in the receiving sidecar's memory
+        gets wrong (see unheard_restart)."""
+        self.unheard_restart("unheard", 300, 100, merged=False)
+
+    def test_receiver_restart_after_marker_merges(self):
+        """The same at 300 msg/s: B commits one small marker per message
+        and, past 400 of them, merges them (a SEND, then ACKs of the parts);
+        the keys of the merged markers must come back after the restart."""
+        self.unheard_restart("unheardm", 900, 1, merged=True, rate=300)
 
     def test_broker_kill_storm_defaults(self):
         """kill -9 of broker B, A, B, A, B, each restarted at once on its data

@@ -179,14 +179,18 @@ test_merge_small_oldest(void **state)
 	bn_marks_add(m, "big", 11, BN_MARKS_SMALL + 1);
 	bn_marks_add(m, "t2", 12, 2);
 	bn_marks_add(m, "t3", 13, 1);
+	bn_marks_add(m, "t4", 14, 1);
 	bn_marks_delivered(m, "t1", 10, 1, "a1", "k1\n", 3);
 	bn_marks_delivered(m, "big", 11, BN_MARKS_SMALL + 1, "ab", "x\n", 2);
 	bn_marks_delivered(m, "t2", 12, 2, "a2", "k2\nk3", 5);
-	/* Not above the high mark: no merge. */
+	bn_marks_delivered(m, "t3", 13, 1, "a3", "k4\n", 3);
+	/* 4 held, but only 3 small ones: not above the high mark. */
+	assert_int_equal(bn_marks_held(m), 4);
+	assert_int_equal(bn_marks_held_small(m), 3);
 	assert_int_equal(bn_marks_merge_pick(m, 3, 3, acks, &keys, &ts, &nk),
 	    0);
-	bn_marks_delivered(m, "t3", 13, 1, "a3", "k4\n", 3);
-	/* 4 held > 3: the oldest small ones, the big one stays. */
+	bn_marks_delivered(m, "t4", 14, 1, "a4", "k5\n", 3);
+	/* 4 small held > 3: the oldest small ones, the big one stays. */
 	n = bn_marks_merge_pick(m, 3, 2, acks, &keys, &ts, &nk);
 	assert_int_equal(n, 2);
 	assert_string_equal(acks[0], "a1");
@@ -195,11 +199,53 @@ test_merge_small_oldest(void **state)
 	assert_memory_equal(keys.data, "k1\nk2\nk3\n", 9);
 	assert_int_equal(ts, 12);
 	assert_int_equal(nk, 3);
-	assert_int_equal(bn_marks_count(m), 2);
-	assert_int_equal(bn_marks_held(m), 2);
-	assert_int_equal(bn_marks_keys(m), BN_MARKS_SMALL + 2);
+	assert_int_equal(bn_marks_count(m), 3);
+	assert_int_equal(bn_marks_held(m), 3);
+	assert_int_equal(bn_marks_held_small(m), 2);
+	assert_int_equal(bn_marks_keys(m), BN_MARKS_SMALL + 3);
 	free(acks[0]);
 	free(acks[1]);
+	bn_buf_free(&keys);
+	bn_marks_free(m);
+}
+
+/* Many big markers held never make small ones merge one at a time. */
+static void
+test_big_ones_do_not_trigger_merges(void **state)
+{
+	struct bn_marks	*m = bn_marks_new(1000000, 0);
+	struct bn_buf	 keys = { 0 };
+	char		*acks[4], tx[16], ack[16];
+	uint64_t	 ts;
+	uint32_t	 nk;
+	int		 i;
+
+	for (i = 0; i < 500; i++) {
+		snprintf(tx, sizeof(tx), "b%d", i);
+		snprintf(ack, sizeof(ack), "ab%d", i);
+		bn_marks_add(m, tx, i, BN_MARKS_SMALL + 10);
+		bn_marks_delivered(m, tx, i, BN_MARKS_SMALL + 10, ack, "x\n",
+		    2);
+	}
+	bn_marks_add(m, "s", 600, 1);
+	bn_marks_delivered(m, "s", 600, 1, "as", "k\n", 2);
+	assert_int_equal(bn_marks_held(m), 501);
+	assert_int_equal(bn_marks_held_small(m), 1);
+	assert_int_equal(bn_marks_merge_pick(m, 400, 4, acks, &keys, &ts,
+	    &nk), 0);
+	/* Trimming a small one keeps the count right. */
+	bn_marks_free(m);
+	m = bn_marks_new(1, 0);
+	bn_marks_add(m, "s1", 1, 1);
+	bn_marks_add(m, "s2", 2, 1);
+	bn_marks_delivered(m, "s1", 1, 1, "a1", "k\n", 2);
+	bn_marks_delivered(m, "s2", 2, 1, "a2", "l\n", 2);
+	assert_int_equal(bn_marks_held_small(m), 2);
+	acks[0] = bn_marks_trim_next(m, 3);
+	assert_non_null(acks[0]);
+	assert_string_equal(acks[0], "a1");
+	free(acks[0]);
+	assert_int_equal(bn_marks_held_small(m), 1);
 	bn_buf_free(&keys);
 	bn_marks_free(m);
 }
@@ -215,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_clear_forgets_session),
 		cmocka_unit_test(test_many_markers),
 		cmocka_unit_test(test_merge_small_oldest),
+		cmocka_unit_test(test_big_ones_do_not_trigger_merges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
