@@ -17,7 +17,10 @@
 #include "brokernet/advisory.h"
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/dial.h"
 #include "brokernet/filter.h"
+#include "brokernet/link.h"
+#include "brokernet/listen.h"
 #include "brokernet/lock.h"
 #include "brokernet/log.h"
 #include "brokernet/preflight.h"
@@ -274,7 +277,7 @@ daemon_lock_acquired(void *arg)
 	/* First the duplicate window, from the broker's markers. */
 	bn_recv_store_connected(d);
 	if (was == BN_ROLE_STANDBY) {
-		if (bn_link_listen(d) == -1 || bn_link_dial_all(d) == -1) {
+		if (bn_listen_start(d) == -1 || bn_dial_all(d) == -1) {
 			log_warnx("role: cannot start listeners or connectors;"
 			    " stopping");
 			d->exit_code = 1;
@@ -302,8 +305,8 @@ daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
 	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
 	bn_recv_abandon(d);
 	bn_link_shutdown_all(d, "sidecar became a standby");
-	bn_link_free_dialers(d);
-	bn_link_unlisten(d);
+	bn_dial_free_all(d);
+	bn_listen_stop(d);
 }
 
 static void
@@ -453,10 +456,10 @@ daemon_reload(struct bn_daemon *d)
 		return;
 	}
 	daemon_reload_warn(d->cfg, n);
-	bn_link_reconfigure(d, n);
+	bn_dial_reconfigure(d, n);
 	/* A standby takes the new connectors but dials nothing. */
 	if (d->role == BN_ROLE_STANDBY)
-		bn_link_free_dialers(d);
+		bn_dial_free_all(d);
 	bn_config_free(n);
 }
 
@@ -572,8 +575,8 @@ bn_daemon_free(struct bn_daemon *d)
 	if (d == NULL)
 		return;
 	bn_link_shutdown_all(d, "sidecar exiting");
-	bn_link_free_dialers(d);
-	bn_link_unlisten(d);
+	bn_dial_free_all(d);
+	bn_listen_stop(d);
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);

@@ -26,6 +26,7 @@
 #include "brokernet/advisory.h"
 #include "brokernet/daemon.h"
 #include "brokernet/filter.h"
+#include "brokernet/link.h"
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"

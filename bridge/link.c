@@ -1,5 +1,8 @@
 /*
- * Sidecar-to-sidecar links: TCP connections framed like STOMP 1.2.
+ * Sidecar-to-sidecar links: TCP connections framed like STOMP 1.2. This
+ * file is the connection (frames in and out, heart-beats, acks, adverts,
+ * close); handshake.c says what BN_HELLO/BN_WELCOME carry, dial.c and
+ * listen.c make the connections.
  *
  *   dialer -> BN_HELLO    broker, version, connector, duplex, TTLs, filters,
  *                         prefetch, priority rule, login/passcode
@@ -17,9 +20,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,27 +28,21 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 #include <event2/util.h>
 
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/evframe.h"
 #include "brokernet/filter.h"
+#include "brokernet/handshake.h"
+#include "brokernet/link.h"
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
-#include "brokernet/mdns.h"
 #include "brokernet/names.h"
 #include "brokernet/pace.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
-
-static void	link_dial(struct bn_dialer *);
-static void	link_remove_dialer(struct bn_dialer *);
-static int	link_start_connector(struct bn_daemon *,
-		    struct bn_network_connector *);
-static void	link_send_frame(struct bn_link *, const struct bn_frame *);
 
 static const char *
 link_name(const struct bn_link *l)
@@ -124,92 +119,6 @@ link_send_frame(struct bn_link *l, const struct bn_frame *f)
 	bn_link_write(l, l->out.data, l->out.len);
 }
 
-static void
-link_free_nc(struct bn_network_connector *nc)
-{
-	size_t	i;
-
-	if (nc == NULL)
-		return;
-	free(nc->name);
-	free(nc->uri);
-	for (i = 0; i < nc->dynamic_include.n; i++)
-		free(nc->dynamic_include.items[i].pattern);
-	free(nc->dynamic_include.items);
-	for (i = 0; i < nc->static_include.n; i++)
-		free(nc->static_include.items[i].pattern);
-	free(nc->static_include.items);
-	for (i = 0; i < nc->exclude.n; i++)
-		free(nc->exclude.items[i].pattern);
-	free(nc->exclude.items);
-	free(nc);
-}
-
-static void
-link_schedule_redial(struct bn_dialer *dl, const char *why)
-{
-	struct timeval	tv;
-	int64_t		delay;
-
-	free(dl->last_error);
-	dl->last_error = xstrdup(why);
-	if (dl->stopped || dl->d->stopping)
-		return;
-	if (dl->discovered && dl->gone) {
-		log_info("connector %s: peer %s left the group; not"
-		    " re-dialing", dl->nc->name, dl->peer_name);
-		link_remove_dialer(dl);
-		return;
-	}
-	if (++dl->cur < dl->neps) {
-		/* masterslave: try the next one at once */
-		tv.tv_sec = 0;
-		tv.tv_usec = 0;
-		evtimer_add(dl->timer, &tv);
-		return;
-	}
-	dl->cur = 0;
-	delay = bn_backoff_next(&dl->backoff,
-	    (double)(arc4random() & 0xffffff) / (double)0x1000000);
-	if (delay < 0) {
-		log_warnx("connector %s: giving up after %llu attempts: %s",
-		    dl->nc->name, (unsigned long long)dl->backoff.attempts,
-		    why);
-		dl->stopped = true;
-		return;
-	}
-	tv.tv_sec = (time_t)(delay / 1000);
-	tv.tv_usec = (suseconds_t)(delay % 1000 * 1000);
-	evtimer_add(dl->timer, &tv);
-}
-
-/*
- * A peer we were linked to went away: its standby may be taking over
- * behind another URI of the same connector, whose dialer was refused
- * while it was a standby and may be deep in back-off. Those start over.
- */
-static void
-link_wake_siblings(struct bn_dialer *dl)
-{
-	struct bn_dialer	*o;
-	struct timeval		 tv;
-	int64_t			 delay;
-
-	TAILQ_FOREACH(o, &dl->d->dialers, entry) {
-		if (o == dl || o->nc != dl->nc || o->link != NULL ||
-		    o->stopped || o->timer == NULL)
-			continue;
-		bn_backoff_reset(&o->backoff);
-		delay = bn_backoff_next(&o->backoff,
-		    (double)(arc4random() & 0xffffff) / (double)0x1000000);
-		if (delay < 0)
-			continue;
-		tv.tv_sec = (time_t)(delay / 1000);
-		tv.tv_usec = (suseconds_t)(delay % 1000 * 1000);
-		evtimer_add(o->timer, &tv);
-	}
-}
-
 void
 bn_link_close(struct bn_link *l, const char *reason)
 {
@@ -217,6 +126,8 @@ bn_link_close(struct bn_link *l, const char *reason)
 	struct bn_buf		 changed = { 0 };
 	bool			 was_up = l->state == BN_LINK_UP;
 	struct bn_dialer	*dl = l->dl;
+	void			(*on_closed)(struct bn_dialer *, const char *,
+				    bool) = l->on_closed;
 
 	if (l->state == BN_LINK_CLOSED)
 		return;
@@ -257,20 +168,14 @@ bn_link_close(struct bn_link *l, const char *reason)
 	bn_buf_free(&l->out);
 	bn_linkz_free(l);
 	if (l->own_nc)
-		link_free_nc(l->nc);
+		bn_handshake_free_nc(l->nc);
 	free(l->peer);
 	free(l->peer_addr);
 	free(l->connector);
 	free(l->peer_mgmt);
 	free(l);
-	if (dl != NULL) {
-		dl->link = NULL;
-		if (was_up) {
-			bn_backoff_reset(&dl->backoff);
-			link_wake_siblings(dl);
-		}
-		link_schedule_redial(dl, reason);
-	}
+	if (dl != NULL && on_closed != NULL)
+		on_closed(dl, reason, was_up);
 }
 
 static void
@@ -313,8 +218,8 @@ link_detach_flush(struct bn_link *l)
 }
 
 /* Sends ERROR with a reason and closes (refused peer or bad input). */
-static void
-link_refuse(struct bn_link *l, const char *reason, bool retry)
+void
+bn_link_refuse(struct bn_link *l, const char *reason, bool retry)
 {
 	struct bn_frame	*f;
 
@@ -401,177 +306,13 @@ link_go_up(struct bn_link *l)
 		bn_fwd_sync_static(l);
 }
 
-/* Comma-separated patterns of a filter list (for BN_HELLO). */
-static void
-link_list_str(const struct bn_dest_list *dl, struct bn_buf *b)
-{
-	size_t	i, n = 0;
-
-	bn_buf_reset(b);
-	for (i = 0; i < dl->n; i++) {
-		if (dl->items[i].topic)
-			continue;
-		if (n++ > 0)
-			bn_buf_addc(b, ',');
-		bn_buf_addstr(b, dl->items[i].pattern);
-	}
-}
-
 static void
 link_send_hello(struct bn_link *l)
 {
-	const struct bn_network_connector	*nc = l->nc;
-	struct bn_frame				*f;
-	struct bn_buf				 b = { 0 };
-	char					 num[32];
+	struct bn_frame	*f = bn_handshake_hello(l);
 
-	f = bn_frame_new("BN_HELLO");
-	bn_frame_add_header(f, "broker", l->d->self);
-	bn_frame_add_header(f, "version", BN_LINK_VERSION);
-	bn_frame_add_header(f, "connector", nc->name);
-	bn_frame_add_header(f, "duplex", l->duplex ? "true" : "false");
-	snprintf(num, sizeof(num), "%lld", (long long)nc->message_ttl);
-	bn_frame_add_header(f, "message-ttl", num);
-	snprintf(num, sizeof(num), "%lld", (long long)nc->consumer_ttl);
-	bn_frame_add_header(f, "consumer-ttl", num);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)nc->prefetch);
-	bn_frame_add_header(f, "prefetch", num);
-	bn_frame_add_header(f, "decrease-priority",
-	    nc->decrease_priority ? "true" : "false");
-	bn_frame_add_header(f, "dynamic-only",
-	    nc->dynamic_only ? "true" : "false");
-	link_list_str(&nc->dynamic_include, &b);
-	bn_frame_add_header(f, "dynamic-include", b.len ? b.data : "");
-	link_list_str(&nc->static_include, &b);
-	bn_frame_add_header(f, "static-include", b.len ? b.data : "");
-	link_list_str(&nc->exclude, &b);
-	bn_frame_add_header(f, "exclude", b.len ? b.data : "");
-	if (nc->username != NULL)
-		bn_frame_add_header(f, "login", nc->username);
-	if (nc->password != NULL)
-		bn_frame_add_header(f, "passcode", nc->password);
-	if (l->d->cfg->management_uri != NULL)
-		bn_frame_add_header(f, "mgmt", l->d->cfg->management_uri);
-	bn_linkz_offer(l, f);
-	bn_pace_offer(f);
 	link_send_frame(l, f);
 	bn_frame_free(f);
-	bn_buf_free(&b);
-}
-
-static void
-link_parse_list(const char *s, struct bn_dest_list *dl)
-{
-	const char	*p = s, *comma;
-
-	dl->n = 0;
-	dl->items = NULL;
-	if (s == NULL || *s == '\0')
-		return;
-	for (;;) {
-		comma = strchr(p, ',');
-		dl->items = xrealloc(dl->items, (dl->n + 1) *
-		    sizeof(*dl->items));
-		memset(&dl->items[dl->n], 0, sizeof(dl->items[0]));
-		dl->items[dl->n++].pattern = comma ?
-		    xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-}
-
-static int
-link_hdr_ttl(const struct bn_frame *f, const char *name, int64_t *out)
-{
-	const char	*v = bn_frame_get(f, name);
-
-	if (v == NULL) {
-		*out = 1;
-		return 0;
-	}
-	if (bn_strtoi64(v, -1, 1000, out) == -1)
-		return -1;
-	return 0;
-}
-
-/* The acceptor's view of the connector the dialer described. */
-static struct bn_network_connector *
-link_nc_from_hello(const struct bn_frame *f, const char **err)
-{
-	struct bn_network_connector	*nc;
-	const char			*v;
-	uint64_t			 u;
-
-	if ((v = bn_frame_get(f, "connector")) != NULL &&
-	    bn_name_check_str(v) != NULL) {
-		*err = "bad connector name in BN_HELLO";
-		return NULL;
-	}
-	nc = xcalloc(1, sizeof(*nc));
-	nc->name = xstrdup(v != NULL ? v : "?");
-	nc->uri = xstrdup("accepted");
-	bn_reconnect_defaults(&nc->reconnect);
-	nc->decrease_priority = true;
-	nc->conduit = true;
-	nc->prefetch = 1000;
-	if (link_hdr_ttl(f, "message-ttl", &nc->message_ttl) == -1 ||
-	    link_hdr_ttl(f, "consumer-ttl", &nc->consumer_ttl) == -1) {
-		*err = "bad TTL in BN_HELLO";
-		goto fail;
-	}
-	nc->network_ttl = nc->message_ttl;
-	if ((v = bn_frame_get(f, "duplex")) != NULL &&
-	    bn_strtobool(v, &nc->duplex) == -1) {
-		*err = "bad duplex in BN_HELLO";
-		goto fail;
-	}
-	if ((v = bn_frame_get(f, "decrease-priority")) != NULL &&
-	    bn_strtobool(v, &nc->decrease_priority) == -1) {
-		*err = "bad decrease-priority in BN_HELLO";
-		goto fail;
-	}
-	if ((v = bn_frame_get(f, "dynamic-only")) != NULL &&
-	    bn_strtobool(v, &nc->dynamic_only) == -1) {
-		*err = "bad dynamic-only in BN_HELLO";
-		goto fail;
-	}
-	if ((v = bn_frame_get(f, "prefetch")) != NULL) {
-		if (bn_strtou64(v, 1000000, &u) == -1 || u == 0) {
-			*err = "bad prefetch in BN_HELLO";
-			goto fail;
-		}
-		nc->prefetch = u;
-	}
-	link_parse_list(bn_frame_get(f, "dynamic-include"),
-	    &nc->dynamic_include);
-	link_parse_list(bn_frame_get(f, "static-include"),
-	    &nc->static_include);
-	link_parse_list(bn_frame_get(f, "exclude"), &nc->exclude);
-	return nc;
-fail:
-	link_free_nc(nc);
-	return NULL;
-}
-
-static bool
-link_check_credentials(struct bn_daemon *d, const char *login,
-    const char *passcode)
-{
-	size_t	i;
-	bool	ok = false;
-
-	if (!d->cfg->auth_enabled)
-		return true;
-	for (i = 0; i < d->cfg->nusers; i++) {
-		bool	u = bn_secure_streq(d->cfg->users[i].username,
-			    login ? login : "");
-		bool	p = bn_secure_streq(d->cfg->users[i].password,
-			    passcode ? passcode : "");
-
-		ok |= u & p;
-	}
-	return ok;
 }
 
 /* Acceptor: a BN_HELLO arrived. */
@@ -579,48 +320,18 @@ static bool
 link_on_hello(struct bn_link *l, struct bn_frame *f)
 {
 	struct bn_daemon	*d = l->d;
-	const char		*peer = bn_frame_get(f, "broker");
-	const char		*ver = bn_frame_get(f, "version");
-	const char		*err = NULL;
 	struct bn_link		*o, *next;
 	struct bn_frame		*w;
 	char			 why[512];
+	bool			 retry;
 
-	if ((err = bn_name_check_str(peer)) != NULL) {
-		snprintf(why, sizeof(why), "BN_HELLO without a valid broker"
-		    " name: %s (%s)", err, BN_NAME_RULE);
-		link_refuse(l, why, true);
-		return false;
-	}
-	err = NULL;
-	if (ver == NULL || strcmp(ver, BN_LINK_VERSION) != 0) {
-		snprintf(why, sizeof(why), "unsupported link version %s"
-		    " (this sidecar speaks %s)", ver ? ver : "(none)",
-		    BN_LINK_VERSION);
-		link_refuse(l, why, true);
-		return false;
-	}
-	if (strcmp(peer, d->self) == 0) {
-		log_warnx("link %s: refused: peer is this broker (%s):"
-		    " a connector points at its own sidecar", l->peer_addr,
-		    peer);
-		link_refuse(l, "loop: link to itself refused", false);
-		return false;
-	}
-	if (!link_check_credentials(d, bn_frame_get(f, "login"),
-	    bn_frame_get(f, "passcode"))) {
-		log_warnx("link %s (%s): refused: bad credentials for user"
-		    " \"%s\"", peer, l->peer_addr, bn_frame_get(f, "login") ?
-		    bn_frame_get(f, "login") : "");
-		link_refuse(l, "authentication failed", true);
-		return false;
-	}
-	if ((l->nc = link_nc_from_hello(f, &err)) == NULL) {
-		link_refuse(l, err, true);
+	if ((l->nc = bn_handshake_check_hello(d, l->peer_addr, f, why,
+	    sizeof(why), &retry)) == NULL) {
+		bn_link_refuse(l, why, retry);
 		return false;
 	}
 	l->own_nc = true;
-	l->peer = xstrdup(peer);
+	l->peer = xstrdup(bn_frame_get(f, "broker"));
 	l->connector = xstrdup(l->nc->name);
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
 	l->they_forward = true;
@@ -630,20 +341,11 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 	for (o = TAILQ_FIRST(&d->links); o != NULL; o = next) {
 		next = TAILQ_NEXT(o, entry);
 		if (o != l && !o->dialer && o->peer != NULL &&
-		    strcmp(o->peer, peer) == 0 && o->connector != NULL &&
+		    strcmp(o->peer, l->peer) == 0 && o->connector != NULL &&
 		    strcmp(o->connector, l->connector) == 0)
 			bn_link_close(o, "replaced by a new connection");
 	}
-	w = bn_frame_new("BN_WELCOME");
-	bn_frame_add_header(w, "broker", d->self);
-	bn_frame_add_header(w, "version", BN_LINK_VERSION);
-	if (d->cfg->management_uri != NULL)
-		bn_frame_add_header(w, "mgmt", d->cfg->management_uri);
-	bn_linkz_choose(l, f, w);
-	/* BN_PACE only to a peer that offered it (older peers close on it) */
-	bn_pace_peer(l, f);
-	if (l->peer_pace)
-		bn_pace_offer(w);
+	w = bn_handshake_welcome(l, f);
 	link_send_frame(l, w);
 	bn_frame_free(w);
 	bn_linkz_start(l);
@@ -656,32 +358,18 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 static bool
 link_on_welcome(struct bn_link *l, struct bn_frame *f)
 {
-	const char	*peer = bn_frame_get(f, "broker");
-	const char	*ver = bn_frame_get(f, "version");
 	const char	*err;
-
 	char		 why[256];
+	bool		 retry;
 
-	if (peer == NULL || ver == NULL || strcmp(ver, BN_LINK_VERSION) != 0) {
-		bn_link_close(l, "bad BN_WELCOME (version or broker missing)");
-		return false;
-	}
-	if ((err = bn_name_check_str(peer)) != NULL) {
-		snprintf(why, sizeof(why), "bad BN_WELCOME: broker name %s",
-		    err);
-		bn_link_close(l, why);
-		return false;
-	}
-	if (bn_linkz_chosen(l, f, &err) == -1) {
+	if ((err = bn_handshake_check_welcome(l, f, why, sizeof(why),
+	    &retry)) != NULL) {
+		if (!retry)
+			l->dl->stopped = true;
 		bn_link_close(l, err);
 		return false;
 	}
-	if (strcmp(peer, l->d->self) == 0) {
-		l->dl->stopped = true;
-		bn_link_close(l, "loop: the peer is this broker; not retrying");
-		return false;
-	}
-	l->peer = xstrdup(peer);
+	l->peer = xstrdup(bn_frame_get(f, "broker"));
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
 	bn_pace_peer(l, f);
 	bn_linkz_start(l);
@@ -773,7 +461,7 @@ link_on_frame(struct bn_frame *f, void *arg)
 
 			snprintf(why, sizeof(why), "unexpected %.32s frame"
 			    " during handshake", cmd);
-			link_refuse(l, why, true);
+			bn_link_refuse(l, why, true);
 			alive = false;
 		}
 		bn_frame_free(f);
@@ -785,7 +473,7 @@ link_on_frame(struct bn_frame *f, void *arg)
 
 		if ((f = bn_linkz_decode(l, f, &err)) == NULL) {
 			l->d->c.link_errors++;
-			link_refuse(l, err, true);
+			bn_link_refuse(l, err, true);
 			return false;
 		}
 		return bn_recv_on_link_message(l, f) == 0;
@@ -822,7 +510,7 @@ link_on_frame(struct bn_frame *f, void *arg)
 		char	why[128];
 
 		snprintf(why, sizeof(why), "unknown frame %.32s", cmd);
-		link_refuse(l, why, true);
+		bn_link_refuse(l, why, true);
 		alive = false;
 	}
 	bn_frame_free(f);
@@ -859,7 +547,7 @@ link_read_cb(struct bufferevent *bev, void *arg)
 		l->d->c.link_errors++;
 		log_warnx("link %s (%s): %s", link_name(l),
 		    l->peer_addr ? l->peer_addr : "?", why);
-		link_refuse(l, why, true);
+		bn_link_refuse(l, why, true);
 		return;
 	}
 	/* bytes_in counted what arrived; what stays is counted again. */
@@ -916,8 +604,8 @@ link_hs_timeout_cb(evutil_socket_t fd, short ev, void *arg)
 		bn_link_close(l, "handshake timed out");
 }
 
-static struct bn_link *
-link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
+struct bn_link *
+bn_link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 {
 	struct bn_link	*l;
 	struct timeval	 tv;
@@ -947,552 +635,6 @@ link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	return l;
 }
 
-static void
-link_accept_cb(struct evconnlistener *el, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
-{
-	struct bn_listener	*ls = arg;
-	struct bn_daemon	*d = ls->d;
-	struct bufferevent	*bev;
-	char			 host[INET6_ADDRSTRLEN] = "?", addr[80];
-	int			 one = 1;
-	uint16_t		 port = 0;
-
-	if (sa->sa_family == AF_INET) {
-		struct sockaddr_in	*sin = (struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		port = ntohs(sin->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		port = ntohs(sin6->sin6_port);
-	}
-	snprintf(addr, sizeof(addr), "%s:%u", host, port);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (ls->tls != NULL)
-		bev = bn_tls_accept(d->base, ls->tls, fd);
-	else
-		bev = bufferevent_socket_new(d->base, fd,
-		    BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
-		log_warnx("listener %s: cannot set up %s", ls->tc->name, addr);
-		evutil_closesocket(fd);
-		return;
-	}
-	bn_link_accept_bev(ls, bev, addr);
-}
-
-struct bn_link *
-bn_link_accept_bev(struct bn_listener *ls, struct bufferevent *bev,
-    const char *addr)
-{
-	struct bn_daemon	*d = ls->d;
-	struct bn_link		*l;
-
-	l = link_new(d, bev, addr);
-	l->limits.max_frame_size = (size_t)ls->tc->max_frame_size;
-	l->state = BN_LINK_HANDSHAKE;
-	if (d->stopping) {
-		link_refuse(l, "sidecar stopping", true);
-		return NULL;
-	}
-	if (ls->nconns >= ls->tc->max_connections) {
-		char	why[128];
-
-		ls->refused++;
-		snprintf(why, sizeof(why), "too many connections on %s"
-		    " (maximumConnections=%llu)", ls->tc->name,
-		    (unsigned long long)ls->tc->max_connections);
-		log_warnx("listener %s: refused %s: %s", ls->tc->name, addr,
-		    why);
-		link_refuse(l, why, true);
-		return NULL;
-	}
-	/* Counted only once admitted: bn_link_close gives the slot back. */
-	l->ls = ls;
-	ls->nconns++;
-	log_debug("listener %s: connection from %s", ls->tc->name, addr);
-	return l;
-}
-
-int
-bn_link_listen(struct bn_daemon *d)
-{
-	struct bn_config	*cfg = d->cfg;
-	size_t			 i;
-
-	d->listeners = xcalloc(cfg->nlisteners ? cfg->nlisteners : 1,
-	    sizeof(*d->listeners));
-	d->nlisteners = cfg->nlisteners;
-	for (i = 0; i < cfg->nlisteners; i++) {
-		struct bn_listener		*ls = &d->listeners[i];
-		struct bn_transport_connector	*tc = &cfg->listeners[i];
-		struct evutil_addrinfo		 hints, *ai = NULL;
-		char				 port[8];
-		int				 rc;
-
-		ls->d = d;
-		ls->tc = tc;
-		if (strcmp(tc->listen.scheme, "ssl") == 0) {
-			char	err[512];
-
-			ls->tls = bn_tls_server_ctx(cfg, tc->need_client_auth,
-			    err, sizeof(err));
-			if (ls->tls == NULL) {
-				log_warnx("listener %s: %s", tc->name, err);
-				return -1;
-			}
-		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = EVUTIL_AI_PASSIVE;
-		snprintf(port, sizeof(port), "%u", tc->listen.port);
-		if ((rc = evutil_getaddrinfo(tc->listen.host, port, &hints,
-		    &ai)) != 0) {
-			log_warnx("listener %s: cannot resolve %s: %s",
-			    tc->name, tc->listen.host, evutil_gai_strerror(rc));
-			return -1;
-		}
-		ls->el = evconnlistener_new_bind(d->base, link_accept_cb, ls,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
-		    ai->ai_addr, (int)ai->ai_addrlen);
-		evutil_freeaddrinfo(ai);
-		if (ls->el == NULL) {
-			log_warn("listener %s: cannot listen on %s:%u",
-			    tc->name, tc->listen.host, tc->listen.port);
-			return -1;
-		}
-		log_info("listener %s: accepting links on %s:%u", tc->name,
-		    tc->listen.host, tc->listen.port);
-		if (!cfg->auth_enabled && strcmp(tc->listen.host,
-		    "127.0.0.1") != 0 && strcmp(tc->listen.host, "::1") != 0 &&
-		    strcmp(tc->listen.host, "localhost") != 0)
-			log_warnx("listener %s: bound to %s without"
-			    " <simpleAuthenticationPlugin>: any peer is"
-			    " accepted", tc->name, tc->listen.host);
-	}
-	return 0;
-}
-
-static void
-link_dial_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	link_dial(arg);
-}
-
-static void
-link_dial(struct bn_dialer *dl)
-{
-	struct bn_daemon		*d = dl->d;
-	const struct bn_endpoint	*ep = &dl->eps[dl->cur];
-	struct evutil_addrinfo		 hints, *ai = NULL;
-	struct bufferevent		*bev;
-	struct bn_link			*l;
-	char				 port[8], addr[300];
-	int				 rc;
-
-	if (dl->stopped || d->stopping || dl->link != NULL)
-		return;
-	dl->attempts++;
-	snprintf(addr, sizeof(addr), "%s:%u", ep->host, ep->port);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(port, sizeof(port), "%u", ep->port);
-	if ((rc = evutil_getaddrinfo(ep->host, port, &hints, &ai)) != 0) {
-		char	why[300];
-
-		snprintf(why, sizeof(why), "cannot resolve %s: %s", ep->host,
-		    evutil_gai_strerror(rc));
-		link_schedule_redial(dl, why);
-		return;
-	}
-	if (strcmp(ep->scheme, "ssl") == 0) {
-		if (d->tls_client == NULL) {
-			char	err[512];
-
-			d->tls_client = bn_tls_client_ctx(d->cfg, err,
-			    sizeof(err));
-			if (d->tls_client == NULL) {
-				evutil_freeaddrinfo(ai);
-				log_warnx("connector %s: %s", dl->nc->name, err);
-				dl->stopped = true;
-				free(dl->last_error);
-				dl->last_error = xstrdup(err);
-				return;
-			}
-		}
-		bev = bn_tls_connect(d->base, d->tls_client, ep->host,
-		    d->cfg->ssl_verify_host);
-	} else
-		bev = bufferevent_socket_new(d->base, -1,
-		    BEV_OPT_CLOSE_ON_FREE);
-	l = link_new(d, bev, addr);
-	l->dialer = true;
-	l->dl = dl;
-	l->nc = dl->nc;
-	l->connector = xstrdup(dl->nc->name);
-	l->we_forward = true;
-	l->duplex = dl->nc->duplex || dl->discovered;
-	l->they_forward = l->duplex;
-	l->state = BN_LINK_CONNECTING;
-	dl->link = l;
-	log_debug("connector %s: dialing %s", dl->nc->name, addr);
-	if (bufferevent_socket_connect(bev, ai->ai_addr,
-	    (int)ai->ai_addrlen) == -1) {
-		evutil_freeaddrinfo(ai);
-		bn_link_close(l, "connect failed");
-		return;
-	}
-	evutil_freeaddrinfo(ai);
-}
-
-static struct bn_dialer *
-link_add_dialer(struct bn_daemon *d, struct bn_network_connector *nc,
-    const struct bn_endpoint *eps, size_t n)
-{
-	struct bn_dialer	*dl;
-	struct timeval		 tv = { 0, 0 };
-	size_t			 i;
-
-	dl = xcalloc(1, sizeof(*dl));
-	dl->d = d;
-	dl->nc = nc;
-	dl->eps = xcalloc(n, sizeof(*dl->eps));
-	for (i = 0; i < n; i++) {
-		dl->eps[i].scheme = xstrdup(eps[i].scheme);
-		dl->eps[i].host = xstrdup(eps[i].host);
-		dl->eps[i].port = eps[i].port;
-	}
-	dl->neps = n;
-	bn_backoff_init(&dl->backoff, nc->reconnect.initial_delay_ms,
-	    nc->reconnect.max_delay_ms, nc->reconnect.exponential,
-	    nc->reconnect.multiplier, nc->reconnect.jitter,
-	    nc->reconnect.max_attempts);
-	dl->timer = evtimer_new(d->base, link_dial_cb, dl);
-	TAILQ_INSERT_TAIL(&d->dialers, dl, entry);
-	evtimer_add(dl->timer, &tv);
-	return dl;
-}
-
-static void
-link_remove_dialer(struct bn_dialer *dl)
-{
-	size_t	i;
-
-	if (dl->link != NULL)
-		dl->link->dl = NULL;
-	TAILQ_REMOVE(&dl->d->dialers, dl, entry);
-	event_free(dl->timer);
-	for (i = 0; i < dl->neps; i++)
-		bn_endpoint_free(&dl->eps[i]);
-	free(dl->eps);
-	free(dl->last_error);
-	free(dl->peer_name);
-	free(dl);
-}
-
-/*
- * mDNS saw a peer of the group come or go. Exactly one link per pair: the
- * smaller broker name dials; the link is duplex. A vanished service keeps
- * its link while heart-beats flow; it is only not re-dialed.
- */
-static void
-link_mdns_peer(void *arg, const char *broker, const char *host,
-    uint16_t port, bool up)
-{
-	struct bn_mcast		*mc = arg;
-	struct bn_daemon	*d = mc->d;
-	struct bn_dialer	*dl;
-	struct bn_endpoint	 ep;
-	int			 cmp = strcmp(d->self, broker);
-
-	TAILQ_FOREACH(dl, &d->dialers, entry)
-		if (dl->discovered && dl->nc == mc->nc &&
-		    strcmp(dl->peer_name, broker) == 0)
-			break;
-	if (cmp == 0) {
-		log_warnx("connector %s: another sidecar in group %s uses our"
-		    " name %s (%s:%u); ignored", mc->nc->name, mc->nc->group,
-		    broker, host, port);
-		return;
-	}
-	if (!up) {
-		if (dl != NULL) {
-			dl->gone = true;
-			if (dl->link == NULL)
-				link_remove_dialer(dl);
-		}
-		return;
-	}
-	if (cmp > 0) {
-		log_debug("connector %s: %s found at %s:%u; it dials us",
-		    mc->nc->name, broker, host, port);
-		return;
-	}
-	if (dl != NULL) {
-		dl->gone = false;
-		if (strcmp(dl->eps[0].host, host) != 0 ||
-		    dl->eps[0].port != port) {
-			free(dl->eps[0].host);
-			dl->eps[0].host = xstrdup(host);
-			dl->eps[0].port = port;
-			log_info("connector %s: %s moved to %s:%u",
-			    mc->nc->name, broker, host, port);
-		}
-		return;
-	}
-	ep.scheme = "tcp";
-	ep.host = (char *)host;
-	ep.port = port;
-	dl = link_add_dialer(d, mc->nc, &ep, 1);
-	dl->discovered = true;
-	dl->peer_name = xstrdup(broker);
-	log_info("connector %s: discovered %s at %s:%u; dialing", mc->nc->name,
-	    broker, host, port);
-}
-
-static int
-link_mcast_start(struct bn_daemon *d, struct bn_network_connector *nc)
-{
-	struct bn_mcast	*mc;
-
-	if (d->nlisteners == 0) {
-		log_warnx("connector %s: %s needs a <transportConnector> to"
-		    " publish; add one", nc->name, nc->uri);
-		return -1;
-	}
-	mc = xcalloc(1, sizeof(*mc));
-	mc->d = d;
-	mc->nc = nc;
-	mc->mdns = bn_mdns_new(d->base, nc->group, d->self, nc->interface,
-	    d->listeners[0].tc->listen.port, link_mdns_peer, mc);
-	if (mc->mdns == NULL) {
-		free(mc);
-		log_warnx("connector %s: cannot start discovery", nc->name);
-		return -1;
-	}
-	TAILQ_INSERT_TAIL(&d->mcasts, mc, entry);
-	return 0;
-}
-
-static bool
-link_str_eq(const char *a, const char *b)
-{
-	return (a == NULL && b == NULL) ||
-	    (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static bool
-link_list_eq(const struct bn_dest_list *a, const struct bn_dest_list *b)
-{
-	size_t	i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (a->items[i].topic != b->items[i].topic ||
-		    strcmp(a->items[i].pattern, b->items[i].pattern) != 0)
-			return false;
-	return true;
-}
-
-/* Whether a running connector can keep its links under the new config. */
-static bool
-link_nc_same(const struct bn_network_connector *a,
-    const struct bn_network_connector *b)
-{
-	return strcmp(a->uri, b->uri) == 0 &&
-	    a->network_ttl == b->network_ttl &&
-	    a->message_ttl == b->message_ttl &&
-	    a->consumer_ttl == b->consumer_ttl && a->duplex == b->duplex &&
-	    a->dynamic_only == b->dynamic_only &&
-	    a->decrease_priority == b->decrease_priority &&
-	    a->prefetch == b->prefetch && a->conduit == b->conduit &&
-	    a->replay_delay_ms == b->replay_delay_ms &&
-	    a->use_compression == b->use_compression &&
-	    link_str_eq(a->username, b->username) &&
-	    link_str_eq(a->password, b->password) &&
-	    link_list_eq(&a->dynamic_include, &b->dynamic_include) &&
-	    link_list_eq(&a->static_include, &b->static_include) &&
-	    link_list_eq(&a->exclude, &b->exclude);
-}
-
-/* Stops everything that runs for connector nc. */
-static void
-link_stop_connector(struct bn_daemon *d, struct bn_network_connector *nc,
-    const char *why)
-{
-	struct bn_dialer	*dl, *dnext;
-	struct bn_mcast		*mc, *mnext;
-
-	for (mc = TAILQ_FIRST(&d->mcasts); mc != NULL; mc = mnext) {
-		mnext = TAILQ_NEXT(mc, entry);
-		if (mc->nc != nc)
-			continue;
-		TAILQ_REMOVE(&d->mcasts, mc, entry);
-		bn_mdns_free(mc->mdns);
-		free(mc);
-	}
-	for (dl = TAILQ_FIRST(&d->dialers); dl != NULL; dl = dnext) {
-		dnext = TAILQ_NEXT(dl, entry);
-		if (dl->nc != nc)
-			continue;
-		dl->stopped = true;
-		if (dl->link != NULL)
-			bn_link_close(dl->link, why);
-		/* the dialer may have been re-fetched: find it again */
-		link_remove_dialer(dl);
-	}
-}
-
-/* Points every runtime reference to old at new (same settings). */
-static void
-link_repoint_connector(struct bn_daemon *d, struct bn_network_connector *old,
-    struct bn_network_connector *new)
-{
-	struct bn_dialer	*dl;
-	struct bn_mcast		*mc;
-	struct bn_link		*l;
-
-	TAILQ_FOREACH(dl, &d->dialers, entry)
-		if (dl->nc == old)
-			dl->nc = new;
-	TAILQ_FOREACH(mc, &d->mcasts, entry)
-		if (mc->nc == old)
-			mc->nc = new;
-	TAILQ_FOREACH(l, &d->links, entry)
-		if (!l->own_nc && l->nc == old)
-			l->nc = new;
-}
-
-void
-bn_link_reconfigure(struct bn_daemon *d, struct bn_config *n)
-{
-	struct bn_config	*c = d->cfg;
-	size_t			 i, j, added = 0, removed = 0, kept = 0;
-	struct bn_network_connector *tmp;
-	struct bn_auth_user	*utmp;
-	size_t			 ntmp;
-	bool			 btmp;
-
-	/* removed or changed: stop them */
-	for (i = 0; i < c->nconnectors; i++) {
-		for (j = 0; j < n->nconnectors; j++)
-			if (strcmp(c->connectors[i].name,
-			    n->connectors[j].name) == 0)
-				break;
-		if (j < n->nconnectors && link_nc_same(&c->connectors[i],
-		    &n->connectors[j])) {
-			link_repoint_connector(d, &c->connectors[i],
-			    &n->connectors[j]);
-			kept++;
-			continue;
-		}
-		log_info("reload: connector %s %s", c->connectors[i].name,
-		    j < n->nconnectors ? "changed: restarting it" : "removed");
-		link_stop_connector(d, &c->connectors[i], j < n->nconnectors ?
-		    "connector changed by reload" : "connector removed by reload");
-		removed++;
-	}
-	/* swap the connector arrays and users into the running config */
-	tmp = c->connectors;
-	ntmp = c->nconnectors;
-	c->connectors = n->connectors;
-	c->nconnectors = n->nconnectors;
-	n->connectors = tmp;
-	n->nconnectors = ntmp;
-	utmp = c->users;
-	ntmp = c->nusers;
-	btmp = c->auth_enabled;
-	c->users = n->users;
-	c->nusers = n->nusers;
-	c->auth_enabled = n->auth_enabled;
-	n->users = utmp;
-	n->nusers = ntmp;
-	n->auth_enabled = btmp;
-	/* added or changed: start them */
-	for (i = 0; i < c->nconnectors; i++) {
-		struct bn_network_connector	*nc = &c->connectors[i];
-		bool				 running = false;
-		struct bn_dialer		*dl;
-		struct bn_mcast			*mc;
-
-		TAILQ_FOREACH(dl, &d->dialers, entry)
-			running |= dl->nc == nc;
-		TAILQ_FOREACH(mc, &d->mcasts, entry)
-			running |= mc->nc == nc;
-		if (running)
-			continue;
-		log_info("reload: connector %s started (%s)", nc->name,
-		    nc->uri);
-		link_start_connector(d, nc);
-		added++;
-	}
-	log_info("reload: %zu connector(s) kept, %zu stopped, %zu started",
-	    kept, removed, added);
-}
-
-void
-bn_link_free_dialers(struct bn_daemon *d)
-{
-	struct bn_mcast		*mc;
-	struct bn_dialer	*dl;
-
-	while ((mc = TAILQ_FIRST(&d->mcasts)) != NULL) {
-		TAILQ_REMOVE(&d->mcasts, mc, entry);
-		bn_mdns_free(mc->mdns);
-		free(mc);
-	}
-	while ((dl = TAILQ_FIRST(&d->dialers)) != NULL)
-		link_remove_dialer(dl);
-	bn_tls_ctx_free(d->tls_client);
-	d->tls_client = NULL;
-}
-
-static int
-link_start_connector(struct bn_daemon *d, struct bn_network_connector *nc)
-{
-	size_t	j;
-
-	if (nc->discovery == BN_DISC_MULTICAST)
-		return link_mcast_start(d, nc);
-	if (nc->masterslave)
-		link_add_dialer(d, nc, nc->peers, nc->npeers);
-	else
-		for (j = 0; j < nc->npeers; j++)
-			link_add_dialer(d, nc, &nc->peers[j], 1);
-	return 0;
-}
-
-void
-bn_link_unlisten(struct bn_daemon *d)
-{
-	size_t	i;
-
-	for (i = 0; i < d->nlisteners; i++) {
-		if (d->listeners[i].el != NULL)
-			evconnlistener_free(d->listeners[i].el);
-		bn_tls_ctx_free(d->listeners[i].tls);
-	}
-	free(d->listeners);
-	d->listeners = NULL;
-	d->nlisteners = 0;
-}
-
-int
-bn_link_dial_all(struct bn_daemon *d)
-{
-	size_t	i;
-
-	for (i = 0; i < d->cfg->nconnectors; i++)
-		if (link_start_connector(d, &d->cfg->connectors[i]) == -1)
-			return -1;
-	return 0;
-}
 /* What we last told the peer about q, as "hops path", or NULL. */
 void
 bn_link_advert_sync(struct bn_link *l, const char *q)

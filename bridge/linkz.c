@@ -18,6 +18,7 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/evframe.h"
+#include "brokernet/link.h"
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"

@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
+#include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/pace.h"
 #include "brokernet/stomp.h"

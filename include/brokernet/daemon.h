@@ -1,8 +1,9 @@
 /*
  * brokernetd's runtime state, shared by the daemon's modules: daemon.c (the
- * broker session and local demand), link.c (sidecar links, listeners,
- * dialers), forward.c (network subscriptions and message transfer),
- * fwdhold.c and pace.c (consumer pacing) and status.c (/status, /metrics).
+ * broker session and local demand), link.c, handshake.c, dial.c and
+ * listen.c (sidecar links, listeners, dialers: link.h and its siblings),
+ * forward.c (network subscriptions and message transfer), fwdhold.c and
+ * pace.c (consumer pacing) and status.c (/status, /metrics).
  * The configuration stays in struct bn_config; everything here is runtime.
  */
 #ifndef BN_DAEMON_H
@@ -48,21 +49,6 @@ struct bn_pace_tx;
 #define BN_MARKER_PREFIX	"brokernet.commits."
 /* Private queue of the active-sidecar lock: brokernet.lock.NAME. */
 #define BN_LOCK_PREFIX		"brokernet.lock."
-/* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
-#define BN_LINK_VERSION		"1"
-/* Most demand entries one peer may advertise on a link. */
-#define BN_LINK_MAX_ADVERTS	100000
-/* A handshake must complete within this. */
-#define BN_LINK_HANDSHAKE_MS	10000
-/* Link heart-beat interval; a peer silent for 3x is dropped. */
-#define BN_LINK_HEARTBEAT_MS	2000
-/*
- * A link whose unsent output exceeds HIGH stops the broker session that
- * feeds the network subscriptions until every link is below LOW again:
- * prefetchSize x message size would otherwise sit in our buffers.
- */
-#define BN_LINK_OUT_HIGH	(8u * 1024 * 1024)
-#define BN_LINK_OUT_LOW		(2u * 1024 * 1024)
 
 /* A message sent over a link, waiting for the peer's stored-ack. */
 struct bn_inflight {
@@ -155,6 +141,9 @@ struct bn_link {
 	uint64_t		 id;
 	bool			 dialer;
 	struct bn_dialer	*dl;		/* dialer side */
+	/* dialer side: told once the link is freed (dial.c) */
+	void			(*on_closed)(struct bn_dialer *,
+				    const char *reason, bool was_up);
 	struct bn_listener	*ls;		/* acceptor side */
 	struct bufferevent	*bev;
 	enum bn_link_state	 state;
@@ -293,42 +282,6 @@ void	 bn_daemon_queues_changed(struct bn_daemon *, const struct bn_buf *);
 void	 bn_daemon_stop(struct bn_daemon *);
 /* "active", "standby" or "suspended". */
 const char *bn_daemon_role_name(enum bn_role);
-
-/* link.c */
-int	 bn_link_listen(struct bn_daemon *);
-/* Closes every listener (a standby listens on nothing). */
-void	 bn_link_unlisten(struct bn_daemon *);
-/*
- * Takes an accepted connection (any bufferevent: a socket, TLS, or a pair
- * in tests and fuzzing) as a link in handshake. Returns the link, or NULL
- * when it was refused (and is being closed).
- */
-struct bn_link *bn_link_accept_bev(struct bn_listener *, struct bufferevent *,
-	    const char *addr);
-int	 bn_link_dial_all(struct bn_daemon *);
-/* Closes the link with a reason (logged once) and frees it. */
-void	 bn_link_close(struct bn_link *, const char *reason);
-/* Brings the link's demand advert for q up to date. */
-void	 bn_link_advert_sync(struct bn_link *, const char *q);
-/* Sends every advert (link up). */
-void	 bn_link_advert_all(struct bn_link *);
-/* Queues a stored-ack for seq (batched per loop iteration). */
-void	 bn_link_queue_ack(struct bn_link *, uint64_t seq);
-struct bn_link *bn_link_find(struct bn_daemon *, uint64_t id);
-/* Writes a serialised frame on the link. */
-void	 bn_link_write(struct bn_link *, const char *, size_t);
-/* Pauses/resumes reading from every link (broker back-pressure). */
-void	 bn_link_pause_all(struct bn_daemon *, bool pause);
-void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
-/*
- * SIGHUP: applies the connectors of newcfg (added ones start, removed or
- * changed ones stop and their links close, unchanged ones keep their
- * links) and its users; moves them into the running config. newcfg is
- * left with the old ones and freed by the caller.
- */
-void	 bn_link_reconfigure(struct bn_daemon *, struct bn_config *newcfg);
-/* Frees dialers and multicast connectors (at exit). */
-void	 bn_link_free_dialers(struct bn_daemon *);
 
 /* forward.c */
 /* Creates, keeps or drains the subscription of link for q. */

@@ -44,6 +44,8 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/frame.h"
+#include "brokernet/link.h"
+#include "brokernet/listen.h"
 #include "brokernet/log.h"
 #include "brokernet/util.h"
 #include "brokernet/zlink.h"
@@ -109,7 +111,7 @@ fuzz_side_init(struct fuzz_side *s, const char *xml)
 	fuzz_check(s->cfg->nlisteners == 1, "config without one listener");
 	s->d = bn_daemon_new(fuzz_base, s->cfg);
 	fuzz_check(s->d != NULL, "bn_daemon_new failed");
-	/* What bn_link_listen sets up, without binding a socket. */
+	/* What bn_listen_start sets up, without binding a socket. */
 	s->d->listeners = xcalloc(1, sizeof(*s->d->listeners));
 	s->d->nlisteners = 1;
 	s->d->listeners[0].d = s->d;
@@ -280,7 +282,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    &rx);
 	bufferevent_enable(pair[1], EV_READ | EV_WRITE);
 	/* From here the link owns pair[0], whatever happens to it. */
-	(void)bn_link_accept_bev(ls, pair[0], "fuzz:1");
+	(void)bn_listen_accept_bev(ls, pair[0], "fuzz:1");
 
 	nchunks = (size_t)1 << (mode & 3);
 	chunk = size / nchunks + 1;

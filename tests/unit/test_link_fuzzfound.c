@@ -40,6 +40,8 @@
 
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/link.h"
+#include "brokernet/listen.h"
 #include "brokernet/log.h"
 #include "brokernet/util.h"
 
@@ -209,7 +211,7 @@ setup(void **state, enum transport t)
 	assert_non_null(e->cfg);
 	e->d = bn_daemon_new(e->base, e->cfg);
 	assert_non_null(e->d);
-	/* What bn_link_listen sets up, without binding. */
+	/* What bn_listen_start sets up, without binding. */
 	e->d->listeners = xcalloc(1, sizeof(*e->d->listeners));
 	e->d->nlisteners = 1;
 	e->d->listeners[0].d = e->d;
@@ -231,7 +233,7 @@ setup(void **state, enum transport t)
 		assert_non_null(bev);
 		e->fd = fds[1];
 	}
-	assert_non_null(bn_link_accept_bev(&e->d->listeners[0], bev,
+	assert_non_null(bn_listen_accept_bev(&e->d->listeners[0], bev,
 	    "test:1"));
 	*state = e;
 	return 0;
