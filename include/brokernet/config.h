@@ -1,7 +1,9 @@
 /*
  * The configuration model: plain data loaded from the XML file described in
  * DESIGN.md (element and attribute names follow ActiveMQ's activemq.xml).
- * No runtime state lives here. The loader is in bridge/config.c.
+ * No runtime state lives here. The loader is in bridge/config.c (reading
+ * the XML itself: bridge/xml.c); the defaults and teardown of endpoints,
+ * failover and reconnect policies, shared with uri.c, in bridge/endpoint.c.
  */
 #ifndef BN_CONFIG_H
 #define BN_CONFIG_H
@@ -169,7 +171,7 @@ struct bn_config *bn_config_load_string(const char *xml, size_t len,
 /* Accepts NULL. */
 void	 bn_config_free(struct bn_config *);
 
-/* Sets every field of the struct to its ActiveMQ default. */
+/* endpoint.c: sets every field of the struct to its ActiveMQ default. */
 void	 bn_failover_defaults(struct bn_failover *);
 void	 bn_reconnect_defaults(struct bn_reconnect *);
 void	 bn_endpoint_free(struct bn_endpoint *);
