@@ -1,34 +1,15 @@
 /*
- * The transport settings that config.c and uri.c share (config.h):
- * endpoints, failover policies (the broker session) and reconnect
- * policies (connectors), their defaults and their teardown. Kept apart so
- * that uri.c, which fills them, and config.c, which calls uri.c, do not
- * call each other.
+ * Endpoints (scheme://host:port of config.h) and the reconnect policy of
+ * connectors: defaults, copy, printing, teardown. Shared by config.c,
+ * uri.c (which fills them) and the sessions that dial them; kept apart so
+ * that uri.c and config.c, which calls uri.c, do not call each other.
+ * Failover policies are failover.c's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "brokernet/config.h"
-
-void
-bn_failover_defaults(struct bn_failover *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->uris = NULL;
-	f->nuris = 0;
-	f->initial_delay_ms = 10;
-	f->max_delay_ms = 30000;
-	f->exponential = true;
-	f->exponent = 2.0;
-	f->max_attempts = 0;
-	f->startup_max_attempts = 0;
-	f->randomize = true;
-	f->priority_backup = false;
-	f->priority_uris = NULL;
-	f->npriority = 0;
-	f->timeout_ms = -1;
-	f->jitter = 0.0;
-}
+#include "brokernet/util.h"
 
 void
 bn_reconnect_defaults(struct bn_reconnect *r)
@@ -54,20 +35,22 @@ bn_endpoint_free(struct bn_endpoint *ep)
 }
 
 void
-bn_failover_free(struct bn_failover *f)
+bn_endpoint_copy(struct bn_endpoint *dst, const struct bn_endpoint *src)
 {
-	size_t	i;
+	dst->scheme = xstrdup(src->scheme);
+	dst->host = xstrdup(src->host);
+	dst->port = src->port;
+}
 
-	if (f == NULL)
-		return;
-	for (i = 0; i < f->nuris; i++)
-		bn_endpoint_free(&f->uris[i]);
-	free(f->uris);
-	f->uris = NULL;
-	f->nuris = 0;
-	for (i = 0; i < f->npriority; i++)
-		bn_endpoint_free(&f->priority_uris[i]);
-	free(f->priority_uris);
-	f->priority_uris = NULL;
-	f->npriority = 0;
+/* "scheme://host:port", IPv6 hosts in brackets. */
+char *
+bn_endpoint_str(const struct bn_endpoint *ep)
+{
+	char	*s;
+
+	if (strchr(ep->host, ':') != NULL)
+		xasprintf(&s, "%s://[%s]:%u", ep->scheme, ep->host, ep->port);
+	else
+		xasprintf(&s, "%s://%s:%u", ep->scheme, ep->host, ep->port);
+	return s;
 }

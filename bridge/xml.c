@@ -237,10 +237,9 @@ bn_xml_u64(struct bn_xml_state *st, xmlNode *node, const char *name,
 		else
 			rv = bn_xml_err(st, bn_xml_attr_line(node, a),
 			    "bad value \"%s\" for %s on <%s> (expected an "
-			    "integer from "
-			    "%llu to %llu)", bn_xml_snip(v, buf, sizeof(buf)),
-			    name, node->name, (unsigned long long)min,
-			    (unsigned long long)max);
+			    "integer from %llu to %llu)", bn_xml_snip(v, buf,
+			    sizeof(buf)), name, node->name,
+			    (unsigned long long)min, (unsigned long long)max);
 	} else
 		*out = u;
 	free(v);
