@@ -15,6 +15,7 @@
 #include "brokernet/daemon.h"
 #include "brokernet/dial.h"
 #include "brokernet/link.h"
+#include "brokernet/listen.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
 #include "brokernet/tls.h"

@@ -26,6 +26,8 @@
 #include "brokernet/advisory.h"
 #include "brokernet/daemon.h"
 #include "brokernet/filter.h"
+#include "brokernet/forward.h"
+#include "brokernet/fwdhold.h"
 #include "brokernet/link.h"
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "brokernet/daemon.h"
+#include "brokernet/forward.h"
+#include "brokernet/fwdhold.h"
+#include "brokernet/link.h"
 #include "brokernet/pace.h"
 
 /*

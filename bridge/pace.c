@@ -12,6 +12,8 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
+#include "brokernet/forward.h"
+#include "brokernet/fwdhold.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/pace.h"

@@ -27,11 +27,13 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
+#include "brokernet/forward.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/names.h"
 #include "brokernet/pace.h"
+#include "brokernet/receive.h"
 #include "brokernet/stomp.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */

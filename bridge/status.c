@@ -18,6 +18,9 @@
 
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
+#include "brokernet/dial.h"
+#include "brokernet/forward.h"
+#include "brokernet/link.h"
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"

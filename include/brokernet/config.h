@@ -1,7 +1,10 @@
 /*
  * The configuration model: plain data loaded from the XML file described in
  * DESIGN.md (element and attribute names follow ActiveMQ's activemq.xml).
- * No runtime state lives here. The loader is in bridge/config.c.
+ * No runtime state lives here. The loader is in bridge/config.c (reading
+ * the XML itself: bridge/xml.c); the helpers of endpoints and reconnect
+ * policies are in bridge/endpoint.c, of failover policies in
+ * bridge/failover.c (both shared with uri.c and the sessions).
  */
 #ifndef BN_CONFIG_H
 #define BN_CONFIG_H
@@ -169,10 +172,26 @@ struct bn_config *bn_config_load_string(const char *xml, size_t len,
 /* Accepts NULL. */
 void	 bn_config_free(struct bn_config *);
 
+/* endpoint.c */
 /* Sets every field of the struct to its ActiveMQ default. */
-void	 bn_failover_defaults(struct bn_failover *);
 void	 bn_reconnect_defaults(struct bn_reconnect *);
 void	 bn_endpoint_free(struct bn_endpoint *);
+/* dst = a copy of src (free it with bn_endpoint_free). */
+void	 bn_endpoint_copy(struct bn_endpoint *dst,
+	    const struct bn_endpoint *src);
+/* "scheme://host:port" ([host] for IPv6); the caller frees it. */
+char	*bn_endpoint_str(const struct bn_endpoint *);
+
+/* failover.c */
+/* Sets every field of the struct to its ActiveMQ default. */
+void	 bn_failover_defaults(struct bn_failover *);
 void	 bn_failover_free(struct bn_failover *);
+/* dst = a deep copy of src (free it with bn_failover_free). */
+void	 bn_failover_copy(struct bn_failover *dst,
+	    const struct bn_failover *src);
+/* Fills order (room for fo->nuris) with the uri indexes of one failover
+ * cycle: priority URIs first, the rest shuffled if randomize; returns how
+ * many. */
+size_t	 bn_failover_plan(const struct bn_failover *, size_t *order);
 
 #endif /* BN_CONFIG_H */

@@ -9,8 +9,48 @@
 #ifndef BN_DIAL_H
 #define BN_DIAL_H
 
+#include <sys/queue.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "brokernet/backoff.h"
+
+struct event;
 struct bn_config;
 struct bn_daemon;
+struct bn_endpoint;
+struct bn_link;
+struct bn_mdns;
+struct bn_network_connector;
+
+/* A static dialer: one per static URI, or per masterslave: list. */
+struct bn_dialer {
+	TAILQ_ENTRY(bn_dialer)	 entry;
+	struct bn_daemon	*d;
+	struct bn_network_connector *nc;
+	struct bn_endpoint	*eps;		/* owned copies, dial order */
+	size_t			 neps;
+	size_t			 cur;
+	bool			 discovered;	/* found by mDNS: duplex */
+	bool			 gone;		/* its mDNS service went away */
+	char			*peer_name;	/* discovered: the broker */
+	struct bn_backoff	 backoff;
+	struct event		*timer;
+	struct bn_link		*link;		/* current, or NULL */
+	bool			 stopped;	/* refused for good */
+	char			*last_error;
+	uint64_t		 attempts;
+};
+
+/* A multicast:// connector: its mDNS publisher/browser. */
+struct bn_mcast {
+	TAILQ_ENTRY(bn_mcast)	 entry;
+	struct bn_daemon	*d;
+	struct bn_network_connector *nc;
+	struct bn_mdns		*mdns;
+};
 
 /* Starts every configured connector; -1 if one cannot start. */
 int	 bn_dial_all(struct bn_daemon *);

@@ -4,19 +4,30 @@
  * in and out, output watermarks, heart-beats, batched stored-acks, demand
  * adverts both ways, and the one teardown path, bn_link_close. What the
  * handshake frames carry is handshake.h's; who dials and who listens is
- * dial.h's and listen.h's. struct bn_link itself is in daemon.h (the
- * forwarding and receiving modules read its fields).
+ * dial.h's and listen.h's. struct bn_link is here; the forwarding,
+ * receiving and pacing modules read its fields.
  */
 #ifndef BN_LINK_H
 #define BN_LINK_H
+
+#include <sys/queue.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brokernet/forward.h"
+#include "brokernet/frame.h"
+#include "brokernet/hmap.h"
+#include "brokernet/util.h"
+
+struct event;
 struct bufferevent;
 struct bn_daemon;
-struct bn_link;
+struct bn_dialer;
+struct bn_linkz;
+struct bn_listener;
+struct bn_network_connector;
 
 /* Link protocol version spoken in BN_HELLO/BN_WELCOME. */
 #define BN_LINK_VERSION		"1"
@@ -33,6 +44,62 @@ struct bn_link;
  */
 #define BN_LINK_OUT_HIGH	(8u * 1024 * 1024)
 #define BN_LINK_OUT_LOW		(2u * 1024 * 1024)
+
+enum bn_link_state {
+	BN_LINK_CONNECTING = 0,	/* dialer: TCP connect in progress */
+	BN_LINK_HANDSHAKE,	/* HELLO sent (dialer) or awaited (acceptor) */
+	BN_LINK_UP,
+	BN_LINK_CLOSED
+};
+
+/* One link, from bn_link_new until bn_link_close frees it. */
+struct bn_link {
+	TAILQ_ENTRY(bn_link)	 entry;		/* in d->links */
+	struct bn_daemon	*d;
+	uint64_t		 id;
+	bool			 dialer;
+	struct bn_dialer	*dl;		/* dialer side */
+	/* dialer side: told once the link is freed (dial.c) */
+	void			(*on_closed)(struct bn_dialer *,
+				    const char *reason, bool was_up);
+	struct bn_listener	*ls;		/* acceptor side */
+	struct bufferevent	*bev;
+	enum bn_link_state	 state;
+	char			*peer;		/* peer broker name */
+	char			*peer_addr;	/* host:port */
+	char			*connector;	/* connector name */
+	char			*peer_mgmt;	/* peer's management URI */
+	struct bn_network_connector *nc;	/* options of this link */
+	bool			 duplex;	/* both sides forward */
+	bool			 own_nc;	/* acceptor: nc built from HELLO */
+	bool			 we_forward;
+	bool			 they_forward;
+	uint64_t		 since_ms;	/* wall clock, ms since epoch */
+	struct event		*hs_timer;
+	struct event		*hb_timer;
+	struct event		*ack_ev;	/* flushes batched acks */
+	uint64_t		 last_write_ms;
+	size_t			 need;
+	struct bn_frame_limits	 limits;
+	struct bn_hmap		 adverts;	/* queue -> "hops path" sent */
+	struct bn_hmap		 remote;	/* queues the peer advertised */
+	struct bn_fwd_subq	 subs;
+	struct bn_hmap		 subs_by_dest;
+	struct bn_inflightq	 inflight;
+	uint64_t		 ninflight;
+	uint64_t		 next_seq;
+	struct bn_buf		 acks;		/* "1,2,3" to send */
+	struct bn_buf		 out;		/* scratch for serialising */
+	uint64_t		 msgs_out, msgs_in, acks_in, acks_out;
+	uint64_t		 bytes_out, bytes_in;
+	uint64_t		 rx_pending;	/* received, not yet stored */
+	bool			 read_paused;
+	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
+	struct bn_linkz		*z;		/* agreed encodings, or NULL */
+	bool			 peer_pace;	/* peer speaks BN_PACE */
+	bool			 pace_on;	/* ... and reports its backlog */
+	struct bn_hmap		 pace_tx;	/* queue -> bn_pace_tx */
+};
 
 /*
  * A new link on bev (owned by the link from now on), to or from addr

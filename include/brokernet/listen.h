@@ -6,10 +6,26 @@
 #ifndef BN_LISTEN_H
 #define BN_LISTEN_H
 
+#include <stdint.h>
+
+#include "brokernet/frame.h"
+
 struct bufferevent;
+struct evconnlistener;
 struct bn_daemon;
 struct bn_link;
-struct bn_listener;
+struct bn_transport_connector;
+
+/* One <transportConnector>: d->listeners[i] for cfg->listeners[i]. */
+struct bn_listener {
+	struct bn_daemon	*d;
+	struct bn_transport_connector *tc;
+	struct evconnlistener	*el;
+	uint64_t		 nconns;
+	uint64_t		 refused;
+	struct bn_frame_limits	 limits;
+	void			*tls;		/* SSL_CTX for ssl://, or NULL */
+};
 
 /* Binds every configured listener; -1 (logged) if one cannot. */
 int	 bn_listen_start(struct bn_daemon *);

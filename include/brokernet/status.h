@@ -1,11 +1,22 @@
 /*
- * The management endpoint's own helpers (bridge/status.c); its entry
- * points bn_status_start/stop/json/metrics are declared in daemon.h.
+ * The management endpoint (bridge/status.c): /status (JSON), /metrics
+ * (Prometheus text) and the topology page, served over HTTP.
  */
 #ifndef BN_STATUS_H
 #define BN_STATUS_H
 
 struct bn_buf;
+struct bn_daemon;
+
+/* Starts the HTTP server of <management>, if configured (0 when not);
+ * -1 (logged) when it cannot listen. */
+int	 bn_status_start(struct bn_daemon *);
+/* Stops the HTTP server, if any. */
+void	 bn_status_stop(struct bn_daemon *);
+/* Appends the /status document (JSON) to the buffer. */
+void	 bn_status_json(struct bn_daemon *, struct bn_buf *);
+/* Appends the /metrics text (Prometheus exposition format). */
+void	 bn_status_metrics(struct bn_daemon *, struct bn_buf *);
 
 /*
  * Appends v (NULL: nothing) as a Prometheus label value, without the

@@ -1,0 +1,95 @@
+/*
+ * STOMP frames in wire form, built without a struct bn_frame where that is
+ * the hot path (ACK, BEGIN, COMMIT) or where a header goes into bytes
+ * already serialised (the receipt of a queued frame), and the CONNECT
+ * frame and CONNECTED's heart-beat header. Pure: no I/O.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "brokernet/frame.h"
+#include "brokernet/stompwire.h"
+#include "brokernet/util.h"
+
+/* out = one frame's wire form with "receipt:rN" after the command. */
+void
+bn_stompwire_add_receipt(struct bn_buf *out, const char *wire, size_t len,
+    uint64_t rid)
+{
+	const char	*nl;
+	size_t		 cmdlen;
+
+	nl = memchr(wire, '\n', len);
+	cmdlen = (size_t)(nl - wire) + 1;
+	bn_buf_reset(out);
+	bn_buf_reserve(out, len + 32);
+	bn_buf_add(out, wire, cmdlen);
+	bn_buf_printf(out, "receipt:r%llu\n", (unsigned long long)rid);
+	bn_buf_add(out, wire + cmdlen, len - cmdlen);
+}
+
+/* out = ACK or NACK (cmd) of ack_id, in transaction tx unless NULL. */
+void
+bn_stompwire_ack(struct bn_buf *out, const char *cmd, const char *ack_id,
+    const char *tx)
+{
+	/* Hot path: build the wire form directly. */
+	bn_buf_reset(out);
+	bn_buf_addstr(out, cmd);
+	bn_buf_addstr(out, "\nid:");
+	bn_frame_escape(ack_id, out);
+	if (tx != NULL) {
+		bn_buf_addstr(out, "\ntransaction:");
+		bn_frame_escape(tx, out);
+	}
+	bn_buf_addstr(out, "\n\n");
+	bn_buf_add(out, "", 1);
+}
+
+/* out = BEGIN or COMMIT (cmd) of transaction tx. */
+void
+bn_stompwire_tx(struct bn_buf *out, const char *cmd, const char *tx)
+{
+	bn_buf_reset(out);
+	bn_buf_printf(out, "%s\ntransaction:", cmd);
+	bn_frame_escape(tx, out);
+	bn_buf_addstr(out, "\n\n");
+	bn_buf_add(out, "", 1);
+}
+
+struct bn_frame *
+bn_stompwire_connect(const char *vhost, const char *login,
+    const char *passcode, const char *client_id, uint64_t hb_ms)
+{
+	struct bn_frame	*f;
+	char		 hb[64];
+
+	f = bn_frame_new("CONNECT");
+	bn_frame_add_header(f, "accept-version", "1.2");
+	bn_frame_add_header(f, "host", vhost);
+	if (login != NULL)
+		bn_frame_add_header(f, "login", login);
+	if (passcode != NULL)
+		bn_frame_add_header(f, "passcode", passcode);
+	if (client_id != NULL)
+		bn_frame_add_header(f, "client-id", client_id);
+	snprintf(hb, sizeof(hb), "%llu,%llu", (unsigned long long)hb_ms,
+	    (unsigned long long)hb_ms);
+	bn_frame_add_header(f, "heart-beat", hb);
+	return f;
+}
+
+void
+bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy)
+{
+	*sx = *sy = 0;
+	if (hb != NULL) {
+		const char	*comma = strchr(hb, ',');
+
+		if (comma == NULL ||
+		    bn_strntou64(hb, (size_t)(comma - hb), UINT32_MAX,
+		    sx) == -1 || bn_strtou64(comma + 1, UINT32_MAX, sy) == -1)
+			*sx = *sy = 0;
+	}
+}

@@ -1,0 +1,33 @@
+/*
+ * STOMP frames in wire form (stompwire.c), pure: the frames the client
+ * builds by hand (ACK/NACK, BEGIN/COMMIT: the hot path), the receipt
+ * header put into an already serialised frame, the CONNECT frame, and
+ * CONNECTED's heart-beat header. The codec itself is frame.h's.
+ */
+#ifndef BN_STOMPWIRE_H
+#define BN_STOMPWIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bn_buf;
+struct bn_frame;
+
+/* out = wire (one frame, with a command line) with "receipt:rN" added
+ * after the command line. */
+void	 bn_stompwire_add_receipt(struct bn_buf *out, const char *wire,
+	    size_t len, uint64_t rid);
+/* out = ACK or NACK (cmd) of ack_id, in transaction tx unless NULL. */
+void	 bn_stompwire_ack(struct bn_buf *out, const char *cmd,
+	    const char *ack_id, const char *tx);
+/* out = BEGIN or COMMIT (cmd) of transaction tx. */
+void	 bn_stompwire_tx(struct bn_buf *out, const char *cmd, const char *tx);
+/* CONNECT for STOMP 1.2 with heart-beat hb_ms both ways (login, passcode,
+ * client_id: NULL for none). The caller frees it. */
+struct bn_frame *bn_stompwire_connect(const char *vhost, const char *login,
+	    const char *passcode, const char *client_id, uint64_t hb_ms);
+/* CONNECTED's heart-beat header "sx,sy" (NULL: absent); both 0 when
+ * absent or malformed. */
+void	 bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy);
+
+#endif /* BN_STOMPWIRE_H */
