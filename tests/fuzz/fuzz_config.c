@@ -6,7 +6,8 @@
  * and unique connector names.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Iinclude -I/usr/include/libxml2 bridge/config.c bridge/uri.c \
+ *       -Iinclude -I/usr/include/libxml2 bridge/config.c bridge/xml.c \
+ *       bridge/endpoint.c bridge/failover.c bridge/uri.c \
  *       bridge/filter.c bridge/backoff.c bridge/util.c \
  *       tests/fuzz/fuzz_config.c -lxml2 -lm -o fuzz_config
  */

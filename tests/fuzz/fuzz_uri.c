@@ -5,7 +5,8 @@
  * nothing owned.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -Iinclude -I/usr/include/libxml2 bridge/config.c bridge/uri.c \
+ *       -Iinclude -I/usr/include/libxml2 bridge/config.c bridge/xml.c \
+ *       bridge/endpoint.c bridge/failover.c bridge/uri.c \
  *       bridge/util.c tests/fuzz/fuzz_uri.c -lxml2 -lm -o fuzz_uri
  */
 #include <ctype.h>

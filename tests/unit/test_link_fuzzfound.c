@@ -9,7 +9,7 @@
  * BUG (fixed by the recovery parking in bridge/receive.c, test kept): a
  * MESSAGE after a good BN_HELLO opened a store batch, and at the end of the
  * loop iteration recv_flush handed it to bn_stomp_send_batch(d->prod, ...)
- * with d->prod == NULL: SIGSEGV in stomp_may_queue (bridge/stomp.c). Input:
+ * with d->prod == NULL: SIGSEGV in stomp_may_queue (now bn_stompsend_may_queue, bridge/stompsend.c). Input:
  * tests/fuzz/crashes/link-message-without-broker-session.
  *
  * BUG (open): while the store session is recovering (before it ever
