@@ -26,6 +26,7 @@
 #include "brokernet/log.h"
 #include "brokernet/preflight.h"
 #include "brokernet/receive.h"
+#include "brokernet/router.h"
 #include "brokernet/status.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
@@ -91,29 +92,6 @@ daemon_remember_session(struct bn_daemon *d, const char *session)
 	d->own_sessions[0] = xstrdup(session);
 }
 
-void
-bn_daemon_queue_changed(struct bn_daemon *d, const char *q)
-{
-	struct bn_link	*l;
-
-	TAILQ_FOREACH(l, &d->links, entry)
-		if (l->state == BN_LINK_UP) {
-			bn_link_advert_sync(l, q);
-			if (bn_demand_remote_hops(&d->demand, q, l->id) > 0 ||
-			    bn_hmap_get(&l->subs_by_dest, q) != NULL)
-				bn_fwd_sync(l, q);
-		}
-}
-
-void
-bn_daemon_queues_changed(struct bn_daemon *d, const struct bn_buf *names)
-{
-	size_t	off;
-
-	for (off = 0; off < names->len; off += strlen(names->data + off) + 1)
-		bn_daemon_queue_changed(d, names->data + off);
-}
-
 /* One consumer advisory: count consumers that are not ours, by id. */
 static void
 daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
@@ -152,7 +130,7 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 		if (n == 1) {
 			log_info("demand: queue %s has local consumers",
 			    adv.destination);
-			bn_daemon_queue_changed(d, adv.destination);
+			bn_router_queue_changed(d, adv.destination);
 		}
 		return;
 	}
@@ -162,7 +140,7 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	log_debug("demand: queue %s: local consumer removed (%u)", q, n);
 	if (n == 0) {
 		log_info("demand: queue %s has no local consumers", q);
-		bn_daemon_queue_changed(d, q);
+		bn_router_queue_changed(d, q);
 	}
 	free(q);
 }
@@ -175,7 +153,7 @@ daemon_clear_consumers(struct bn_daemon *d)
 	bn_hmap_clear_free(&d->consumers);
 	bn_hmap_init(&d->consumers);
 	bn_demand_local_clear(&d->demand, &changed);
-	bn_daemon_queues_changed(d, &changed);
+	bn_router_queues_changed(d, &changed);
 	bn_buf_free(&changed);
 }
 
@@ -307,6 +285,7 @@ daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
 	bn_recv_abandon(d);
+	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar became a standby");
 	bn_dial_free_all(d);
 	bn_listen_stop(d);
@@ -376,6 +355,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	struct bn_daemon	*d;
 
 	d = xcalloc(1, sizeof(*d));
+	d->link_ops = &bn_router_link_ops;
 	d->base = base;
 	d->cfg = cfg;
 	d->self = cfg->name;
@@ -550,6 +530,7 @@ daemon_stop_tick(evutil_socket_t fd, short ev, void *arg)
 		log_warnx("stop: %llu sent and %llu received messages still"
 		    " unconfirmed; the brokers will redeliver them",
 		    (unsigned long long)out, (unsigned long long)in);
+	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar stopping");
 	bn_status_stop(d);
 	bn_stomp_disconnect(d->cons, 2000, daemon_stopped, d);
@@ -577,6 +558,7 @@ bn_daemon_free(struct bn_daemon *d)
 
 	if (d == NULL)
 		return;
+	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar exiting");
 	bn_dial_free_all(d);
 	bn_listen_stop(d);

@@ -497,6 +497,18 @@ dial_start_connector(struct bn_daemon *d, struct bn_network_connector *nc)
 	return 0;
 }
 
+void
+bn_dial_stop_all(struct bn_daemon *d)
+{
+	struct bn_dialer	*dl;
+
+	TAILQ_FOREACH(dl, &d->dialers, entry) {
+		dl->stopped = true;
+		if (dl->timer != NULL)
+			event_del(dl->timer);
+	}
+}
+
 int
 bn_dial_all(struct bn_daemon *d)
 {

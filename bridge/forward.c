@@ -24,6 +24,7 @@
 
 #include "brokernet/config.h"
 #include "brokernet/advisory.h"
+#include "brokernet/advert.h"
 #include "brokernet/daemon.h"
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
@@ -416,7 +417,7 @@ bn_fwd_resubscribe_all(struct bn_daemon *d)
 	TAILQ_FOREACH(l, &d->links, entry) {
 		if (l->state != BN_LINK_UP)
 			continue;
-		bn_link_advert_all(l);
+		bn_advert_all(l);
 		TAILQ_FOREACH(s, &l->subs, entry)
 			if (!s->draining)
 				fwd_subscribe(s);
@@ -438,7 +439,7 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 			if (s->draining)
 				fwd_drop(s, "broker session lost");
 		}
-		bn_link_advert_all(l);
+		bn_advert_all(l);
 	}
 }
 

@@ -34,22 +34,16 @@
 #include "brokernet/daemon.h"
 #include "brokernet/dial.h"
 #include "brokernet/evframe.h"
-#include "brokernet/filter.h"
-#include "brokernet/forward.h"
 #include "brokernet/handshake.h"
 #include "brokernet/link.h"
 #include "brokernet/linkhdr.h"
 #include "brokernet/linkz.h"
 #include "brokernet/listen.h"
 #include "brokernet/log.h"
-#include "brokernet/names.h"
-#include "brokernet/pace.h"
-#include "brokernet/receive.h"
-#include "brokernet/stomp.h"
 #include "brokernet/tls.h"
 
-static const char *
-link_name(const struct bn_link *l)
+const char *
+bn_link_name(const struct bn_link *l)
 {
 	return l->peer ? l->peer : (l->peer_addr ? l->peer_addr : "?");
 }
@@ -82,12 +76,11 @@ bn_link_write(struct bn_link *l, const char *data, size_t len)
 		l->out_high = true;
 		bufferevent_setwatermark(l->bev, EV_WRITE, BN_LINK_OUT_LOW, 0);
 		log_debug("link %s: %zu bytes unsent: broker deliveries wait",
-		    link_name(l), evbuffer_get_length(bufferevent_get_output(
+		    bn_link_name(l), evbuffer_get_length(bufferevent_get_output(
 		    l->bev)));
 	}
 	/* again after a broker reconnect: a new session reads */
-	if (l->d->cons != NULL)
-		bn_stomp_pause_read(l->d->cons, true);
+	l->d->link_ops->congested(l->d, true);
 }
 
 /* Link l's output is low again (or l goes): the broker may deliver when no
@@ -105,8 +98,7 @@ link_out_drained(struct bn_link *l)
 	TAILQ_FOREACH(o, &l->d->links, entry)
 		if (o->out_high)
 			return;
-	if (l->d->cons != NULL)
-		bn_stomp_pause_read(l->d->cons, false);
+	l->d->link_ops->congested(l->d, false);
 }
 
 static void
@@ -115,8 +107,8 @@ link_write_cb(struct bufferevent *bev, void *arg)
 	link_out_drained(arg);
 }
 
-static void
-link_send_frame(struct bn_link *l, const struct bn_frame *f)
+void
+bn_link_send_frame(struct bn_link *l, const struct bn_frame *f)
 {
 	bn_buf_reset(&l->out);
 	bn_frame_serialize(f, &l->out);
@@ -127,7 +119,6 @@ void
 bn_link_close(struct bn_link *l, const char *reason)
 {
 	struct bn_daemon	*d = l->d;
-	struct bn_buf		 changed = { 0 };
 	bool			 was_up = l->state == BN_LINK_UP;
 	struct bn_dialer	*dl = l->dl;
 	void			(*on_closed)(struct bn_dialer *, const char *,
@@ -136,7 +127,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 	if (l->state == BN_LINK_CLOSED)
 		return;
 	if (was_up)
-		log_info("link %s (%s, connector %s): down: %s", link_name(l),
+		log_info("link %s (%s, connector %s): down: %s", bn_link_name(l),
 		    l->peer_addr ? l->peer_addr : "?",
 		    l->connector ? l->connector : "?", reason);
 	else
@@ -151,12 +142,8 @@ bn_link_close(struct bn_link *l, const char *reason)
 		bufferevent_free(l->bev);
 		l->bev = NULL;
 	}
-	bn_fwd_link_closed(l);
-	bn_pace_tx_free_all(l);
-	bn_recv_link_closed(d, l->id);
-	bn_demand_remote_clear_link(&d->demand, l->id, &changed);
-	bn_daemon_queues_changed(d, &changed);
-	bn_buf_free(&changed);
+	/* What was routed over it goes: in flight, demand, pacing. */
+	d->link_ops->closed(l);
 	if (l->ls != NULL && l->ls->nconns > 0)
 		l->ls->nconns--;
 	if (l->hs_timer != NULL)
@@ -231,7 +218,7 @@ bn_link_refuse(struct bn_link *l, const char *reason, bool retry)
 	bn_frame_add_header(f, "message", reason);
 	if (!retry)
 		bn_frame_add_header(f, "retry", "false");
-	link_send_frame(l, f);
+	bn_link_send_frame(l, f);
 	bn_frame_free(f);
 	link_detach_flush(l);
 	l->d->c.links_refused++;
@@ -298,16 +285,11 @@ link_go_up(struct bn_link *l)
 	tv.tv_usec = BN_LINK_HEARTBEAT_MS * 1000 / 2;
 	event_add(l->hb_timer, &tv);
 	log_info("link %s (%s, connector %s): up, %s, we %s, peer %s",
-	    link_name(l), l->peer_addr, l->connector,
+	    bn_link_name(l), l->peer_addr, l->connector,
 	    l->dialer ? "dialed" : "accepted",
 	    l->we_forward ? "forward" : "do not forward",
 	    l->they_forward ? "forwards" : "does not forward");
-	if (l->they_forward) {
-		bn_link_advert_all(l);
-		bn_pace_link_up(l);
-	}
-	if (l->we_forward)
-		bn_fwd_sync_static(l);
+	l->d->link_ops->up(l);
 }
 
 static void
@@ -315,7 +297,7 @@ link_send_hello(struct bn_link *l)
 {
 	struct bn_frame	*f = bn_handshake_hello(l);
 
-	link_send_frame(l, f);
+	bn_link_send_frame(l, f);
 	bn_frame_free(f);
 }
 
@@ -350,7 +332,7 @@ link_on_hello(struct bn_link *l, struct bn_frame *f)
 			bn_link_close(o, "replaced by a new connection");
 	}
 	w = bn_handshake_welcome(l, f);
-	link_send_frame(l, w);
+	bn_link_send_frame(l, w);
 	bn_frame_free(w);
 	bn_linkz_start(l);
 	d->c.links_accepted++;
@@ -375,63 +357,9 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 	}
 	l->peer = xstrdup(bn_frame_get(f, "broker"));
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
-	bn_pace_peer(l, f);
+	l->d->link_ops->welcomed(l, f);
 	bn_linkz_start(l);
 	link_go_up(l);
-	return true;
-}
-
-static bool
-link_on_demand(struct bn_link *l, struct bn_frame *f, bool add)
-{
-	struct bn_daemon	*d = l->d;
-	const char		*q = bn_frame_get(f, "destination");
-	const char		*path = bn_frame_get(f, "path");
-	const char		*hs = bn_frame_get(f, "hops");
-	uint64_t		 hops = 1;
-	bool			 changed;
-
-	if (q == NULL || *q == '\0' || strlen(q) > 1024) {
-		bn_link_close(l, "bad DEMAND frame: no valid destination");
-		return false;
-	}
-	d->c.adverts_received++;
-	if (add) {
-		if ((hs != NULL && (bn_strtou64(hs, 1000, &hops) == -1 ||
-		    hops == 0)) || path == NULL) {
-			bn_link_close(l, "bad DEMAND frame: hops or path");
-			return false;
-		}
-		if (bn_name_path_check(path, strlen(path)) != NULL) {
-			bn_link_close(l, "bad DEMAND frame: path is not a list"
-			    " of broker names");
-			return false;
-		}
-		if (bn_hmap_get(&l->remote, q) == NULL) {
-			if (bn_hmap_count(&l->remote) >= BN_LINK_MAX_ADVERTS) {
-				bn_link_close(l, "peer advertised more than the"
-				    " allowed number of queues");
-				return false;
-			}
-			bn_hmap_put(&l->remote, q, xstrdup(path));
-		}
-		log_debug("link %s: demand for %s (hops %llu, path %s)",
-		    link_name(l), q, (unsigned long long)hops, path);
-		if (!l->we_forward)
-			return true;
-		changed = bn_demand_remote_set(&d->demand, q, l->id,
-		    (uint32_t)hops, path);
-	} else {
-		free(bn_hmap_del(&l->remote, q));
-		log_debug("link %s: no more demand for %s", link_name(l), q);
-		if (!l->we_forward)
-			return true;
-		changed = bn_demand_remote_del(&d->demand, q, l->id);
-	}
-	if (changed) {
-		bn_fwd_sync(l, q);
-		bn_daemon_queue_changed(d, q);
-	}
 	return true;
 }
 
@@ -442,7 +370,7 @@ link_on_frame(struct bn_frame *f, void *arg)
 	const char	*cmd = f->command;
 	bool		 alive = true;
 
-	log_trace("link %s: %s", link_name(l), cmd);
+	log_trace("link %s: %s", bn_link_name(l), cmd);
 	if (l->state == BN_LINK_HANDSHAKE) {
 		if (!l->dialer && strcmp(cmd, "BN_HELLO") == 0)
 			alive = link_on_hello(l, f);
@@ -480,21 +408,13 @@ link_on_frame(struct bn_frame *f, void *arg)
 			bn_link_refuse(l, err, true);
 			return false;
 		}
-		return bn_recv_on_link_message(l, f) == 0;
+		return l->d->link_ops->frame(l, f);
 	}
-	if (strcmp(cmd, "MESSAGE") == 0) {
-		/* the frame now belongs to forward.c */
-		return bn_recv_on_link_message(l, f) == 0;
-	}
-	if (strcmp(cmd, "ACK") == 0)
-		alive = bn_fwd_on_link_ack(l, bn_frame_get(f, "ids")) == 0;
-	else if (strcmp(cmd, "DEMAND") == 0)
-		alive = link_on_demand(l, f, true);
-	else if (strcmp(cmd, "NODEMAND") == 0)
-		alive = link_on_demand(l, f, false);
-	else if (strcmp(cmd, "BN_PACE") == 0)
-		alive = bn_pace_on_frame(l, f);
-	else if (strcmp(cmd, "BYE") == 0) {
+	if (strcmp(cmd, "MESSAGE") == 0 || strcmp(cmd, "ACK") == 0 ||
+	    strcmp(cmd, "DEMAND") == 0 || strcmp(cmd, "NODEMAND") == 0 ||
+	    strcmp(cmd, "BN_PACE") == 0)
+		return l->d->link_ops->frame(l, f);	/* it owns f now */
+	if (strcmp(cmd, "BYE") == 0) {
 		char	why[512];
 
 		snprintf(why, sizeof(why), "peer said goodbye (%s)",
@@ -549,7 +469,7 @@ link_read_cb(struct bufferevent *bev, void *arg)
 
 		snprintf(why, sizeof(why), "bad frame from peer: %s", err);
 		l->d->c.link_errors++;
-		log_warnx("link %s (%s): %s", link_name(l),
+		log_warnx("link %s (%s): %s", bn_link_name(l),
 		    l->peer_addr ? l->peer_addr : "?", why);
 		bn_link_refuse(l, why, true);
 		return;
@@ -639,73 +559,6 @@ bn_link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	return l;
 }
 
-/* What we last told the peer about q, as "hops path", or NULL. */
-void
-bn_link_advert_sync(struct bn_link *l, const char *q)
-{
-	struct bn_daemon	*d = l->d;
-	struct bn_buf		 path = { 0 }, want = { 0 };
-	const char		*have;
-	enum bn_filter_verdict	 v;
-	uint32_t		 hops = 0;
-	bool			 on = false;
-	struct bn_frame		*f;
-	char			 num[16];
-
-	if (l->state != BN_LINK_UP || !l->they_forward)
-		return;
-	v = bn_connector_filter(l->nc, q);
-	if (v != BN_FILTER_DENY && d->broker_up && !d->stopping)
-		on = bn_demand_advert(&d->demand, q, l->id, l->peer, d->self,
-		    l->nc->consumer_ttl, &hops, &path);
-	if (on)
-		bn_buf_printf(&want, "%u %s", hops, path.data);
-	have = bn_hmap_get(&l->adverts, q);
-	if ((!on && have == NULL) || (on && have != NULL &&
-	    strcmp(have, want.data) == 0))
-		goto out;
-	if (on) {
-		f = bn_frame_new("DEMAND");
-		bn_frame_add_header(f, "destination", q);
-		snprintf(num, sizeof(num), "%u", hops);
-		bn_frame_add_header(f, "hops", num);
-		bn_frame_add_header(f, "path", path.data);
-		free(bn_hmap_put(&l->adverts, q, xstrdup(want.data)));
-		log_debug("link %s: advertising %s (hops %u)", link_name(l),
-		    q, hops);
-	} else {
-		f = bn_frame_new("NODEMAND");
-		bn_frame_add_header(f, "destination", q);
-		free(bn_hmap_del(&l->adverts, q));
-		log_debug("link %s: withdrawing %s", link_name(l), q);
-	}
-	link_send_frame(l, f);
-	bn_frame_free(f);
-	d->c.adverts_sent++;
-out:
-	bn_buf_free(&path);
-	bn_buf_free(&want);
-}
-
-void
-bn_link_advert_all(struct bn_link *l)
-{
-	struct bn_hmap_ent	*e;
-	struct bn_buf		 names = { 0 };
-	size_t			 i, off;
-
-	/* Collect first: advert_sync does not change the demand table. */
-	for (e = bn_hmap_first(&l->d->demand.queues, &i); e != NULL;
-	    e = bn_hmap_next(&l->d->demand.queues, e, &i))
-		bn_buf_add(&names, e->key, strlen(e->key) + 1);
-	for (e = bn_hmap_first(&l->adverts, &i); e != NULL;
-	    e = bn_hmap_next(&l->adverts, e, &i))
-		bn_buf_add(&names, e->key, strlen(e->key) + 1);
-	for (off = 0; off < names.len; off += strlen(names.data + off) + 1)
-		bn_link_advert_sync(l, names.data + off);
-	bn_buf_free(&names);
-}
-
 void
 bn_link_pause_all(struct bn_daemon *d, bool pause)
 {
@@ -738,20 +591,14 @@ void
 bn_link_shutdown_all(struct bn_daemon *d, const char *reason)
 {
 	struct bn_link		*l;
-	struct bn_dialer	*dl;
 	struct bn_frame		*f;
 
-	TAILQ_FOREACH(dl, &d->dialers, entry) {
-		dl->stopped = true;
-		if (dl->timer != NULL)
-			event_del(dl->timer);
-	}
 	while ((l = TAILQ_FIRST(&d->links)) != NULL) {
 		if (l->state == BN_LINK_UP && l->bev != NULL) {
 			link_ack_flush_cb(-1, 0, l);
 			f = bn_frame_new("BYE");
 			bn_frame_add_header(f, "reason", reason);
-			link_send_frame(l, f);
+			bn_link_send_frame(l, f);
 			bn_frame_free(f);
 			link_detach_flush(l);
 		}

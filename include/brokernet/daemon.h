@@ -36,6 +36,7 @@ struct bn_endpoint;
 struct bn_daemon;
 struct bn_dialer;
 struct bn_link;
+struct bn_link_ops;
 struct bn_linkz;
 struct bn_mcast;
 struct bn_recv_batch;
@@ -92,6 +93,7 @@ enum bn_role {
 
 struct bn_daemon {
 	struct event_base	*base;
+	const struct bn_link_ops *link_ops;	/* what links report to */
 	struct bn_config	*cfg;
 	const char		*self;
 	struct bn_stomp		*cons;		/* advisories, subs, acks */
@@ -149,10 +151,6 @@ struct bn_daemon {
 struct bn_daemon *bn_daemon_new(struct event_base *, struct bn_config *);
 int	 bn_daemon_start(struct bn_daemon *);
 void	 bn_daemon_free(struct bn_daemon *);
-/* Re-evaluates what every link should be told about queue q. */
-void	 bn_daemon_queue_changed(struct bn_daemon *, const char *q);
-/* Calls bn_daemon_queue_changed for each NUL-separated name in buf. */
-void	 bn_daemon_queues_changed(struct bn_daemon *, const struct bn_buf *);
 /* Starts a graceful stop (SIGTERM). */
 void	 bn_daemon_stop(struct bn_daemon *);
 /* "active", "standby" or "suspended". */

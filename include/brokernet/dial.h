@@ -52,6 +52,8 @@ struct bn_mcast {
 	struct bn_mdns		*mdns;
 };
 
+/* Stops every dialer (no more connects or redials); links stay. */
+void	 bn_dial_stop_all(struct bn_daemon *);
 /* Starts every configured connector; -1 if one cannot start. */
 int	 bn_dial_all(struct bn_daemon *);
 /*

@@ -1,8 +1,9 @@
 /*
  * A sidecar-to-sidecar link (link.c): one connection framed like STOMP
  * 1.2 with its state machine (connecting, handshake, up, closed), frames
- * in and out, output watermarks, heart-beats, batched stored-acks, demand
- * adverts both ways, and the one teardown path, bn_link_close. What the
+ * in and out, output watermarks, heart-beats, batched stored-acks, and
+ * the one teardown path, bn_link_close. Frames for other modules go up
+ * through struct bn_link_ops (router.c); adverts we send are advert.h's. What the
  * handshake frames carry is handshake.h's; who dials and who listens is
  * dial.h's and listen.h's. struct bn_link is here; the forwarding,
  * receiving and pacing modules read its fields.
@@ -102,6 +103,25 @@ struct bn_link {
 };
 
 /*
+ * What a link reports to the modules above it (router.c): the link is a
+ * transport and calls nobody else. Frames after the handshake that are
+ * not the link's own (MESSAGE, decoded M, ACK, DEMAND, NODEMAND, BN_PACE)
+ * go to frame, which owns them and returns false when it closed the link.
+ */
+struct bn_link_ops {
+	/* The handshake is done and the link is up. */
+	void	(*up)(struct bn_link *);
+	/* Dialer: the peer's BN_WELCOME, before the link goes up. */
+	void	(*welcomed)(struct bn_link *, const struct bn_frame *);
+	bool	(*frame)(struct bn_link *, struct bn_frame *);
+	/* The link is closing: out of the list, its fields still intact. */
+	void	(*closed)(struct bn_link *);
+	/* A link's output went above BN_LINK_OUT_HIGH (on), or every link
+	 * is below BN_LINK_OUT_LOW again (off): deliveries should wait. */
+	void	(*congested)(struct bn_daemon *, bool on);
+};
+
+/*
  * A new link on bev (owned by the link from now on), to or from addr
  * ("host:port"), in the daemon's list with its handshake timer running.
  * The caller sets the side (dialer or acceptor) and state.
@@ -112,10 +132,10 @@ struct bn_link *bn_link_new(struct bn_daemon *, struct bufferevent *,
 void	 bn_link_close(struct bn_link *, const char *reason);
 /* Sends ERROR with reason (retry:false unless retry) and closes. */
 void	 bn_link_refuse(struct bn_link *, const char *reason, bool retry);
-/* Brings the link's demand advert for q up to date. */
-void	 bn_link_advert_sync(struct bn_link *, const char *q);
-/* Sends every advert (link up). */
-void	 bn_link_advert_all(struct bn_link *);
+/* Serialises f and writes it on the link. */
+void	 bn_link_send_frame(struct bn_link *, const struct bn_frame *);
+/* The peer's broker name, else its address, for log lines. */
+const char *bn_link_name(const struct bn_link *);
 /* Queues a stored-ack for seq (batched per loop iteration). */
 void	 bn_link_queue_ack(struct bn_link *, uint64_t seq);
 /* The link with that id, or NULL (it closed). */
@@ -124,7 +144,7 @@ struct bn_link *bn_link_find(struct bn_daemon *, uint64_t id);
 void	 bn_link_write(struct bn_link *, const char *, size_t);
 /* Pauses/resumes reading from every link (broker back-pressure). */
 void	 bn_link_pause_all(struct bn_daemon *, bool pause);
-/* Stops every dialer and closes every link, saying BYE with reason. */
+/* Closes every link, saying BYE with reason (stop the dialers first). */
 void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
 
 #endif /* BN_LINK_H */
