@@ -375,6 +375,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	    d)) == NULL)
 		fatalx("daemon: cannot create the lock timer");
 	TAILQ_INIT(&d->links);
+	TAILQ_INIT(&d->dead_links);
 	TAILQ_INIT(&d->dialers);
 	TAILQ_INIT(&d->mcasts);
 	d->next_link_id = 1;
@@ -560,6 +561,9 @@ bn_daemon_free(struct bn_daemon *d)
 		return;
 	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar exiting");
+	bn_link_reap(d);
+	if (d->link_reap_ev != NULL)
+		event_free(d->link_reap_ev);
 	bn_dial_free_all(d);
 	bn_listen_stop(d);
 	bn_status_stop(d);

@@ -14,7 +14,6 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/names.h"
-#include "brokernet/pace.h"
 
 /* Comma-separated patterns of a filter list (for BN_HELLO). */
 static void
@@ -33,6 +32,24 @@ handshake_list_str(const struct bn_dest_list *dl, struct bn_buf *b)
 }
 
 /* The dialer's BN_HELLO: its connector as the acceptor is to apply it. */
+/*
+ * Consumer pacing (pace.c) is offered with "pace:1": BN_PACE frames go only
+ * to a peer that offered it (older peers close a link on an unknown frame).
+ */
+static void
+handshake_pace_offer(struct bn_frame *f)
+{
+	bn_frame_add_header(f, "pace", "1");
+}
+
+static void
+handshake_pace_peer(struct bn_link *l, const struct bn_frame *f)
+{
+	const char	*v = bn_frame_get(f, "pace");
+
+	l->peer_pace = v != NULL && strcmp(v, "1") == 0;
+}
+
 struct bn_frame *
 bn_handshake_hello(struct bn_link *l)
 {
@@ -69,7 +86,7 @@ bn_handshake_hello(struct bn_link *l)
 	if (l->d->cfg->management_uri != NULL)
 		bn_frame_add_header(f, "mgmt", l->d->cfg->management_uri);
 	bn_linkz_offer(l, f);
-	bn_pace_offer(f);
+	handshake_pace_offer(f);
 	bn_buf_free(&b);
 	return f;
 }
@@ -269,10 +286,9 @@ bn_handshake_welcome(struct bn_link *l, const struct bn_frame *hello)
 	if (d->cfg->management_uri != NULL)
 		bn_frame_add_header(w, "mgmt", d->cfg->management_uri);
 	bn_linkz_choose(l, hello, w);
-	/* BN_PACE only to a peer that offered it (older peers close on it) */
-	bn_pace_peer(l, hello);
+	handshake_pace_peer(l, hello);
 	if (l->peer_pace)
-		bn_pace_offer(w);
+		handshake_pace_offer(w);
 	return w;
 }
 
@@ -294,6 +310,7 @@ bn_handshake_check_welcome(struct bn_link *l, const struct bn_frame *f,
 	}
 	if (bn_linkz_chosen(l, f, &err) == -1)
 		return err;
+	handshake_pace_peer(l, f);
 	if (strcmp(peer, l->d->self) == 0) {
 		*retry = false;
 		return "loop: the peer is this broker; not retrying";

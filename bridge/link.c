@@ -42,6 +42,8 @@
 #include "brokernet/log.h"
 #include "brokernet/tls.h"
 
+static void	link_reap_cb(evutil_socket_t, short, void *);
+
 const char *
 bn_link_name(const struct bn_link *l)
 {
@@ -160,13 +162,41 @@ bn_link_close(struct bn_link *l, const char *reason)
 	bn_linkz_free(l);
 	if (l->own_nc)
 		bn_handshake_free_nc(l->nc);
-	free(l->peer);
-	free(l->peer_addr);
-	free(l->connector);
-	free(l->peer_mgmt);
-	free(l);
+	l->nc = NULL;
+	/*
+	 * Freed from the loop, not here: whoever is still on the stack with
+	 * l (a frame callback, the reader) sees BN_LINK_CLOSED, instead of
+	 * re-finding the link by id.
+	 */
+	TAILQ_INSERT_TAIL(&d->dead_links, l, entry);
+	if (d->link_reap_ev == NULL &&
+	    (d->link_reap_ev = event_new(d->base, -1, 0, link_reap_cb,
+	    d)) == NULL)
+		fatalx("link: cannot create the reaper event");
+	event_active(d->link_reap_ev, EV_TIMEOUT, 1);
 	if (dl != NULL && on_closed != NULL)
 		on_closed(dl, reason, was_up);
+}
+
+void
+bn_link_reap(struct bn_daemon *d)
+{
+	struct bn_link	*l;
+
+	while ((l = TAILQ_FIRST(&d->dead_links)) != NULL) {
+		TAILQ_REMOVE(&d->dead_links, l, entry);
+		free(l->peer);
+		free(l->peer_addr);
+		free(l->connector);
+		free(l->peer_mgmt);
+		free(l);
+	}
+}
+
+static void
+link_reap_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	bn_link_reap(arg);
 }
 
 static void
@@ -357,7 +387,6 @@ link_on_welcome(struct bn_link *l, struct bn_frame *f)
 	}
 	l->peer = xstrdup(bn_frame_get(f, "broker"));
 	l->peer_mgmt = xstrdup(bn_frame_get(f, "mgmt"));
-	l->d->link_ops->welcomed(l, f);
 	bn_linkz_start(l);
 	link_go_up(l);
 	return true;
@@ -445,11 +474,9 @@ static void
 link_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct bn_link		*l = arg;
-	struct bn_daemon	*d = l->d;
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	const char		*err;
 	size_t			 before = evbuffer_get_length(in);
-	uint64_t		 id = l->id;
 	int			 rc;
 
 	l->bytes_in += before;
@@ -457,8 +484,8 @@ link_read_cb(struct bufferevent *bev, void *arg)
 	if (!bn_linkz_reading(l))
 		rc = bn_evframe_read(in, &l->limits, &l->need, link_on_frame,
 		    l, &err);
-	/* A frame (BYE, ERROR, bad input) may have closed and freed l. */
-	if (bn_link_find(d, id) != l)
+	/* A frame (BYE, ERROR, bad input) may have closed l. */
+	if (l->state == BN_LINK_CLOSED)
 		return;
 	/* the handshake may just have switched compression on */
 	if (rc == 0 && bn_linkz_reading(l) &&

@@ -229,8 +229,6 @@ bn_linkz_read(struct bn_link *l, struct evbuffer *in,
     bool (*cb)(struct bn_frame *, void *), const char **err)
 {
 	struct bn_linkz		*z = l->z;
-	struct bn_daemon	*d = l->d;
-	uint64_t		 id = l->id;
 	enum bn_zdec_result	 r;
 	const char		*zerr;
 	size_t			 len, used;
@@ -259,7 +257,7 @@ bn_linkz_read(struct bn_link *l, struct evbuffer *in,
 		}
 		rc = bn_evframe_read(z->plain, &l->limits, &l->need, cb, l,
 		    err);
-		if (bn_link_find(d, id) != l)
+		if (l->state == BN_LINK_CLOSED)
 			return 1;
 		if (rc == -1)
 			return -1;

@@ -515,20 +515,6 @@ bn_pace_link_up(struct bn_link *l)
 		pace_announce(l, true);
 }
 
-void
-bn_pace_offer(struct bn_frame *f)
-{
-	bn_frame_add_header(f, "pace", "1");
-}
-
-void
-bn_pace_peer(struct bn_link *l, const struct bn_frame *f)
-{
-	const char	*v = bn_frame_get(f, "pace");
-
-	l->peer_pace = v != NULL && strcmp(v, "1") == 0;
-}
-
 bool
 bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 {

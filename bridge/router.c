@@ -142,12 +142,6 @@ router_up(struct bn_link *l)
 }
 
 static void
-router_welcomed(struct bn_link *l, const struct bn_frame *f)
-{
-	bn_pace_peer(l, f);
-}
-
-static void
 router_closed(struct bn_link *l)
 {
 	struct bn_daemon	*d = l->d;
@@ -171,7 +165,6 @@ router_congested(struct bn_daemon *d, bool on)
 
 const struct bn_link_ops bn_router_link_ops = {
 	.up = router_up,
-	.welcomed = router_welcomed,
 	.frame = router_frame,
 	.closed = router_closed,
 	.congested = router_congested,

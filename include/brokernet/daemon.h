@@ -127,6 +127,8 @@ struct bn_daemon {
 
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
+	struct bn_linkq		 dead_links;	/* closed, freed from the loop */
+	struct event		*link_reap_ev;
 	uint64_t		 next_link_id;
 	struct bn_dialerq	 dialers;
 	struct bn_mcastq	 mcasts;

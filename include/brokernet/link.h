@@ -111,8 +111,6 @@ struct bn_link {
 struct bn_link_ops {
 	/* The handshake is done and the link is up. */
 	void	(*up)(struct bn_link *);
-	/* Dialer: the peer's BN_WELCOME, before the link goes up. */
-	void	(*welcomed)(struct bn_link *, const struct bn_frame *);
 	bool	(*frame)(struct bn_link *, struct bn_frame *);
 	/* The link is closing: out of the list, its fields still intact. */
 	void	(*closed)(struct bn_link *);
@@ -128,8 +126,11 @@ struct bn_link_ops {
  */
 struct bn_link *bn_link_new(struct bn_daemon *, struct bufferevent *,
 	    const char *addr);
-/* Closes the link with a reason (logged once) and frees it. */
+/* Closes the link with a reason (logged once); it is freed from the loop
+ * (bn_link_reap), so a caller still holding it sees BN_LINK_CLOSED. */
 void	 bn_link_close(struct bn_link *, const char *reason);
+/* Frees the closed links now (the loop does it; also at exit). */
+void	 bn_link_reap(struct bn_daemon *);
 /* Sends ERROR with reason (retry:false unless retry) and closes. */
 void	 bn_link_refuse(struct bn_link *, const char *reason, bool retry);
 /* Serialises f and writes it on the link. */

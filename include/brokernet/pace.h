@@ -102,9 +102,6 @@ const char *bn_pace_state(const struct bn_daemon *);
 void	 bn_pace_counts(const struct bn_daemon *, uint64_t *requests,
 	    uint64_t *replies, uint64_t *reports);
 
-/* Link handshake: the offer in BN_HELLO/BN_WELCOME, and the peer's. */
-void	 bn_pace_offer(struct bn_frame *);
-void	 bn_pace_peer(struct bn_link *, const struct bn_frame *);
 /* A BN_PACE frame from the peer; false when it closed the link. */
 bool	 bn_pace_on_frame(struct bn_link *, const struct bn_frame *);
 
