@@ -40,27 +40,14 @@
  */
 #define LOCK_WAIT_MS		2000
 
-const char *
-bn_daemon_role_name(enum bn_role r)
-{
-	switch (r) {
-	case BN_ROLE_ACTIVE:
-		return "active";
-	case BN_ROLE_SUSPENDED:
-		return "suspended";
-	default:
-		return "standby";
-	}
-}
-
 /* Every role change is logged once, with its reason. */
 static void
 daemon_set_role(struct bn_daemon *d, enum bn_role r, const char *why)
 {
 	if (d->role == r)
 		return;
-	log_info("role: %s -> %s: %s", bn_daemon_role_name(d->role),
-	    bn_daemon_role_name(r), why);
+	log_info("role: %s -> %s: %s", bn_lock_role_name(d->role),
+	    bn_lock_role_name(r), why);
 	d->role = r;
 	d->role_since_ms = bn_wall_ms();
 	free(d->role_reason);

@@ -98,3 +98,16 @@ bn_lock_held(const struct bn_lock *lk)
 {
 	return lk->held;
 }
+
+const char *
+bn_lock_role_name(enum bn_role r)
+{
+	switch (r) {
+	case BN_ROLE_ACTIVE:
+		return "active";
+	case BN_ROLE_SUSPENDED:
+		return "suspended";
+	default:
+		return "standby";
+	}
+}

@@ -22,6 +22,7 @@
 #include "brokernet/forward.h"
 #include "brokernet/link.h"
 #include "brokernet/linkz.h"
+#include "brokernet/lock.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"
 #include "brokernet/mdns.h"
@@ -467,7 +468,7 @@ status_doc(struct bn_daemon *d)
 	o = status_obj();
 	status_set(o, "broker_name", status_str(d->self));
 	status_set(o, "version", status_str(BN_VERSION));
-	status_set(o, "role", status_str(bn_daemon_role_name(d->role)));
+	status_set(o, "role", status_str(bn_lock_role_name(d->role)));
 	status_set(o, "role_since_ms", status_u64(d->role_since_ms));
 	status_set(o, "role_reason", status_str(d->role_reason));
 	status_set(o, "role_changes", status_u64(d->role_changes));

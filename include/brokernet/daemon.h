@@ -20,6 +20,7 @@
 #include "brokernet/demand.h"
 #include "brokernet/frame.h"
 #include "brokernet/hmap.h"
+#include "brokernet/lock.h"
 #include "brokernet/util.h"
 
 struct event;
@@ -83,13 +84,6 @@ struct bn_counters {
 };
 
 /* One active sidecar per broker (lock.c): what this one is now. */
-enum bn_role {
-	BN_ROLE_STANDBY = 0,	/* no listener, no dialer, no subscription */
-	BN_ROLE_ACTIVE,		/* holds the lock */
-	BN_ROLE_SUSPENDED	/* was active, lost its store session: keeps
-				   its links but forwards and stores nothing
-				   until it holds the lock again */
-};
 
 struct bn_daemon {
 	struct event_base	*base;
@@ -155,7 +149,5 @@ int	 bn_daemon_start(struct bn_daemon *);
 void	 bn_daemon_free(struct bn_daemon *);
 /* Starts a graceful stop (SIGTERM). */
 void	 bn_daemon_stop(struct bn_daemon *);
-/* "active", "standby" or "suspended". */
-const char *bn_daemon_role_name(enum bn_role);
 
 #endif /* BN_DAEMON_H */

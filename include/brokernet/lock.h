@@ -25,6 +25,18 @@ struct bn_frame;
 struct bn_stomp;
 struct bn_lock;
 
+/* A sidecar's role, which the lock decides. */
+enum bn_role {
+	BN_ROLE_STANDBY = 0,	/* no listener, no dialer, no subscription */
+	BN_ROLE_ACTIVE,		/* holds the lock */
+	BN_ROLE_SUSPENDED	/* was active, lost its store session: keeps
+				   its links but forwards and stores nothing
+				   until it holds the lock again */
+};
+
+/* "active", "standby" or "suspended". */
+const char	*bn_lock_role_name(enum bn_role);
+
 struct bn_lock_ops {
 	/* The lock is ours (a token arrived on session st). */
 	void	(*acquired)(void *arg);
