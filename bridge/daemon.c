@@ -226,7 +226,7 @@ daemon_giveup(struct bn_stomp *s, void *arg)
 static void
 daemon_prod_writable(struct bn_stomp *s, void *arg)
 {
-	bn_link_pause_all(arg, false);
+	bn_link_pause(arg, BN_LINK_PAUSE_STORE, false);
 }
 
 /* The lock is ours: become (again) the active sidecar. */

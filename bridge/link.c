@@ -581,17 +581,26 @@ bn_link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	tv.tv_usec = 0;
 	evtimer_add(l->hs_timer, &tv);
 	bufferevent_setcb(bev, link_read_cb, link_write_cb, link_event_cb, l);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	l->read_paused = d->link_pauses != 0;
+	bufferevent_enable(bev, l->read_paused ? EV_WRITE : EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&d->links, l, entry);
 	return l;
 }
 
 void
-bn_link_pause_all(struct bn_daemon *d, bool pause)
+bn_link_pause(struct bn_daemon *d, enum bn_link_pause_why why, bool on)
 {
 	struct bn_link	*l;
 	uint64_t	*ids = NULL;
 	size_t		 n = 0, i;
+	bool		 pause;
+
+	if (on)
+		d->link_pauses |= 1u << why;
+	else
+		d->link_pauses &= ~(1u << why);
+	/* Links read again only when no reason is left. */
+	pause = d->link_pauses != 0;
 
 	TAILQ_FOREACH(l, &d->links, entry) {
 		if (l->bev == NULL || l->read_paused == pause)

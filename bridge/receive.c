@@ -246,7 +246,7 @@ recv_flush(struct bn_daemon *d)
 	} else
 		bn_buf_free(&b->wire);	/* the client keeps its own copy */
 	if (!bn_stomp_can_send(d->prod))
-		bn_link_pause_all(d, true);
+		bn_link_pause(d, BN_LINK_PAUSE_STORE, true);
 }
 
 static void
@@ -389,7 +389,7 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		/* A peer must not make us hold more than this: push back. */
 		if (d->nparked >= RECV_PARK_MAX ||
 		    d->parked_bytes >= RECV_PARK_BYTES)
-			bn_link_pause_all(d, true);
+			bn_link_pause(d, BN_LINK_PAUSE_PARKED, true);
 		return 0;
 	}
 	l->msgs_in++;
@@ -487,7 +487,7 @@ recv_recovered(struct bn_daemon *d)
 		free(p);
 	}
 	if (!d->recovering)
-		bn_link_pause_all(d, false);
+		bn_link_pause(d, BN_LINK_PAUSE_PARKED, false);
 }
 
 static void

@@ -122,6 +122,7 @@ struct bn_daemon {
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;
 	struct bn_linkq		 dead_links;	/* closed, freed from the loop */
+	unsigned int		 link_pauses;	/* 1 << bn_link_pause_why */
 	struct event		*link_reap_ev;
 	uint64_t		 next_link_id;
 	struct bn_dialerq	 dialers;

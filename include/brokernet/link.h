@@ -143,8 +143,15 @@ void	 bn_link_queue_ack(struct bn_link *, uint64_t seq);
 struct bn_link *bn_link_find(struct bn_daemon *, uint64_t id);
 /* Writes a serialised frame on the link. */
 void	 bn_link_write(struct bn_link *, const char *, size_t);
-/* Pauses/resumes reading from every link (broker back-pressure). */
-void	 bn_link_pause_all(struct bn_daemon *, bool pause);
+/*
+ * Why links stop being read (broker back-pressure). Each reason is set and
+ * lifted by its owner alone; links read again when none is left.
+ */
+enum bn_link_pause_why {
+	BN_LINK_PAUSE_STORE = 0,	/* the store session's output is full */
+	BN_LINK_PAUSE_PARKED,		/* recovery parked as much as it may */
+};
+void	 bn_link_pause(struct bn_daemon *, enum bn_link_pause_why, bool on);
 /* Closes every link, saying BYE with reason (stop the dialers first). */
 void	 bn_link_shutdown_all(struct bn_daemon *, const char *reason);
 

@@ -342,6 +342,41 @@ test_parking_bounded(void **state)
 	assert_false(sent(e, "ACK"));
 }
 
+/*
+ * Back-pressure has one owner per reason: lifting the store session's
+ * pause must not lift the parking limit's (it once did: one flag, two
+ * owners). A paused link reads nothing; it reads what waited once the
+ * last reason is gone.
+ */
+static void
+test_pause_reasons(void **state)
+{
+	struct env	*e = *state;
+	struct bn_buf	*b = &e->tx;
+	struct bn_link	*l;
+
+	peer_send(e, HELLO);
+	pump(e);
+	assert_true(sent(e, "BN_WELCOME"));
+	l = TAILQ_FIRST(&e->d->links);
+	assert_non_null(l);
+	assert_false(l->read_paused);
+	bn_link_pause(e->d, BN_LINK_PAUSE_STORE, true);
+	bn_link_pause(e->d, BN_LINK_PAUSE_PARKED, true);
+	assert_true(l->read_paused);
+	bn_link_pause(e->d, BN_LINK_PAUSE_STORE, false);
+	assert_true(l->read_paused);
+	messages(b, 1, 3, 16);
+	(void)peer_feed(e, b->data, b->len);
+	pump(e);
+	assert_int_equal(e->d->nparked, 0);
+	bn_link_pause(e->d, BN_LINK_PAUSE_PARKED, false);
+	assert_false(l->read_paused);
+	pump(e);
+	/* no store session: what the link read waits parked */
+	assert_int_equal(e->d->nparked, 3);
+}
+
 int
 main(void)
 {
@@ -361,6 +396,10 @@ main(void)
 		{ "parking_bounded/pair", test_parking_bounded, setup_pair,
 		    teardown, NULL },
 		{ "parking_bounded/socketpair", test_parking_bounded,
+		    setup_socketpair, teardown, NULL },
+		{ "pause_reasons/pair", test_pause_reasons, setup_pair,
+		    teardown, NULL },
+		{ "pause_reasons/socketpair", test_pause_reasons,
 		    setup_socketpair, teardown, NULL },
 	};
 
