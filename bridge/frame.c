@@ -609,6 +609,44 @@ bn_frame_free(struct bn_frame *f)
  * ':' and no string may hold CR or LF, or the peer will read other headers.
  */
 void
+bn_frame_wire_command(struct bn_buf *out, const char *command)
+{
+	bn_buf_addstr(out, command);
+	bn_buf_addc(out, '\n');
+}
+
+void
+bn_frame_wire_header(struct bn_buf *out, const char *name, const char *value)
+{
+	bn_frame_escape(name, out);
+	bn_buf_addc(out, ':');
+	bn_frame_escape(value, out);
+	bn_buf_addc(out, '\n');
+}
+
+void
+bn_frame_wire_header_raw(struct bn_buf *out, const char *name,
+    const char *value, size_t len)
+{
+	bn_buf_addstr(out, name);
+	bn_buf_addc(out, ':');
+	bn_buf_add(out, value, len);
+	bn_buf_addc(out, '\n');
+}
+
+void
+bn_frame_wire_end(struct bn_buf *out, const char *body, size_t len)
+{
+	if (body != NULL) {
+		bn_buf_printf(out, FRAME_CL ":%zu\n\n", len);
+		if (len > 0)
+			bn_buf_add(out, body, len);
+	} else
+		bn_buf_addc(out, '\n');
+	bn_buf_addc(out, '\0');
+}
+
+void
 bn_frame_serialize(const struct bn_frame *f, struct bn_buf *out)
 {
 	const struct bn_header	*h;
@@ -617,27 +655,18 @@ bn_frame_serialize(const struct bn_frame *f, struct bn_buf *out)
 
 	raw = frame_is_raw(f->command, strlen(f->command));
 	bn_buf_reserve(out, f->body_len + 64);
-	bn_buf_addstr(out, f->command);
-	bn_buf_addc(out, '\n');
+	bn_frame_wire_command(out, f->command);
 	for (i = 0; i < f->nheaders; i++) {
 		h = &f->headers[i];
 		if (strcmp(h->name, FRAME_CL) == 0)
 			continue;
-		if (raw) {
-			bn_buf_addstr(out, h->name);
-			bn_buf_addc(out, ':');
-			bn_buf_addstr(out, h->value);
-		} else {
-			bn_frame_escape(h->name, out);
-			bn_buf_addc(out, ':');
-			bn_frame_escape(h->value, out);
-		}
-		bn_buf_addc(out, '\n');
+		if (raw)
+			bn_frame_wire_header_raw(out, h->name, h->value,
+			    strlen(h->value));
+		else
+			bn_frame_wire_header(out, h->name, h->value);
 	}
-	bn_buf_printf(out, FRAME_CL ":%zu\n\n", f->body_len);
-	if (f->body_len > 0)
-		bn_buf_add(out, f->body, f->body_len);
-	bn_buf_addc(out, '\0');
+	bn_frame_wire_end(out, f->body != NULL ? f->body : "", f->body_len);
 }
 
 void

@@ -269,17 +269,21 @@ static void
 link_ack_flush_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct bn_link	*l = arg;
+	struct bn_buf	 ranges = { 0 };
 
 	if (l->acks.len == 0 || l->state != BN_LINK_UP)
 		return;
 	bn_buf_reset(&l->out);
-	bn_buf_addstr(&l->out, "ACK\nids:");
-	if (bn_linkz_tx(l) != NULL)	/* the peer reads ranges */
-		bn_linkhdr_ack_ranges(l->acks.data, l->acks.len, &l->out);
-	else
-		bn_buf_add(&l->out, l->acks.data, l->acks.len);
-	bn_buf_addstr(&l->out, "\n\n");
-	bn_buf_add(&l->out, "", 1);
+	bn_frame_wire_command(&l->out, "ACK");
+	if (bn_linkz_tx(l) != NULL) {	/* the peer reads ranges */
+		bn_linkhdr_ack_ranges(l->acks.data, l->acks.len, &ranges);
+		bn_frame_wire_header_raw(&l->out, "ids", ranges.data,
+		    ranges.len);
+		bn_buf_free(&ranges);
+	} else
+		bn_frame_wire_header_raw(&l->out, "ids", l->acks.data,
+		    l->acks.len);
+	bn_frame_wire_end(&l->out, NULL, 0);
 	bn_link_write(l, l->out.data, l->out.len);
 	bn_buf_reset(&l->acks);
 }

@@ -36,15 +36,11 @@ bn_stompwire_ack(struct bn_buf *out, const char *cmd, const char *ack_id,
 {
 	/* Hot path: build the wire form directly. */
 	bn_buf_reset(out);
-	bn_buf_addstr(out, cmd);
-	bn_buf_addstr(out, "\nid:");
-	bn_frame_escape(ack_id, out);
-	if (tx != NULL) {
-		bn_buf_addstr(out, "\ntransaction:");
-		bn_frame_escape(tx, out);
-	}
-	bn_buf_addstr(out, "\n\n");
-	bn_buf_add(out, "", 1);
+	bn_frame_wire_command(out, cmd);
+	bn_frame_wire_header(out, "id", ack_id);
+	if (tx != NULL)
+		bn_frame_wire_header(out, "transaction", tx);
+	bn_frame_wire_end(out, NULL, 0);
 }
 
 /* out = BEGIN or COMMIT (cmd) of transaction tx. */
@@ -52,10 +48,9 @@ void
 bn_stompwire_tx(struct bn_buf *out, const char *cmd, const char *tx)
 {
 	bn_buf_reset(out);
-	bn_buf_printf(out, "%s\ntransaction:", cmd);
-	bn_frame_escape(tx, out);
-	bn_buf_addstr(out, "\n\n");
-	bn_buf_add(out, "", 1);
+	bn_frame_wire_command(out, cmd);
+	bn_frame_wire_header(out, "transaction", tx);
+	bn_frame_wire_end(out, NULL, 0);
 }
 
 struct bn_frame *

@@ -80,6 +80,21 @@ void	 bn_frame_set_body(struct bn_frame *, const void *, size_t);
 void	 bn_frame_free(struct bn_frame *);
 
 /*
+ * The one frame writer, for the paths that write a frame straight into a
+ * buffer without a struct bn_frame (ACK, BEGIN/COMMIT, forwarded and
+ * stored messages): the command line, headers (escaped; raw: the value
+ * as it is, for values that need no escape, such as numbers and ranges),
+ * then the end: with a body, its content-length, the blank line, the body
+ * and the NUL; with body NULL, no content-length, the blank line and NUL.
+ */
+void	 bn_frame_wire_command(struct bn_buf *, const char *command);
+void	 bn_frame_wire_header(struct bn_buf *, const char *name,
+	    const char *value);
+void	 bn_frame_wire_header_raw(struct bn_buf *, const char *name,
+	    const char *value, size_t len);
+void	 bn_frame_wire_end(struct bn_buf *, const char *body, size_t len);
+
+/*
  * Appends the wire form to out: command, headers (escaped, except for
  * CONNECT/CONNECTED), a content-length header computed from the body (any
  * content-length header in the frame is ignored), blank line, body, NUL.
