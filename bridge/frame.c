@@ -28,26 +28,17 @@
 #define FRAME_CL		"content-length"
 #define FRAME_CL_LEN		(sizeof(FRAME_CL) - 1)
 
+/* bn_frame_scan.phase: what a resumed scan goes on with */
+#define FRAME_PH_COMMAND	0
+#define FRAME_PH_HEADERS	1
+#define FRAME_PH_BODY		2
+
 static const char frame_bad_name[] =
     "bad escape in header name (only \\r \\n \\c \\\\ are defined)";
 static const char frame_bad_value[] =
     "bad escape in header value (only \\r \\n \\c \\\\ are defined)";
 static const char frame_bare_cr[] = "CR not followed by LF in header";
 
-/* Where the parts of one frame sit in the caller's buffer. */
-struct frame_scan {
-	size_t		 cmd;		/* offset of the command */
-	size_t		 cmd_len;
-	size_t		 hdrs;		/* offset of the first header line */
-	size_t		 body;		/* offset of the body */
-	size_t		 body_len;
-	size_t		 nheaders;
-	size_t		 strings;	/* raw names and values, 2 NULs each */
-	bool		 has_cl;
-	uint64_t	 cl;
-	bool		 raw;		/* CONNECT/CONNECTED: no unescaping */
-	size_t		 need;		/* whole length, once known, or 0 */
-};
 
 static bool
 frame_is_raw(const char *cmd, size_t len)
@@ -78,7 +69,7 @@ frame_short(bool capped, const char **err)
  */
 static enum bn_parse_result
 frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
-    struct frame_scan *s, const char **err)
+    struct bn_frame_scan *s, const char **err)
 {
 	size_t		 p, end, line, colon, max, room;
 	bool		 capped, esc;
@@ -88,6 +79,11 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 	max = lim->max_frame_size;
 	capped = len - s->cmd > max;
 	end = capped ? s->cmd + max : len;
+
+	if (s->phase == FRAME_PH_HEADERS)
+		goto headers;
+	if (s->phase == FRAME_PH_BODY)
+		goto body;
 
 	/* Command line: 1..32 of [A-Z_], then LF or CRLF. */
 	for (p = s->cmd;; p++) {
@@ -118,35 +114,58 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 	s->raw = frame_is_raw(buf + s->cmd, s->cmd_len);
 	p += buf[p] == '\r' ? 2 : 1;
 	s->hdrs = p;
+	s->phase = FRAME_PH_HEADERS;
+	s->pos = p;
+	s->line = SIZE_MAX;
 
-	/* Header lines up to an empty one. */
+headers:
+	/*
+	 * Header lines up to an empty one. A scan that runs out of bytes
+	 * keeps its place (s->pos, and the line under way) so the next call
+	 * goes on from there: fed a byte at a time, the headers cost what
+	 * they are long, not its square.
+	 */
+	p = s->pos;
 	for (;;) {
-		if (p == end)
-			return frame_short(capped, err);
-		if (buf[p] == '\n') {
-			p++;
-			break;
-		}
-		if (buf[p] == '\r') {
-			if (p + 1 == end)
+		if (s->line == SIZE_MAX) {
+			if (p == end) {
+				s->pos = p;
 				return frame_short(capped, err);
-			if (buf[p + 1] != '\n') {
-				*err = frame_bare_cr;
+			}
+			if (buf[p] == '\n') {
+				p++;
+				break;
+			}
+			if (buf[p] == '\r') {
+				if (p + 1 == end) {
+					s->pos = p;
+					return frame_short(capped, err);
+				}
+				if (buf[p + 1] != '\n') {
+					*err = frame_bare_cr;
+					return BN_PARSE_ERROR;
+				}
+				p += 2;
+				break;
+			}
+			if (s->nheaders == lim->max_headers) {
+				*err = "too many headers";
 				return BN_PARSE_ERROR;
 			}
-			p += 2;
-			break;
+			s->line = p;
+			s->colon = SIZE_MAX;
+			s->esc = false;
 		}
-		if (s->nheaders == lim->max_headers) {
-			*err = "too many headers";
-			return BN_PARSE_ERROR;
-		}
-		line = p;
-		colon = SIZE_MAX;
-		esc = false;
+		line = s->line;
+		colon = s->colon;
+		esc = s->esc;
 		for (;; p++) {
-			if (p == end)
+			if (p == end) {
+				s->pos = p;
+				s->colon = colon;
+				s->esc = esc;
 				return frame_short(capped, err);
+			}
 			c = buf[p];
 			if (c == '\0') {
 				*err = "NUL in header";
@@ -167,8 +186,12 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 			} else if (c == '\n')
 				break;
 			else if (c == '\r') {
-				if (p + 1 == end)
+				if (p + 1 == end) {
+					s->pos = p;
+					s->colon = colon;
+					s->esc = esc;
 					return frame_short(capped, err);
+				}
 				if (buf[p + 1] != '\n') {
 					*err = frame_bare_cr;
 					return BN_PARSE_ERROR;
@@ -204,6 +227,7 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 		}
 		s->strings += p - line + 1;
 		s->nheaders++;
+		s->line = SIZE_MAX;
 		p += buf[p] == '\r' ? 2 : 1;
 		/* The body comes on top of what was read so far. */
 		if (s->has_cl && s->cl > max - (p - s->cmd)) {
@@ -212,7 +236,10 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 		}
 	}
 	s->body = p;
+	s->pos = p;
+	s->phase = FRAME_PH_BODY;
 
+body:
 	room = max - (s->body - s->cmd);
 	if (s->has_cl) {
 		if (s->cl > room || s->cl > SIZE_MAX - s->body - 1) {
@@ -231,11 +258,13 @@ frame_scan(const char *buf, size_t len, const struct bn_frame_limits *lim,
 		return BN_PARSE_OK;
 	}
 
-	/* No content-length: the body ends at the first NUL. */
+	/* No content-length: the body ends at the first NUL after s->pos. */
 	capped = len - s->body > room;
 	end = capped ? s->body + room + 1 : len;
-	if ((nul = memchr(buf + s->body, '\0', end - s->body)) == NULL)
+	if ((nul = memchr(buf + s->pos, '\0', end - s->pos)) == NULL) {
+		s->pos = end;
 		return frame_short(capped, err);
+	}
 	s->body_len = (size_t)(nul - (buf + s->body));
 	return BN_PARSE_OK;
 }
@@ -298,7 +327,7 @@ frame_put(char **w, const char *src, size_t len, bool raw)
 
 /* Builds the single allocation of a frame that frame_scan accepted. */
 static struct bn_frame *
-frame_build(const char *buf, const struct frame_scan *s)
+frame_build(const char *buf, const struct bn_frame_scan *s)
 {
 	struct bn_frame	*f;
 	struct bn_header *h;
@@ -344,25 +373,21 @@ bn_frame_limits_default(struct bn_frame_limits *lim)
 	lim->max_header_len = FRAME_DEF_HEADER_LEN;
 }
 
-/*
- * Stateless: each call rescans what is buffered, so a caller that got an
- * exact *need can wait for that many bytes instead of calling again.
- */
 enum bn_parse_result
-bn_frame_parse(const char *buf, size_t len,
-    const struct bn_frame_limits *limits, struct bn_frame **frame,
-    size_t *used, size_t *need, bool *heartbeats, const char **err)
+bn_frame_parse_next(const char *buf, size_t len,
+    const struct bn_frame_limits *limits, struct bn_frame_cursor *cur,
+    struct bn_frame **frame, size_t *used, bool *heartbeats,
+    const char **err)
 {
 	struct bn_frame_limits	 def;
-	struct frame_scan	 s;
+	struct bn_frame_scan	*s = &cur->s;
 	enum bn_parse_result	 r;
 	const char		*why = NULL;
 	size_t			 p = 0;
 
 	*frame = NULL;
 	*used = 0;
-	if (need != NULL)
-		*need = 0;
+	cur->need = 0;
 	if (heartbeats != NULL)
 		*heartbeats = false;
 	if (err != NULL)
@@ -372,6 +397,11 @@ bn_frame_parse(const char *buf, size_t len,
 		limits = &def;
 	}
 
+	if (s->phase != FRAME_PH_COMMAND) {
+		/* A frame under way: the EOLs before it were counted then. */
+		p = s->cmd;
+		goto scan;
+	}
 	/* Heart-beats: whole EOLs before the command. */
 	for (;;) {
 		if (p < len && buf[p] == '\n')
@@ -388,31 +418,48 @@ bn_frame_parse(const char *buf, size_t len,
 		return BN_PARSE_OK;
 	}
 	if (p == len) {
-		if (need != NULL)
-			*need = len + 1;
+		cur->need = len + 1;
 		return BN_PARSE_NEED_MORE;
 	}
-
-	memset(&s, 0, sizeof(s));
-	s.cmd = p;
-	r = frame_scan(buf, len, limits, &s, &why);
+	memset(s, 0, sizeof(*s));
+	s->cmd = p;
+scan:
+	r = frame_scan(buf, len, limits, s, &why);
 	switch (r) {
 	case BN_PARSE_ERROR:
+		memset(s, 0, sizeof(*s));
 		if (err != NULL)
 			*err = why;
 		return r;
 	case BN_PARSE_NEED_MORE:
-		if (need != NULL)
-			*need = s.need != 0 ? s.need : len + 1;
+		cur->need = s->need != 0 ? s->need : len + 1;
 		return r;
 	case BN_PARSE_OK:
 		break;
 	}
-	*frame = frame_build(buf, &s);
-	*used = s.body + s.body_len + 1;
+	*frame = frame_build(buf, s);
+	*used = s->body + s->body_len + 1;
 	if (heartbeats != NULL)
 		*heartbeats = p > 0;
+	memset(s, 0, sizeof(*s));
 	return BN_PARSE_OK;
+}
+
+/* Stateless: each call scans what is buffered from the start. */
+enum bn_parse_result
+bn_frame_parse(const char *buf, size_t len,
+    const struct bn_frame_limits *limits, struct bn_frame **frame,
+    size_t *used, size_t *need, bool *heartbeats, const char **err)
+{
+	struct bn_frame_cursor	cur;
+	enum bn_parse_result	r;
+
+	memset(&cur, 0, sizeof(cur));
+	r = bn_frame_parse_next(buf, len, limits, &cur, frame, used,
+	    heartbeats, err);
+	if (need != NULL)
+		*need = cur.need;
+	return r;
 }
 
 struct bn_frame *

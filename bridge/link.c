@@ -311,6 +311,7 @@ link_go_up(struct bn_link *l)
 		event_del(l->hs_timer);
 	l->state = BN_LINK_UP;
 	l->since_ms = bn_wall_ms();
+	l->limits.max_frame_size = l->max_frame;
 	tv.tv_sec = BN_LINK_HEARTBEAT_MS * 3 / 1000;
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(l->bev, &tv, NULL);
@@ -486,7 +487,7 @@ link_read_cb(struct bufferevent *bev, void *arg)
 	l->bytes_in += before;
 	rc = 0;
 	if (!bn_linkz_reading(l))
-		rc = bn_evframe_read(in, &l->limits, &l->need, link_on_frame,
+		rc = bn_evframe_read(in, &l->limits, &l->cur, link_on_frame,
 		    l, &err);
 	/* A frame (BYE, ERROR, bad input) may have closed l. */
 	if (l->state == BN_LINK_CLOSED)
@@ -573,6 +574,8 @@ bn_link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	l->next_seq = 1;
 	l->last_write_ms = bn_now_ms();
 	bn_frame_limits_default(&l->limits);
+	l->max_frame = l->limits.max_frame_size;
+	l->limits.max_frame_size = BN_LINK_HANDSHAKE_FRAME_MAX;
 	bn_hmap_init(&l->adverts);
 	bn_hmap_init(&l->remote);
 	bn_hmap_init(&l->subs_by_dest);

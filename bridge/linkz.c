@@ -255,7 +255,7 @@ bn_linkz_read(struct bn_link *l, struct evbuffer *in,
 			    " complete frame (compression bomb?)";
 			return -1;
 		}
-		rc = bn_evframe_read(z->plain, &l->limits, &l->need, cb, l,
+		rc = bn_evframe_read(z->plain, &l->limits, &l->cur, cb, l,
 		    err);
 		if (l->state == BN_LINK_CLOSED)
 			return 1;

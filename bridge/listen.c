@@ -68,7 +68,9 @@ bn_listen_accept_bev(struct bn_listener *ls, struct bufferevent *bev,
 	struct bn_link		*l;
 
 	l = bn_link_new(d, bev, addr);
-	l->limits.max_frame_size = (size_t)ls->tc->max_frame_size;
+	l->max_frame = (size_t)ls->tc->max_frame_size;
+	if (l->limits.max_frame_size > l->max_frame)
+		l->limits.max_frame_size = l->max_frame;
 	l->state = BN_LINK_HANDSHAKE;
 	if (d->stopping) {
 		bn_link_refuse(l, "sidecar stopping", true);

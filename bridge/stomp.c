@@ -106,7 +106,7 @@ stomp_close_bev(struct bn_stomp *s)
 	}
 	free(s->session);
 	s->session = NULL;
-	s->need = 0;
+	memset(&s->parse, 0, sizeof(s->parse));
 	s->generation++;
 }
 
@@ -392,7 +392,7 @@ stomp_read_cb(struct bufferevent *bev, void *arg)
 	const char	*err;
 
 	stomp_quickack(bev);
-	if (bn_evframe_read(bufferevent_get_input(bev), &s->limits, &s->need,
+	if (bn_evframe_read(bufferevent_get_input(bev), &s->limits, &s->parse,
 	    stomp_frame_cb, s, &err) == -1) {
 		char	*why;
 

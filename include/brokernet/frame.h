@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct bn_buf;
 
@@ -61,6 +62,45 @@ struct bn_frame {
 enum bn_parse_result bn_frame_parse(const char *buf, size_t len,
 	    const struct bn_frame_limits *, struct bn_frame **frame,
 	    size_t *used, size_t *need, bool *heartbeats, const char **err);
+
+/* Where the parts of the frame under way sit (offsets); frame.c's. */
+struct bn_frame_scan {
+	size_t		 cmd;		/* offset of the command */
+	size_t		 cmd_len;
+	size_t		 hdrs;		/* offset of the first header line */
+	size_t		 body;		/* offset of the body */
+	size_t		 body_len;
+	size_t		 nheaders;
+	size_t		 strings;	/* raw names and values, 2 NULs each */
+	bool		 has_cl;
+	uint64_t	 cl;
+	bool		 raw;		/* CONNECT/CONNECTED: no unescaping */
+	size_t		 need;		/* whole length, once known, or 0 */
+	/* where a scan that ran out of bytes goes on */
+	int		 phase;		/* command, headers, body */
+	size_t		 pos;		/* next byte to look at */
+	size_t		 line, colon;	/* the header line under way */
+	bool		 esc;
+};
+
+/*
+ * One stream's parse in progress: zero it when the stream starts. The
+ * same as bn_frame_parse, but a frame that is not complete yet is not
+ * scanned again from its start on the next call, only from where the scan
+ * stopped: a peer that sends a frame a few bytes at a time costs what the
+ * frame is long, not its square. The caller's buffer must keep its bytes
+ * between calls (only append; drain *used after BN_PARSE_OK, which resets
+ * the cursor, as does BN_PARSE_ERROR). cur->need is what bn_frame_parse
+ * returns in *need.
+ */
+struct bn_frame_cursor {
+	size_t			 need;
+	struct bn_frame_scan	 s;
+};
+enum bn_parse_result bn_frame_parse_next(const char *buf, size_t len,
+	    const struct bn_frame_limits *, struct bn_frame_cursor *,
+	    struct bn_frame **frame, size_t *used, bool *heartbeats,
+	    const char **err);
 
 /* A new empty frame with the given command; never NULL. */
 struct bn_frame	*bn_frame_new(const char *command);

@@ -36,6 +36,8 @@ struct bn_network_connector;
 #define BN_LINK_MAX_ADVERTS	100000
 /* A handshake must complete within this. */
 #define BN_LINK_HANDSHAKE_MS	10000
+/* Until then a frame may be at most this long (a BN_HELLO is small). */
+#define BN_LINK_HANDSHAKE_FRAME_MAX	(1024u * 1024)
 /* Link heart-beat interval; a peer silent for 3x is dropped. */
 #define BN_LINK_HEARTBEAT_MS	2000
 /*
@@ -80,7 +82,8 @@ struct bn_link {
 	struct event		*hb_timer;
 	struct event		*ack_ev;	/* flushes batched acks */
 	uint64_t		 last_write_ms;
-	size_t			 need;
+	struct bn_frame_cursor	 cur;		/* the reader's parse */
+	size_t			 max_frame;	/* once up (maxFrameSize) */
 	struct bn_frame_limits	 limits;
 	struct bn_hmap		 adverts;	/* queue -> "hops path" sent */
 	struct bn_hmap		 remote;	/* queues the peer advertised */

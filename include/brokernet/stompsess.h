@@ -85,7 +85,7 @@ struct bn_stomp {
 	char			*session;
 	uint64_t		 send_hb_ms;
 	uint64_t		 last_write_ms;
-	size_t			 need;		/* parser: bytes wanted */
+	struct bn_frame_cursor	 parse;		/* the reader's parse */
 
 	struct stomp_pendq	 pending;
 	size_t			 npending;	/* sent, awaiting receipt */

@@ -30,20 +30,30 @@ check(int ok, const char *what)
 	}
 }
 
-/* Parses complete frames off the front of plain, decoding M frames. */
+/*
+ * Parses complete frames off the front of plain, decoding M frames, the
+ * way a link reads (evframe.c): one cursor for the stream, no call before
+ * plain holds cur->need bytes.
+ */
 static int
 parse_frames(struct bn_buf *plain, struct bn_linkhdr_state *st,
-    const struct bn_frame_limits *lim)
+    const struct bn_frame_limits *lim, struct bn_frame_cursor *cur)
 {
 	struct bn_frame	*f, *d;
-	size_t		 used, need, off = 0;
+	size_t		 used, off = 0;
 	const char	*err;
 
 	for (;;) {
 		f = NULL;
 		err = NULL;
-		switch (bn_frame_parse(plain->data + off, plain->len - off,
-		    lim, &f, &used, &need, NULL, &err)) {
+		if (plain->len - off < cur->need || plain->len == off) {
+			memmove(plain->data, plain->data + off,
+			    plain->len - off);
+			plain->len -= off;
+			return 0;
+		}
+		switch (bn_frame_parse_next(plain->data + off,
+		    plain->len - off, lim, cur, &f, &used, NULL, &err)) {
 		case BN_PARSE_NEED_MORE:
 			memmove(plain->data, plain->data + off,
 			    plain->len - off);
@@ -78,6 +88,7 @@ inflate_all(const uint8_t *in, size_t len, size_t room, size_t feed,
 	struct bn_zdec		*z = bn_zdec_new();
 	struct bn_buf		 out = { 0 }, plain = { 0 };
 	struct bn_linkhdr_state	 st = { 0 };
+	struct bn_frame_cursor	 cur = { 0 };
 	struct bn_frame_limits	 lim;
 	enum bn_zdec_result	 r = BN_ZDEC_DONE;
 	size_t			 off = 0, used, n;
@@ -102,7 +113,7 @@ inflate_all(const uint8_t *in, size_t len, size_t room, size_t feed,
 		bn_buf_add(all, out.data, out.len);
 		if (parse && rc == 0) {
 			bn_buf_add(&plain, out.data, out.len);
-			if (parse_frames(&plain, &st, &lim) == -1)
+			if (parse_frames(&plain, &st, &lim, &cur) == -1)
 				rc = -2;	/* a link would close here */
 		}
 		if (all->len > FUZZ_MAX_OUT)

@@ -250,6 +250,8 @@ check_frame(const struct valid_case *c, const struct bn_frame *f)
 struct reader {
 	struct bn_buf	 in;
 	size_t		 need;
+	bool		 resume;	/* bn_frame_parse_next with cur */
+	struct bn_frame_cursor cur;
 	struct bn_frame	*frames[64];
 	size_t		 nframes;
 	size_t		 calls;
@@ -267,8 +269,13 @@ reader_feed(struct reader *r, const char *p, size_t n)
 	bn_buf_add(&r->in, p, n);
 	while (r->in.len > 0 && r->in.len >= r->need) {
 		r->calls++;
-		res = bn_frame_parse(r->in.data, r->in.len, NULL, &f, &used,
-		    &r->need, &hb, &err);
+		if (r->resume) {
+			res = bn_frame_parse_next(r->in.data, r->in.len, NULL,
+			    &r->cur, &f, &used, &hb, &err);
+			r->need = r->cur.need;
+		} else
+			res = bn_frame_parse(r->in.data, r->in.len, NULL, &f,
+			    &used, &r->need, &hb, &err);
 		if (res == BN_PARSE_NEED_MORE) {
 			assert_true(r->need > r->in.len);
 			return;
@@ -377,16 +384,21 @@ test_valid_prefixes(void **state)
 	}
 }
 
-/* The frame arrives in two reads, split at every byte. */
+/*
+ * The frame arrives in two reads, split at every byte; through the
+ * stateless parser and through a cursor that resumes its scan.
+ */
 static void
 test_valid_splits(void **state)
 {
 	const struct valid_case	*c = *state;
 	struct reader		 rd;
-	size_t			 k;
+	size_t			 k, mode;
 
+	for (mode = 0; mode < 2; mode++)
 	for (k = 1; k < c->wire_len; k++) {
 		memset(&rd, 0, sizeof(rd));
+		rd.resume = mode == 1;
 		reader_feed(&rd, c->wire, k);
 		assert_int_equal(rd.nframes, 0);
 		reader_feed(&rd, c->wire + k, c->wire_len - k);
@@ -433,7 +445,103 @@ test_stream(void **state)
 	/* Waiting for need saves calls on content-length bodies. */
 	assert_true(rd.calls < all.len);
 	reader_free(&rd);
+
+	/* The same through a cursor that resumes where a scan stopped. */
+	memset(&rd, 0, sizeof(rd));
+	rd.resume = true;
+	for (i = 0; i < all.len; i++)
+		reader_feed(&rd, all.data + i, 1);
+	assert_int_equal(rd.nframes, n);
+	for (i = 0; i < n; i++)
+		check_frame(&valid_cases[i], rd.frames[i]);
+	assert_int_equal(rd.in.len, 0);
+	reader_free(&rd);
 	bn_buf_free(&all);
+}
+
+/*
+ * Every error case fed a byte at a time through one cursor ends in the
+ * same error, and the cursor is clean after it.
+ */
+static void
+test_error_resumed(void **state)
+{
+	size_t			 i, k, used;
+	size_t			 n = sizeof(error_cases) / sizeof(error_cases[0]);
+	struct bn_frame_cursor	 cur;
+	enum bn_parse_result	 r;
+	struct bn_frame		*f;
+	const char		*err;
+
+	for (i = 0; i < n; i++) {
+		const struct error_case	*c = &error_cases[i];
+
+		memset(&cur, 0, sizeof(cur));
+		r = BN_PARSE_NEED_MORE;
+		for (k = 1; k <= c->wire_len; k++) {
+			r = bn_frame_parse_next(c->wire, k, c->lim, &cur, &f,
+			    &used, NULL, &err);
+			assert_null(f);
+			if (r == BN_PARSE_ERROR)
+				break;
+			if (r == BN_PARSE_OK) {
+				/* only heart-beat EOLs so far */
+				assert_true(all_eols(c->wire, k));
+				memset(&cur, 0, sizeof(cur));
+				break;
+			}
+		}
+		if (r != BN_PARSE_ERROR)
+			continue;	/* checked by test_error */
+		assert_string_equal(err, c->err);
+		assert_int_equal(cur.s.phase, 0);
+	}
+}
+
+/*
+ * A header block fed a byte at a time: with a cursor each call looks only
+ * at the new byte, so the bytes examined stay linear (counted through the
+ * scan's position, which only moves forward within a frame).
+ */
+static void
+test_resume_linear(void **state)
+{
+	struct bn_buf		 b = { 0 };
+	struct bn_frame_cursor	 cur;
+	struct bn_frame		*f = NULL;
+	enum bn_parse_result	 r;
+	const char		*err;
+	char			 want[256];
+	size_t			 k, used, last = 0;
+	int			 i;
+
+	bn_buf_addstr(&b, "SEND\n");
+	for (i = 0; i < 200; i++)
+		bn_buf_printf(&b, "h%d:%0200d\n", i, i);
+	bn_buf_add(&b, "\nbody", 5);
+	bn_buf_add(&b, "", 1);
+	memset(&cur, 0, sizeof(cur));
+	for (k = 1; k <= b.len; k++) {
+		r = bn_frame_parse_next(b.data, k, NULL, &cur, &f, &used, NULL,
+		    &err);
+		if (r == BN_PARSE_OK)
+			break;
+		assert_int_equal(r, BN_PARSE_NEED_MORE);
+		assert_int_equal(cur.need, k + 1);
+		/* past the command line, each call resumes where it ended */
+		if (cur.s.phase != 0) {
+			assert_true(cur.s.pos >= last);
+			assert_true(cur.s.pos == k || cur.s.pos + 1 == k);
+			last = cur.s.pos;
+		}
+	}
+	assert_int_equal(k, b.len);
+	assert_non_null(f);
+	assert_int_equal(f->body_len, 4);
+	snprintf(want, sizeof(want), "%0200d", 199);
+	assert_string_equal(bn_frame_get(f, "h199"), want);
+	bn_frame_free(f);
+	bn_buf_free(&b);
 }
 
 /* Two frames and a partial third in one buffer. */
@@ -918,6 +1026,8 @@ main(void)
 {
 	static const struct CMUnitTest	 fixed[] = {
 		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_error_resumed),
+		cmocka_unit_test(test_resume_linear),
 		cmocka_unit_test(test_back_to_back),
 		cmocka_unit_test(test_heartbeats_only),
 		cmocka_unit_test(test_limits_exact),
