@@ -369,6 +369,39 @@ class TwoBrokers(NetTestCase):
         self.assertEqual(sorted(self.ns(self.collect(cons, 50))), list(range(50)))
         self.assertIsNotNone(b.link_to("A"))
 
+    def test_header_flood_before_handshake(self):
+        """A peer that never finishes its BN_HELLO but streams header lines
+        (no content-length, 4 KB writes; the default listener) is refused at
+        1 MiB with a reason: before the handshake a frame is small. The parse
+        resumes where it stopped, so the flood costs what it is long (the
+        same flood once kept the sidecar at 9.7 s of CPU per 10 s)."""
+        b = self.sidecar("B")
+        line = b"x:" + b"a" * 60000 + b"\n"
+        s = socket.create_connection(("127.0.0.1", b.link_port))
+        s.settimeout(10)
+        sent, data = 0, b""
+        try:
+            s.sendall(b"BN_HELLO\n")
+            while sent < 16 * 1024 * 1024:
+                for i in range(0, len(line), 4096):
+                    s.sendall(line[i:i + 4096])
+                    sent += len(line[i:i + 4096])
+        except OSError:
+            pass
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            pass
+        s.close()
+        metric("header flood before the handshake: refused after %d bytes sent" % sent)
+        self.assertLess(sent, 16 * 1024 * 1024, "the flood was never cut off")
+        self.assertIn(b"too large", data)
+        wait_for(lambda: b.status()["counters"]["link_errors"] >= 1, 5, what="link error counted")
+
     def test_wrong_password_refused(self):
         b = self.sidecar("B", users={"net": "secret"})
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port], userName="net",
