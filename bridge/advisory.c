@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "brokernet/advisory.h"
+#include "brokernet/topic.h"
 #include "brokernet/util.h"
 
 #define ADV_MAXDEPTH	32	/* objects and arrays, the outer one is 1 */
@@ -364,6 +365,7 @@ advisory_destination(json_t *o, struct adv_state *st)
 			return why;
 	}
 	st->adv.queue = strcmp(klass, "ActiveMQQueue") == 0;
+	st->adv.topic = strcmp(klass, "ActiveMQTopic") == 0;
 	return NULL;
 }
 
@@ -420,6 +422,11 @@ advisory_consumer_info(json_t *o, struct adv_state *st)
 				st->adv.priority = (int)prio;
 		} else if (strcmp(k, "selector") == 0)
 			why = advisory_selector(v, &st->adv);
+		else if (strcmp(k, "subscriptionName") == 0 &&
+		    !json_is_null(v))
+			why = advisory_string(v, st->adv.subscription,
+			    sizeof(st->adv.subscription),
+			    "subscriptionName too long");
 		if (why != NULL)
 			return why;
 	}
@@ -548,6 +555,13 @@ bn_advisory_parse(const char *body, size_t len, struct bn_advisory *out,
 		reason = "consumerId too long";
 		goto fail;
 	}
+	if (st.adv.kind == BN_ADV_ADD && st.adv.queue)
+		memcpy(st.adv.demand, st.adv.destination,
+		    strlen(st.adv.destination) + 1);
+	else if (st.adv.kind == BN_ADV_ADD && st.adv.topic &&
+	    !bn_topic_is_system(st.adv.destination))
+		snprintf(st.adv.demand, sizeof(st.adv.demand), "%s%s",
+		    BN_TOPIC_PREFIX, st.adv.destination);
 	json_decref(root);
 	*out = st.adv;
 	return 0;

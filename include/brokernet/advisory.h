@@ -1,7 +1,8 @@
 /*
  * ActiveMQ consumer advisories, as delivered over STOMP with
  * "transformation:jms-advisory-json" from
- * /topic/ActiveMQ.Advisory.Consumer.Queue.>. Pure: no I/O, no allocation.
+ * /topic/ActiveMQ.Advisory.Consumer.> (queues and topics). Pure: no I/O,
+ * no allocation.
  *
  * A body is one JSON object holding either a "ConsumerInfo" (a consumer
  * was added, or is being replayed on subscribe) or a "RemoveInfo" whose
@@ -41,6 +42,17 @@ struct bn_advisory {
 	char			destination[512];
 	/* ADD: destination "@class" is exactly "ActiveMQQueue". */
 	bool			queue;
+	/* ADD: destination "@class" is exactly "ActiveMQTopic". */
+	bool			topic;
+	/*
+	 * ADD: the name this consumer is demand for in the demand table
+	 * (topic.h): a queue's name, "/topic/" + a topic's name (or
+	 * pattern); "" when it is never demand (temporary destinations,
+	 * the broker's own and the sidecars' private topics).
+	 */
+	char			demand[520];
+	/* ADD: "subscriptionName" of a durable subscriber, else "". */
+	char			subscription[256];
 	/* ADD: "browser" is true. */
 	bool			browser;
 	/* ADD: "priority" (a Java byte, -128..127); 0 if absent. */
