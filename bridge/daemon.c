@@ -85,6 +85,7 @@ static void
 daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 {
 	struct bn_advisory	 adv;
+	struct bn_buf		 changed = { 0 };
 	const char		*err;
 	char			*q;
 	uint32_t		 n;
@@ -98,6 +99,13 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	}
 	if (daemon_is_own(d, adv.connection_id))
 		return;
+	/* durable topic subscriptions stay demand while offline */
+	if (bn_demand_durable(&d->demand, &adv, bn_advisory_topic_of(
+	    bn_frame_get(f, "destination")), &changed)) {
+		bn_daemon_queues_changed(d, &changed);
+		bn_buf_free(&changed);
+		return;
+	}
 	if (adv.kind == BN_ADV_ADD) {
 		/*
 		 * Another sidecar's network subscription (a standby's

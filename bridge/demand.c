@@ -2,13 +2,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brokernet/advisory.h"
 #include "brokernet/demand.h"
+#include "brokernet/topic.h"
 #include "brokernet/util.h"
 
 void
 bn_demand_init(struct bn_demand *d)
 {
 	bn_hmap_init(&d->queues);
+	bn_hmap_init(&d->durables);
+	bn_hmap_init(&d->durable_ids);
 }
 
 static void
@@ -33,6 +37,8 @@ bn_demand_free(struct bn_demand *d)
 	    e = bn_hmap_next(&d->queues, e, &i))
 		demand_q_free(e->value);
 	bn_hmap_clear(&d->queues);
+	bn_hmap_clear_free(&d->durables);
+	bn_hmap_clear_free(&d->durable_ids);
 }
 
 static struct bn_demand_q *
@@ -116,6 +122,88 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 	if (changed != NULL && names.len > 0)
 		bn_buf_add(changed, names.data, names.len);
 	bn_buf_free(&names);
+	bn_hmap_clear_free(&d->durables);
+	bn_hmap_init(&d->durables);
+	bn_hmap_clear_free(&d->durable_ids);
+	bn_hmap_init(&d->durable_ids);
+}
+
+/* Adds delta to name's local count; name to changed on 0 <-> 1. */
+static void
+demand_durable_count(struct bn_demand *d, const char *name, int delta,
+    struct bn_buf *changed)
+{
+	uint32_t	n = bn_demand_local_add(d, name, delta);
+
+	if ((delta > 0 && n == 1) || (delta < 0 && n == 0))
+		bn_buf_add(changed, name, strlen(name) + 1);
+}
+
+bool
+bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
+    const char *adv_topic, struct bn_buf *changed)
+{
+	struct bn_buf	 key = { 0 };
+	char		*id, *k;
+	bool		 handled = true;
+
+	switch (adv->kind) {
+	case BN_ADV_ADD:
+		if (!adv->topic || adv->subscription[0] == '\0' ||
+		    adv->demand[0] == '\0' || adv->network) {
+			handled = false;
+			break;
+		}
+		bn_buf_printf(&key, "%s\n%s", adv->demand, adv->subscription);
+		if ((id = bn_hmap_get(&d->durables, key.data)) == NULL)
+			demand_durable_count(d, adv->demand, 1, changed);
+		else if (*id != '\0')
+			free(bn_hmap_del(&d->durable_ids, id));
+		free(bn_hmap_put(&d->durables, key.data,
+		    xstrdup(adv->consumer_id)));
+		free(bn_hmap_put(&d->durable_ids, adv->consumer_id,
+		    xstrdup(key.data)));
+		break;
+	case BN_ADV_REMOVE:
+		/* its subscriber went offline: the subscription stays */
+		if ((k = bn_hmap_del(&d->durable_ids, adv->consumer_id)) ==
+		    NULL) {
+			handled = false;
+			break;
+		}
+		free(bn_hmap_put(&d->durables, k, xstrdup("")));
+		free(k);
+		break;
+	case BN_ADV_REMOVE_SUB:
+		if (adv_topic == NULL || adv->subscription[0] == '\0')
+			break;
+		bn_buf_printf(&key, "%s%s\n%s", BN_TOPIC_PREFIX, adv_topic,
+		    adv->subscription);
+		if ((id = bn_hmap_del(&d->durables, key.data)) == NULL)
+			break;
+		if (*id != '\0')
+			free(bn_hmap_del(&d->durable_ids, id));
+		free(id);
+		*strchr(key.data, '\n') = '\0';
+		demand_durable_count(d, key.data, -1, changed);
+		break;
+	}
+	bn_buf_free(&key);
+	return handled;
+}
+
+size_t
+bn_demand_durable_count(const struct bn_demand *d, size_t *offline)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i, n = 0;
+
+	for (e = bn_hmap_first(&d->durables, &i); e != NULL;
+	    e = bn_hmap_next(&d->durables, e, &i))
+		n += *(const char *)e->value == '\0';
+	if (offline != NULL)
+		*offline = n;
+	return bn_hmap_count(&d->durables);
 }
 
 static struct bn_demand_remote *

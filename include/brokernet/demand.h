@@ -17,6 +17,7 @@
 
 #include "brokernet/hmap.h"
 
+struct bn_advisory;
 struct bn_buf;
 
 struct bn_demand_remote {
@@ -36,6 +37,13 @@ struct bn_demand_q {
 
 struct bn_demand {
 	struct bn_hmap	queues;		/* name -> struct bn_demand_q */
+	/*
+	 * Durable topic subscriptions counted as local demand, online or
+	 * not: "/topic/T\nsubscriptionName" -> the consumer id while its
+	 * subscriber is connected, "" while it is offline.
+	 */
+	struct bn_hmap	durables;
+	struct bn_hmap	durable_ids;	/* consumer id -> durables key */
 };
 
 void	 bn_demand_init(struct bn_demand *);
@@ -43,9 +51,29 @@ void	 bn_demand_free(struct bn_demand *);
 /* Adds delta (may be negative) to the local count, never below zero.
  * Returns the new count. */
 uint32_t bn_demand_local_add(struct bn_demand *, const char *q, int delta);
-/* Sets every local count to zero (broker away); the queues whose count
- * changed are appended to changed (NUL-separated names) when non-NULL. */
+/* Sets every local count to zero (broker away) and forgets the durable
+ * subscriptions; the queues whose count changed are appended to changed
+ * (NUL-separated names) when non-NULL. */
 void	 bn_demand_local_clear(struct bn_demand *, struct bn_buf *changed);
+/*
+ * Durable topic subscriptions (ActiveMQ's dynamicOnly="false"): a durable
+ * subscription is local demand from its subscriber's first ConsumerInfo
+ * until its RemoveSubscriptionInfo, also while its subscriber is offline
+ * (RemoveInfo), so what is published elsewhere meanwhile comes here and
+ * waits in it. ConsumerInfo carries no client id, so a subscription is
+ * known by its topic and subscription name. adv_topic is the topic the
+ * advisory came on (bn_advisory_topic_of), needed for REMOVE_SUB.
+ *
+ * Returns false when adv is not about a durable subscription (the caller
+ * counts it as usual); true when it was handled here: then the name whose
+ * local count went from 0 to 1 or from 1 to 0 is appended to changed
+ * (NUL-terminated), if any.
+ */
+bool	 bn_demand_durable(struct bn_demand *, const struct bn_advisory *,
+	    const char *adv_topic, struct bn_buf *changed);
+/* Durable subscriptions known, and how many of them are offline. */
+size_t	 bn_demand_durable_count(const struct bn_demand *, size_t *offline);
+
 /* Sets the remote demand for q via link (hops >= 1). Returns true when
  * anything changed. */
 bool	 bn_demand_remote_set(struct bn_demand *, const char *q, uint64_t link,

@@ -5,6 +5,7 @@ publish order, and the network must fall quiet afterwards.
 """
 
 import collections
+import json
 import time
 import uuid
 
@@ -65,10 +66,33 @@ class Topics(NetTestCase):
     def topic_subs(self, sc, dest):
         return [s for s in sc.subscriptions("/topic/" + dest) if s["subscribed"]]
 
+    def network_consumers(self, broker, dest):
+        """Network subscriptions broker A has registered for a topic, as its
+        consumer advisories replay them (the sidecar's "subscribed" only
+        says the SUBSCRIBE was sent)."""
+        c = self.client(broker)
+        c.subscribe("/topic/ActiveMQ.Advisory.Consumer.Topic." + dest, "adv", ack="auto",
+                    headers={"transformation": "jms-advisory-json"}, receipt=True)
+        n = 0
+        while True:
+            f = c.receive(0.3)
+            if f is None:
+                break
+            body = json.loads(f.body.decode())
+            sel = body.get("ConsumerInfo", {}).get("selector") or ""
+            n += "brokernet_marker" in sel
+        c.disconnect()
+        self.clients.remove(c)
+        return n
+
     def wait_topic_subs(self, sc, dest, n):
-        return wait_for(lambda: len(self.topic_subs(sc, dest)) == n and
+        subs = wait_for(lambda: len(self.topic_subs(sc, dest)) == n and
                         self.topic_subs(sc, dest), 20,
                         what="%d topic subscriptions for %s on %s" % (n, dest, sc.name))
+        wait_for(lambda: self.network_consumers(sc.name, dest) >= n, 20,
+                 what="broker %s registered %d network subscriptions for %s"
+                 % (sc.name, n, dest))
+        return subs
 
     def link_totals(self, scs):
         """(messages_out, messages_in) per sidecar, summed over its links."""
@@ -257,3 +281,48 @@ class Topics(NetTestCase):
         self.assertEqual(a.link_to("B")["messages_out"], 20)
         self.assertEqual(b.status()["counters"]["link_errors"], 0)
         self.assertEqual(b.status()["counters"]["links_accepted"], 1, "the link never dropped")
+
+    def durable(self, broker, dest, cid, name):
+        c = self.client_with_id(broker, cid)
+        c.subscribe("/topic/" + dest, "d1", ack="client-individual",
+                    headers={"activemq.subscriptionName": name}, receipt=True)
+        return c
+
+    def client_with_id(self, broker, cid):
+        from stompclient import StompClient
+        c = StompClient()
+        c.connect("127.0.0.1", self.brokers[broker].stomp_port, headers={"client-id": cid})
+        self.clients.append(c)
+        return c
+
+    def test_durable_offline_gets_everything_once(self):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        t = self.topic("durable")
+        cid = "dur-" + uuid.uuid4().hex[:6]
+        d = self.durable("B", t, cid, "s1")
+        self.wait_topic_subs(a, t, 1)
+        self.publish("A", t, 50)
+        self.assertEqual(self.gather({"d": d}, 50)["d"], list(range(50)))
+        d.disconnect()
+        self.clients.remove(d)
+        time.sleep(1.0)     # the RemoveInfo has come and gone
+        self.assertEqual(len(self.topic_subs(a, t)), 1,
+                         "an offline durable subscription stays demand (dynamicOnly=false)")
+        self.publish("A", t, 300, start=50)
+        wait_for(lambda: b.status()["counters"]["stored"] == 350, 20,
+                 what="B stored the 300 published while the subscriber was away")
+        d = self.durable("B", t, cid, "s1")
+        got = self.gather({"d": d}, 300)
+        self.assertEqual(got["d"], list(range(50, 350)), "all, once, in order")
+        self.quiet({"d": d})
+        # deleting the subscription takes the demand away
+        d.unsubscribe("d1")
+        d.disconnect()
+        self.clients.remove(d)
+        u = self.client_with_id("B", cid)
+        from stompclient import encode_frame
+        u._write(encode_frame("UNSUBSCRIBE", [("id", "x"), ("activemq.subscriptionName", "s1")]))
+        wait_for(lambda: a.subscriptions("/topic/" + t) == [], 10,
+                 what="A drops its subscription once the durable one is deleted")

@@ -891,6 +891,33 @@ test_demand_names(void **state)
 		assert_string_equal(adv.subscription, c[i].subscription);
 		assert_true(adv.topic == c[i].topic);
 	}
+	/* a durable subscription deleted */
+	{
+		static const char rs[] = "{\"RemoveSubscriptionInfo\":{"
+		    "\"commandId\":3,\"responseRequired\":true,"
+		    "\"connectionId\":{\"value\":\"ID:vm-1-3:10\"},"
+		    "\"clientId\":\"dur1\",\"subscriptionName\":\"s1\"}}";
+
+		assert_int_equal(bn_advisory_parse(rs, strlen(rs), &adv,
+		    &err), 0);
+		assert_int_equal(adv.kind, BN_ADV_REMOVE_SUB);
+		assert_string_equal(adv.client_id, "dur1");
+		assert_string_equal(adv.subscription, "s1");
+		assert_string_equal(adv.connection_id, "ID:vm-1-3:10");
+		assert_string_equal(adv.consumer_id, "");
+		assert_string_equal(adv.demand, "");
+		assert_int_equal(bn_advisory_parse("{\"RemoveSubscriptionInfo\""
+		    ":{\"clientId\":\"x\"}}", 43, &adv, &err), -1);
+		assert_string_equal(err,
+		    "RemoveSubscriptionInfo lacks subscriptionName");
+	}
+	assert_string_equal(bn_advisory_topic_of(
+	    "/topic/ActiveMQ.Advisory.Consumer.Topic.fd.x"), "fd.x");
+	assert_null(bn_advisory_topic_of(
+	    "/topic/ActiveMQ.Advisory.Consumer.Queue.fd"));
+	assert_null(bn_advisory_topic_of(
+	    "/topic/ActiveMQ.Advisory.Consumer.Topic."));
+	assert_null(bn_advisory_topic_of(NULL));
 	/* a RemoveInfo is demand for nothing */
 	assert_int_equal(bn_advisory_parse(REMOVE_BODY, strlen(REMOVE_BODY),
 	    &adv, &err), 0);
