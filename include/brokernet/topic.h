@@ -41,4 +41,16 @@ enum bn_filter_verdict bn_topic_filter(const struct bn_network_connector *,
 enum bn_filter_verdict bn_dest_filter(const struct bn_network_connector *,
 	    const char *name);
 
+struct bn_buf;
+struct bn_daemon;
+
+/*
+ * topicstatus.c: appends the "topics" object of /status to b:
+ * {"demand":{"T":{"local":n,"remote":[{"peer","hops","path"}]}},
+ *  "durable_subscriptions":n,"durable_offline":n,
+ *  "subscriptions":[{"peer","topic","id","subscribed","draining","hops",
+ *  "inflight","forwarded"}]}. Names are JSON-escaped here.
+ */
+void	bn_topic_status_json(const struct bn_daemon *, struct bn_buf *);
+
 #endif /* BN_TOPIC_H */

@@ -11,8 +11,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "brokernet/advisory.h"
 #include "brokernet/config.h"
+#include "brokernet/daemon.h"
+#include "brokernet/demand.h"
 #include "brokernet/topic.h"
+#include "brokernet/util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -146,6 +152,58 @@ test_lists(void **state)
 	assert_int_equal(bn_topic_filter(NULL, "prices"), BN_FILTER_DENY);
 }
 
+/* /status "topics": topics only, names without the prefix, escaped. */
+static void
+test_status_json(void **state)
+{
+	struct bn_daemon	*d = calloc(1, sizeof(*d));
+	struct bn_buf		 b = { 0 }, ch = { 0 };
+	struct bn_advisory	 a;
+	json_error_t		 err;
+	json_t			*j, *t;
+
+	assert_non_null(d);
+	TAILQ_INIT(&d->links);
+	bn_demand_init(&d->demand);
+	bn_demand_local_add(&d->demand, "orders", 1);
+	bn_demand_local_add(&d->demand, "/topic/prices\"x", 2);
+	bn_demand_remote_set(&d->demand, "/topic/news", 7, 2, "C,B");
+	memset(&a, 0, sizeof(a));
+	a.kind = BN_ADV_ADD;
+	a.topic = true;
+	strcpy(a.consumer_id, "c/1/1");
+	strcpy(a.demand, "/topic/fd");
+	strcpy(a.subscription, "s1");
+	assert_true(bn_demand_durable(&d->demand, &a, NULL, &ch));
+	a.kind = BN_ADV_REMOVE;
+	assert_true(bn_demand_durable(&d->demand, &a, NULL, &ch));
+	bn_topic_status_json(d, &b);
+	j = json_loadb(b.data, b.len, 0, &err);
+	if (j == NULL)
+		fail_msg("bad JSON: %s: %.*s", err.text, (int)b.len, b.data);
+	t = json_object_get(j, "demand");
+	assert_int_equal(json_object_size(t), 3);
+	assert_null(json_object_get(t, "orders"));
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(t, "prices\"x"), "local")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_object_get(t, "fd"), "local")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(json_object_get(t, "news"), "remote"), 0),
+	    "path")), "C,B");
+	assert_int_equal(json_integer_value(json_object_get(j,
+	    "durable_subscriptions")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j,
+	    "durable_offline")), 1);
+	assert_int_equal(json_array_size(json_object_get(j, "subscriptions")),
+	    0);
+	json_decref(j);
+	bn_buf_free(&b);
+	bn_buf_free(&ch);
+	bn_demand_free(&d->demand);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -153,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_status_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
