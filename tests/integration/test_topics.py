@@ -326,3 +326,45 @@ class Topics(NetTestCase):
         u._write(encode_frame("UNSUBSCRIBE", [("id", "x"), ("activemq.subscriptionName", "s1")]))
         wait_for(lambda: a.subscriptions("/topic/" + t) == [], 10,
                  what="A drops its subscription once the durable one is deleted")
+
+    def test_headers_and_bodies_intact(self):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])])
+        a.wait_link("B")
+        t = self.topic("fidelity")
+        local = self.subscriber("A", t)
+        remote = self.subscriber("B", t)
+        self.wait_topic_subs(a, t, 1)
+        p = self.client("A")
+        sent = []
+        for i in range(60):
+            body = bytes((i * 7 + k) % 256 for k in range(i * 37)) + b"\x00end"
+            h = {"n": str(i), "persistent": "true" if i % 2 else "false",
+                 "k:colon": "v:1\\2", "line": "a\nb", "correlation-id": "corr-%d" % i,
+                 "type": "T%d" % i, "priority": str(i % 10), "content-type": "application/x-%d" % i}
+            p.send("/topic/" + t, body, headers=h)
+            sent.append((h, body))
+        got = self.gather({"local": local, "remote": remote}, 60)
+        self.assertEqual(got["remote"], list(range(60)))
+        # again, and this time compare each copy on B with the original as
+        # A's own subscriber got it
+        for i, (h, body) in enumerate(sent):
+            p.send("/topic/" + t, body, headers=dict(h, n=str(100 + i)))
+        frames = {"local": [], "remote": []}
+        deadline = time.monotonic() + 20
+        while min(len(v) for v in frames.values()) < 60 and time.monotonic() < deadline:
+            for k, c in (("local", local), ("remote", remote)):
+                f = c.receive(0.1)
+                if f is not None:
+                    c.ack(f)
+                    frames[k].append(f)
+        self.assertEqual([len(v) for v in frames.values()], [60, 60])
+        per_delivery = {"message-id", "ack", "subscription"}
+        for lf, rf in zip(frames["local"], frames["remote"]):
+            self.assertEqual(rf.body, lf.body, "body of %s" % lf.headers["n"])
+            lh = {k: v for k, v in lf.headers.items() if k not in per_delivery}
+            rh = {k: v for k, v in rf.headers.items() if k not in per_delivery and
+                  not k.startswith("brokernet_")}
+            self.assertEqual(rh, lh, "headers of %s" % lf.headers["n"])
+            self.assertEqual(rf.headers["brokernet_origin"], "A")
+            self.assertEqual(rf.headers["brokernet_origin_id"], lf.headers["message-id"])
