@@ -15,6 +15,7 @@
 #include "brokernet/filter.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
+#include "brokernet/topic.h"
 
 void
 bn_advert_sync(struct bn_link *l, const char *q)
@@ -30,7 +31,7 @@ bn_advert_sync(struct bn_link *l, const char *q)
 
 	if (l->state != BN_LINK_UP || !l->they_forward)
 		return;
-	v = bn_connector_filter(l->nc, q);
+	v = bn_dest_filter(l->nc, q);	/* queues and topics */
 	if (v != BN_FILTER_DENY && d->broker_up && !d->stopping)
 		on = bn_demand_advert(&d->demand, q, l->id, l->peer, d->self,
 		    l->nc->consumer_ttl, &hops, &path);

@@ -8,6 +8,7 @@
 
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
+#include "brokernet/link.h"
 #include "brokernet/topic.h"
 #include "brokernet/util.h"
 

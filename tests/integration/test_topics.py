@@ -368,3 +368,36 @@ class Topics(NetTestCase):
             self.assertEqual(rh, lh, "headers of %s" % lf.headers["n"])
             self.assertEqual(rf.headers["brokernet_origin"], "A")
             self.assertEqual(rf.headers["brokernet_origin_id"], lf.headers["message-id"])
+
+    def test_topic_filters(self):
+        """<topic physicalName> in the dynamic and excluded lists; a dynamic
+        list of topics only admits no queue (ActiveMQ's rule)."""
+        base = self.topic("filt")
+        b = self.sidecar("B")
+        xml = ('<networkConnector name="to-B" uri="static:(tcp://127.0.0.1:%d)?'
+               'initialReconnectDelay=200&amp;maxReconnectDelay=1000">'
+               '<dynamicallyIncludedDestinations><topic physicalName="%s.in.>"/>'
+               '</dynamicallyIncludedDestinations><excludedDestinations>'
+               '<topic physicalName="%s.in.secret"/></excludedDestinations>'
+               '</networkConnector>' % (b.link_port, base, base))
+        a = self.sidecar("A", [xml])
+        a.wait_link("B")
+        names = {"in": base + ".in.x", "secret": base + ".in.secret", "out": base + ".out"}
+        subs = {k: self.subscriber("B", v) for k, v in names.items()}
+        q = self.queue("filtq")
+        qc = self.consumer("B", q)
+        self.wait_topic_subs(a, names["in"], 1)
+        time.sleep(1.0)     # time for adverts that must not come
+        self.assertEqual(a.subscriptions("/topic/" + names["secret"]), [])
+        self.assertEqual(a.subscriptions("/topic/" + names["out"]), [])
+        self.assertEqual(a.subscriptions(q), [], "a list of topics only admits no queue")
+        self.assertNotIn("/topic/" + names["secret"], a.link_to("B")["remote_demand"],
+                         "B does not advertise what A's connector excludes")
+        for i, k in enumerate(("in", "secret", "out")):
+            self.publish("A", names[k], 20, start=100 * i)
+        got = self.gather(subs, 20, idle=2)
+        self.assertEqual(got["in"], list(range(20)))
+        self.assertEqual(got["secret"], [])
+        self.assertEqual(got["out"], [])
+        self.assertEqual(a.link_to("B")["messages_out"], 20)
+        self.assertEqual(self.collect(qc, 1, idle=0.5), [])
