@@ -102,7 +102,7 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	/* durable topic subscriptions stay demand while offline */
 	if (bn_demand_durable(&d->demand, &adv, bn_advisory_topic_of(
 	    bn_frame_get(f, "destination")), &changed)) {
-		bn_daemon_queues_changed(d, &changed);
+		bn_router_queues_changed(d, &changed);
 		bn_buf_free(&changed);
 		return;
 	}

@@ -79,6 +79,8 @@ bn_demand_local_add(struct bn_demand *d, const char *name, int delta)
 	v = (int64_t)q->local + delta;
 	q->local = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	n = q->local;
+	if (q->local_offline > n)
+		q->local_offline = n;
 	if (n == 0 && was > 0)
 		q->local_zero_ms = bn_now_ms();
 	demand_gc(d, q);
@@ -116,6 +118,7 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 	for (off = 0; off < names.len; off += strlen(names.data + off) + 1) {
 		q = demand_q(d, names.data + off, false);
 		q->local = 0;
+		q->local_offline = 0;
 		q->local_zero_ms = bn_now_ms();
 		demand_gc(d, q);
 	}
@@ -139,6 +142,29 @@ demand_durable_count(struct bn_demand *d, const char *name, int delta,
 		bn_buf_add(changed, name, strlen(name) + 1);
 }
 
+/*
+ * Counts one durable subscription of name going offline (+1) or back or
+ * away (-1). Whether only offline ones are left changes what links with
+ * dynamicOnly are told: name goes to changed when that flips.
+ */
+static void
+demand_offline_add(struct bn_demand *d, const char *name, int delta,
+    struct bn_buf *changed)
+{
+	struct bn_demand_q	*q = demand_q(d, name, false);
+	bool			 was;
+
+	if (q == NULL)
+		return;
+	was = q->local > 0 && q->local_offline == q->local;
+	if (delta > 0 && q->local_offline < q->local)
+		q->local_offline++;
+	else if (delta < 0 && q->local_offline > 0)
+		q->local_offline--;
+	if (was != (q->local > 0 && q->local_offline == q->local))
+		bn_buf_add(changed, name, strlen(name) + 1);
+}
+
 bool
 bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
     const char *adv_topic, struct bn_buf *changed)
@@ -159,6 +185,8 @@ bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
 			demand_durable_count(d, adv->demand, 1, changed);
 		else if (*id != '\0')
 			free(bn_hmap_del(&d->durable_ids, id));
+		else	/* back online */
+			demand_offline_add(d, adv->demand, -1, changed);
 		free(bn_hmap_put(&d->durables, key.data,
 		    xstrdup(adv->consumer_id)));
 		free(bn_hmap_put(&d->durable_ids, adv->consumer_id,
@@ -172,6 +200,8 @@ bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
 			break;
 		}
 		free(bn_hmap_put(&d->durables, k, xstrdup("")));
+		*strchr(k, '\n') = '\0';
+		demand_offline_add(d, k, 1, changed);
 		free(k);
 		break;
 	case BN_ADV_REMOVE_SUB:
@@ -181,10 +211,12 @@ bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
 		    adv->subscription);
 		if ((id = bn_hmap_del(&d->durables, key.data)) == NULL)
 			break;
+		*strchr(key.data, '\n') = '\0';
 		if (*id != '\0')
 			free(bn_hmap_del(&d->durable_ids, id));
+		else
+			demand_offline_add(d, key.data, -1, changed);
 		free(id);
-		*strchr(key.data, '\n') = '\0';
 		demand_durable_count(d, key.data, -1, changed);
 		break;
 	}
@@ -233,9 +265,24 @@ bn_demand_remote_set(struct bn_demand *d, const char *name, uint64_t link,
 		    (q->nremote + 1) * sizeof(*q->remote));
 		r = &q->remote[q->nremote++];
 		r->link = link;
+		r->offline = false;
 	}
 	r->hops = hops;
 	r->path = xstrdup(path);
+	return true;
+}
+
+bool
+bn_demand_remote_set_offline(struct bn_demand *d, const char *name,
+    uint64_t link, bool offline)
+{
+	struct bn_demand_q	*q = demand_q(d, name, false);
+	struct bn_demand_remote	*r;
+
+	if (q == NULL || (r = demand_remote_find(q, link)) == NULL ||
+	    r->offline == offline)
+		return false;
+	r->offline = offline;
 	return true;
 }
 
@@ -316,20 +363,23 @@ bn_demand_advert(const struct bn_demand *d, const char *name, uint64_t to,
     const char *peer, const char *self, int64_t consumer_ttl, uint32_t *hops,
     struct bn_buf *path)
 {
-	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	return bn_demand_advert_ex(d, name, to, peer, self, consumer_ttl,
+	    false, hops, path, NULL);
+}
+
+/* The best remote entry to re-advertise to `to`, online or offline-only. */
+static const struct bn_demand_remote *
+demand_best_remote(const struct bn_demand_q *q, uint64_t to, const char *peer,
+    const char *self, int64_t consumer_ttl, bool offline)
+{
 	const struct bn_demand_remote	*best = NULL;
 	size_t				 i;
 
-	if (q == NULL)
-		return false;
-	if (q->local > 0) {
-		*hops = 1;
-		bn_buf_addstr(path, self);
-		return true;
-	}
 	for (i = 0; i < q->nremote; i++) {
 		const struct bn_demand_remote	*r = &q->remote[i];
 
+		if (r->offline != offline)
+			continue;
 		if (r->link == to || bn_path_contains(r->path, peer) ||
 		    bn_path_contains(r->path, self))
 			continue;
@@ -339,12 +389,48 @@ bn_demand_advert(const struct bn_demand *d, const char *name, uint64_t to,
 		    (r->hops == best->hops && strcmp(r->path, best->path) < 0))
 			best = r;
 	}
-	if (best == NULL)
+	return best;
+}
+
+bool
+bn_demand_advert_ex(const struct bn_demand *d, const char *name, uint64_t to,
+    const char *peer, const char *self, int64_t consumer_ttl,
+    bool dynamic_only, uint32_t *hops, struct bn_buf *path, bool *offline)
+{
+	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	const struct bn_demand_remote	*best;
+	bool				 off = false;
+
+	if (q == NULL)
 		return false;
+	/* connected consumers first, here then behind peers */
+	if (q->local > q->local_offline)
+		goto local;
+	if ((best = demand_best_remote(q, to, peer, self, consumer_ttl,
+	    false)) != NULL)
+		goto remote;
+	if (dynamic_only)
+		return false;
+	off = true;
+	if (q->local > 0)
+		goto local;
+	if ((best = demand_best_remote(q, to, peer, self, consumer_ttl,
+	    true)) != NULL)
+		goto remote;
+	return false;
+local:
+	*hops = 1;
+	bn_buf_addstr(path, self);
+	if (offline != NULL)
+		*offline = off;
+	return true;
+remote:
 	*hops = best->hops + 1;
 	bn_buf_addstr(path, best->path);
 	bn_buf_addc(path, ',');
 	bn_buf_addstr(path, self);
+	if (offline != NULL)
+		*offline = off;
 	return true;
 }
 

@@ -24,11 +24,15 @@ struct bn_demand_remote {
 	uint64_t	 link;
 	uint32_t	 hops;
 	char		*path;
+	bool		 offline;	/* only offline durable
+					   subscriptions behind it */
 };
 
 struct bn_demand_q {
 	char			*name;
 	uint32_t		 local;		/* local consumers */
+	uint32_t		 local_offline;	/* of which offline durable
+						   subscriptions */
 	uint64_t		 local_zero_ms;	/* monotonic ms since when
 						   local == 0 */
 	struct bn_demand_remote	*remote;
@@ -78,6 +82,10 @@ size_t	 bn_demand_durable_count(const struct bn_demand *, size_t *offline);
  * anything changed. */
 bool	 bn_demand_remote_set(struct bn_demand *, const char *q, uint64_t link,
 	    uint32_t hops, const char *path);
+/* Marks the remote demand for q via link as coming from offline durable
+ * subscriptions only (or not); true when that changed. */
+bool	 bn_demand_remote_set_offline(struct bn_demand *, const char *q,
+	    uint64_t link, bool offline);
 /* Removes the remote demand for q via link; true when there was one. */
 bool	 bn_demand_remote_del(struct bn_demand *, const char *q, uint64_t link);
 /* Removes every remote entry of link; changed queues appended to changed
@@ -98,6 +106,16 @@ uint32_t bn_demand_remote_hops(const struct bn_demand *, const char *q,
 bool	 bn_demand_advert(const struct bn_demand *, const char *q, uint64_t to,
 	    const char *peer, const char *self, int64_t consumer_ttl,
 	    uint32_t *hops, struct bn_buf *path);
+/*
+ * The same for a link whose forwarding connector has dynamicOnly: then
+ * demand that only offline durable subscriptions make (here or behind a
+ * peer) is not told. Demand from connected consumers is preferred; *offline
+ * (when not NULL) says whether what is told is offline-only.
+ */
+bool	 bn_demand_advert_ex(const struct bn_demand *, const char *q,
+	    uint64_t to, const char *peer, const char *self,
+	    int64_t consumer_ttl, bool dynamic_only, uint32_t *hops,
+	    struct bn_buf *path, bool *offline);
 
 /* True when name is one of the comma-separated names in path. */
 bool	 bn_path_contains(const char *path, const char *name);

@@ -401,3 +401,26 @@ class Topics(NetTestCase):
         self.assertEqual(got["out"], [])
         self.assertEqual(a.link_to("B")["messages_out"], 20)
         self.assertEqual(self.collect(qc, 1, idle=0.5), [])
+
+    def test_durable_offline_dynamic_only_not_forwarded(self):
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port], dynamicOnly=True)])
+        a.wait_link("B")
+        t = self.topic("dynonly")
+        cid = "dyn-" + uuid.uuid4().hex[:6]
+        d = self.durable("B", t, cid, "s1")
+        self.wait_topic_subs(a, t, 1)
+        self.publish("A", t, 20)
+        self.assertEqual(self.gather({"d": d}, 20)["d"], list(range(20)))
+        d.disconnect()
+        self.clients.remove(d)
+        wait_for(lambda: a.subscriptions("/topic/" + t) == [], 10,
+                 what="dynamicOnly: an offline durable subscriber is no demand")
+        self.publish("A", t, 100, start=20)
+        d = self.durable("B", t, cid, "s1")
+        self.wait_topic_subs(a, t, 1)
+        self.publish("A", t, 10, start=120)
+        got = self.gather({"d": d}, 10)
+        self.assertEqual(got["d"], list(range(120, 130)),
+                         "what was published while it was away stayed away")
+        self.assertEqual(a.link_to("B")["messages_out"], 30)

@@ -975,17 +975,21 @@ test_durable(void **state)
 	assert_string_equal(ch.data, "/topic/t");
 	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
 	bn_buf_reset(&ch);
-	/* offline: still demand, nothing changed */
+	/* offline: still demand, now offline-only (dynamicOnly links) */
 	a = durable_adv(BN_ADV_REMOVE, "c/1/3", "", "");
 	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
-	assert_int_equal(ch.len, 0);
+	assert_string_equal(ch.data, "/topic/t");
+	bn_buf_reset(&ch);
 	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local_offline, 1);
 	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
 	assert_int_equal(off, 1);
 	/* back with another consumer id: counted once */
 	a = durable_adv(BN_ADV_ADD, "c/2/1", "/topic/t", "s1");
 	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
-	assert_int_equal(ch.len, 0);
+	assert_string_equal(ch.data, "/topic/t");
+	bn_buf_reset(&ch);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local_offline, 0);
 	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
 	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
 	assert_int_equal(off, 0);
@@ -1019,12 +1023,69 @@ test_durable(void **state)
 	bn_demand_free(&d);
 }
 
+/* dynamicOnly links are told only of connected subscribers' demand. */
+static void
+test_advert_offline(void **state)
+{
+	struct bn_demand	d;
+	struct bn_buf		ch = { 0 }, path = { 0 };
+	struct bn_advisory	a;
+	uint32_t		hops;
+	bool			off;
+
+	bn_demand_init(&d);
+	a = durable_adv(BN_ADV_ADD, "c/1/1", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	a = durable_adv(BN_ADV_REMOVE, "c/1/1", "", "");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	/* here: offline only */
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, false,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_true(off);
+	bn_buf_reset(&path);
+	assert_false(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3,
+	    true, &hops, &path, &off));
+	/* an online subscriber behind link 2 is told even to dynamicOnly */
+	assert_true(bn_demand_remote_set(&d, "/topic/t", 2, 1, "X"));
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, true,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 2);
+	assert_string_equal(path.data, "X,S");
+	assert_false(off);
+	/* ... not when that one is offline-only too */
+	assert_true(bn_demand_remote_set_offline(&d, "/topic/t", 2, true));
+	assert_false(bn_demand_remote_set_offline(&d, "/topic/t", 2, true));
+	bn_buf_reset(&path);
+	assert_false(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3,
+	    true, &hops, &path, &off));
+	/* without dynamicOnly the local offline one comes first (hop 1) */
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, false,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_true(off);
+	/* a connected subscriber here: online again */
+	a = durable_adv(BN_ADV_ADD, "c/1/2", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, true,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_false(off);
+	bn_buf_free(&ch);
+	bn_buf_free(&path);
+	bn_demand_free(&d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_local_counts),
 		cmocka_unit_test(test_durable),
+		cmocka_unit_test(test_advert_offline),
 		cmocka_unit_test(test_local_many_queues),
 		cmocka_unit_test(test_local_zero_ms),
 		cmocka_unit_test(test_local_clear),
