@@ -254,6 +254,9 @@ class Topics(NetTestCase):
         self.quiet(subs)
         self.assertEqual(b.status()["counters"]["stored"], 210,
                          "one copy per message on B, though two subscriptions matched")
+        # the cost: one link message per matching subscription
+        self.assertEqual(a.link_to("B")["messages_out"], 310)
+        self.assertEqual(b.status()["counters"]["duplicates_suppressed"], 100)
 
     def test_wildcard_everything_never_carries_system_topics(self):
         b = self.sidecar("B")
