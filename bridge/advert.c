@@ -1,7 +1,8 @@
 /*
  * Demand adverts we send: what each link's peer is told about each queue
- * (DEMAND with hops and path, or NODEMAND), kept in the link's adverts map
- * as "hops path" so that only changes go out. The demand table says what
+ * or topic (DEMAND with hops and path, and offline:true when only offline
+ * durable topic subscriptions make it; or NODEMAND), kept in the link's
+ * adverts map as "hops path[ offline]" so that only changes go out. The demand table says what
  * there is (demand.c); the connector's filter what may be told.
  */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "brokernet/filter.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
+#include "brokernet/topic.h"
 
 void
 bn_advert_sync(struct bn_link *l, const char *q)
@@ -24,18 +26,21 @@ bn_advert_sync(struct bn_link *l, const char *q)
 	const char		*have;
 	enum bn_filter_verdict	 v;
 	uint32_t		 hops = 0;
-	bool			 on = false;
+	bool			 on = false, offline = false;
 	struct bn_frame		*f;
 	char			 num[16];
 
 	if (l->state != BN_LINK_UP || !l->they_forward)
 		return;
-	v = bn_connector_filter(l->nc, q);
+	v = bn_dest_filter(l->nc, q);	/* queues and topics */
+	/* dynamicOnly: offline durable subscriptions are not demand */
 	if (v != BN_FILTER_DENY && d->broker_up && !d->stopping)
-		on = bn_demand_advert(&d->demand, q, l->id, l->peer, d->self,
-		    l->nc->consumer_ttl, &hops, &path);
+		on = bn_demand_advert_ex(&d->demand, q, l->id, l->peer,
+		    d->self, l->nc->consumer_ttl, l->nc->dynamic_only, &hops,
+		    &path, &offline);
 	if (on)
-		bn_buf_printf(&want, "%u %s", hops, path.data);
+		bn_buf_printf(&want, "%u %s%s", hops, path.data,
+		    offline ? " offline" : "");
 	have = bn_hmap_get(&l->adverts, q);
 	if ((!on && have == NULL) || (on && have != NULL &&
 	    strcmp(have, want.data) == 0))
@@ -46,6 +51,8 @@ bn_advert_sync(struct bn_link *l, const char *q)
 		snprintf(num, sizeof(num), "%u", hops);
 		bn_frame_add_header(f, "hops", num);
 		bn_frame_add_header(f, "path", path.data);
+		if (offline)
+			bn_frame_add_header(f, "offline", "true");
 		free(bn_hmap_put(&l->adverts, q, xstrdup(want.data)));
 		log_debug("link %s: advertising %s (hops %u)", bn_link_name(l),
 		    q, hops);

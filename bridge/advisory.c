@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "brokernet/advisory.h"
+#include "brokernet/topic.h"
 #include "brokernet/util.h"
 
 #define ADV_MAXDEPTH	32	/* objects and arrays, the outer one is 1 */
@@ -364,6 +365,7 @@ advisory_destination(json_t *o, struct adv_state *st)
 			return why;
 	}
 	st->adv.queue = strcmp(klass, "ActiveMQQueue") == 0;
+	st->adv.topic = strcmp(klass, "ActiveMQTopic") == 0;
 	return NULL;
 }
 
@@ -420,6 +422,11 @@ advisory_consumer_info(json_t *o, struct adv_state *st)
 				st->adv.priority = (int)prio;
 		} else if (strcmp(k, "selector") == 0)
 			why = advisory_selector(v, &st->adv);
+		else if (strcmp(k, "subscriptionName") == 0 &&
+		    !json_is_null(v))
+			why = advisory_string(v, st->adv.subscription,
+			    sizeof(st->adv.subscription),
+			    "subscriptionName too long");
 		if (why != NULL)
 			return why;
 	}
@@ -440,6 +447,44 @@ advisory_remove_info(json_t *o, struct adv_state *st)
 	return advisory_id(v, &st->id, "objectId is not an object");
 }
 
+/*
+ * The RemoveSubscriptionInfo object: connectionId {"value":...}, clientId,
+ * subscriptionName; the rest is skipped.
+ */
+static const char *
+advisory_remove_sub(json_t *o, struct adv_state *st)
+{
+	const char	*k, *why = NULL;
+	json_t		*v, *c;
+
+	if (!json_is_object(o))
+		return "RemoveSubscriptionInfo is not an object";
+	json_object_foreach(o, k, v) {
+		if (strcmp(k, "clientId") == 0)
+			why = advisory_string(v, st->adv.client_id,
+			    sizeof(st->adv.client_id), "clientId too long");
+		else if (strcmp(k, "subscriptionName") == 0)
+			why = advisory_string(v, st->adv.subscription,
+			    sizeof(st->adv.subscription),
+			    "subscriptionName too long");
+		else if (strcmp(k, "connectionId") == 0) {
+			if (!json_is_object(v) ||
+			    (c = json_object_get(v, "value")) == NULL)
+				why = "connectionId lacks value";
+			else
+				why = advisory_string(c,
+				    st->adv.connection_id,
+				    sizeof(st->adv.connection_id),
+				    "connectionId too long");
+		}
+		if (why != NULL)
+			return why;
+	}
+	if (st->adv.subscription[0] == '\0')
+		return "RemoveSubscriptionInfo lacks subscriptionName";
+	return NULL;
+}
+
 /* Checks across fields, once every field is known. NULL or the reason. */
 static const char *
 advisory_check(struct adv_state *st)
@@ -449,6 +494,8 @@ advisory_check(struct adv_state *st)
 
 	if (st->adv.kind == 0)
 		return "not a ConsumerInfo or RemoveInfo";
+	if (st->adv.kind == BN_ADV_REMOVE_SUB)
+		return NULL;	/* advisory_remove_sub checked it */
 	if (!st->has_id)
 		return add ? "ConsumerInfo lacks consumerId" :
 		    "RemoveInfo lacks objectId";
@@ -479,13 +526,17 @@ advisory_root(json_t *root, struct adv_state *st)
 
 	json_object_foreach(root, k, v) {
 		if (strcmp(k, "ConsumerInfo") != 0 &&
-		    strcmp(k, "RemoveInfo") != 0)
+		    strcmp(k, "RemoveInfo") != 0 &&
+		    strcmp(k, "RemoveSubscriptionInfo") != 0)
 			continue;
 		if (st->adv.kind != 0)
 			return "more than one advisory";
 		if (strcmp(k, "ConsumerInfo") == 0) {
 			st->adv.kind = BN_ADV_ADD;
 			why = advisory_consumer_info(v, st);
+		} else if (strcmp(k, "RemoveSubscriptionInfo") == 0) {
+			st->adv.kind = BN_ADV_REMOVE_SUB;
+			why = advisory_remove_sub(v, st);
 		} else {
 			st->adv.kind = BN_ADV_REMOVE;
 			why = advisory_remove_info(v, st);
@@ -538,6 +589,8 @@ bn_advisory_parse(const char *body, size_t len, struct bn_advisory *out,
 	}
 	if ((reason = advisory_root(root, &st)) != NULL)
 		goto fail;
+	if (st.adv.kind == BN_ADV_REMOVE_SUB)
+		goto done;
 	/* advisory_string checked the length and the NULs */
 	memcpy(st.adv.connection_id, st.id.conn, strlen(st.id.conn) + 1);
 	n = snprintf(st.adv.consumer_id, sizeof(st.adv.consumer_id),
@@ -548,6 +601,14 @@ bn_advisory_parse(const char *body, size_t len, struct bn_advisory *out,
 		reason = "consumerId too long";
 		goto fail;
 	}
+	if (st.adv.kind == BN_ADV_ADD && st.adv.queue)
+		memcpy(st.adv.demand, st.adv.destination,
+		    strlen(st.adv.destination) + 1);
+	else if (st.adv.kind == BN_ADV_ADD && st.adv.topic &&
+	    !bn_topic_is_system(st.adv.destination))
+		snprintf(st.adv.demand, sizeof(st.adv.demand), "%s%s",
+		    BN_TOPIC_PREFIX, st.adv.destination);
+done:
 	json_decref(root);
 	*out = st.adv;
 	return 0;
@@ -557,4 +618,17 @@ fail:
 	if (err != NULL)
 		*err = reason != NULL ? reason : "malformed advisory";
 	return -1;
+}
+
+#define ADV_TOPIC_ADVISORY	"/topic/ActiveMQ.Advisory.Consumer.Topic."
+
+const char *
+bn_advisory_topic_of(const char *dest)
+{
+	size_t	n = sizeof(ADV_TOPIC_ADVISORY) - 1;
+
+	if (dest == NULL || strncmp(dest, ADV_TOPIC_ADVISORY, n) != 0 ||
+	    dest[n] == '\0')
+		return NULL;
+	return dest + n;
 }

@@ -32,7 +32,8 @@
 #include "brokernet/tls.h"
 
 #define ADVISORY_SUB_ID		"adv"
-#define ADVISORY_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.Queue.>"
+/* queue and topic consumers (topic.h names the topics' demand) */
+#define ADVISORY_TOPIC	"/topic/ActiveMQ.Advisory.Consumer.>"
 #define STOP_GRACE_MS		5000
 /*
  * A suspended sidecar whose store session is back and that does not hold
@@ -84,6 +85,7 @@ static void
 daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 {
 	struct bn_advisory	 adv;
+	struct bn_buf		 changed = { 0 };
 	const char		*err;
 	char			*q;
 	uint32_t		 n;
@@ -97,6 +99,13 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	}
 	if (daemon_is_own(d, adv.connection_id))
 		return;
+	/* durable topic subscriptions stay demand while offline */
+	if (bn_demand_durable(&d->demand, &adv, bn_advisory_topic_of(
+	    bn_frame_get(f, "destination")), &changed)) {
+		bn_router_queues_changed(d, &changed);
+		bn_buf_free(&changed);
+		return;
+	}
 	if (adv.kind == BN_ADV_ADD) {
 		/*
 		 * Another sidecar's network subscription (a standby's
@@ -106,27 +115,27 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 		if (adv.network || strncmp(adv.destination, BN_PRIVATE_PREFIX,
 		    strlen(BN_PRIVATE_PREFIX)) == 0)
 			return;
-		if (!adv.queue || adv.browser ||
+		if (adv.demand[0] == '\0' || adv.browser ||
 		    bn_hmap_get(&d->consumers, adv.consumer_id) != NULL)
 			return;
 		bn_hmap_put(&d->consumers, adv.consumer_id,
-		    xstrdup(adv.destination));
-		n = bn_demand_local_add(&d->demand, adv.destination, 1);
-		log_debug("demand: queue %s: local consumer added (%u)",
-		    adv.destination, n);
+		    xstrdup(adv.demand));
+		n = bn_demand_local_add(&d->demand, adv.demand, 1);
+		log_debug("demand: %s: local consumer added (%u)",
+		    adv.demand, n);
 		if (n == 1) {
-			log_info("demand: queue %s has local consumers",
-			    adv.destination);
-			bn_router_queue_changed(d, adv.destination);
+			log_info("demand: %s has local consumers",
+			    adv.demand);
+			bn_router_queue_changed(d, adv.demand);
 		}
 		return;
 	}
 	if ((q = bn_hmap_del(&d->consumers, adv.consumer_id)) == NULL)
 		return;
 	n = bn_demand_local_add(&d->demand, q, -1);
-	log_debug("demand: queue %s: local consumer removed (%u)", q, n);
+	log_debug("demand: %s: local consumer removed (%u)", q, n);
 	if (n == 0) {
-		log_info("demand: queue %s has no local consumers", q);
+		log_info("demand: %s has no local consumers", q);
 		bn_router_queue_changed(d, q);
 	}
 	free(q);

@@ -2,13 +2,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brokernet/advisory.h"
 #include "brokernet/demand.h"
+#include "brokernet/topic.h"
 #include "brokernet/util.h"
 
 void
 bn_demand_init(struct bn_demand *d)
 {
 	bn_hmap_init(&d->queues);
+	bn_hmap_init(&d->durables);
+	bn_hmap_init(&d->durable_ids);
 }
 
 static void
@@ -33,6 +37,8 @@ bn_demand_free(struct bn_demand *d)
 	    e = bn_hmap_next(&d->queues, e, &i))
 		demand_q_free(e->value);
 	bn_hmap_clear(&d->queues);
+	bn_hmap_clear_free(&d->durables);
+	bn_hmap_clear_free(&d->durable_ids);
 }
 
 static struct bn_demand_q *
@@ -73,6 +79,8 @@ bn_demand_local_add(struct bn_demand *d, const char *name, int delta)
 	v = (int64_t)q->local + delta;
 	q->local = v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	n = q->local;
+	if (q->local_offline > n)
+		q->local_offline = n;
 	if (n == 0 && was > 0)
 		q->local_zero_ms = bn_now_ms();
 	demand_gc(d, q);
@@ -110,12 +118,124 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 	for (off = 0; off < names.len; off += strlen(names.data + off) + 1) {
 		q = demand_q(d, names.data + off, false);
 		q->local = 0;
+		q->local_offline = 0;
 		q->local_zero_ms = bn_now_ms();
 		demand_gc(d, q);
 	}
 	if (changed != NULL && names.len > 0)
 		bn_buf_add(changed, names.data, names.len);
 	bn_buf_free(&names);
+	bn_hmap_clear_free(&d->durables);
+	bn_hmap_init(&d->durables);
+	bn_hmap_clear_free(&d->durable_ids);
+	bn_hmap_init(&d->durable_ids);
+}
+
+/* Adds delta to name's local count; name to changed on 0 <-> 1. */
+static void
+demand_durable_count(struct bn_demand *d, const char *name, int delta,
+    struct bn_buf *changed)
+{
+	uint32_t	n = bn_demand_local_add(d, name, delta);
+
+	if ((delta > 0 && n == 1) || (delta < 0 && n == 0))
+		bn_buf_add(changed, name, strlen(name) + 1);
+}
+
+/*
+ * Counts one durable subscription of name going offline (+1) or back or
+ * away (-1). Whether only offline ones are left changes what links with
+ * dynamicOnly are told: name goes to changed when that flips.
+ */
+static void
+demand_offline_add(struct bn_demand *d, const char *name, int delta,
+    struct bn_buf *changed)
+{
+	struct bn_demand_q	*q = demand_q(d, name, false);
+	bool			 was;
+
+	if (q == NULL)
+		return;
+	was = q->local > 0 && q->local_offline == q->local;
+	if (delta > 0 && q->local_offline < q->local)
+		q->local_offline++;
+	else if (delta < 0 && q->local_offline > 0)
+		q->local_offline--;
+	if (was != (q->local > 0 && q->local_offline == q->local))
+		bn_buf_add(changed, name, strlen(name) + 1);
+}
+
+bool
+bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
+    const char *adv_topic, struct bn_buf *changed)
+{
+	struct bn_buf	 key = { 0 };
+	char		*id, *k;
+	bool		 handled = true;
+
+	switch (adv->kind) {
+	case BN_ADV_ADD:
+		if (!adv->topic || adv->subscription[0] == '\0' ||
+		    adv->demand[0] == '\0' || adv->network) {
+			handled = false;
+			break;
+		}
+		bn_buf_printf(&key, "%s\n%s", adv->demand, adv->subscription);
+		if ((id = bn_hmap_get(&d->durables, key.data)) == NULL)
+			demand_durable_count(d, adv->demand, 1, changed);
+		else if (*id != '\0')
+			free(bn_hmap_del(&d->durable_ids, id));
+		else	/* back online */
+			demand_offline_add(d, adv->demand, -1, changed);
+		free(bn_hmap_put(&d->durables, key.data,
+		    xstrdup(adv->consumer_id)));
+		free(bn_hmap_put(&d->durable_ids, adv->consumer_id,
+		    xstrdup(key.data)));
+		break;
+	case BN_ADV_REMOVE:
+		/* its subscriber went offline: the subscription stays */
+		if ((k = bn_hmap_del(&d->durable_ids, adv->consumer_id)) ==
+		    NULL) {
+			handled = false;
+			break;
+		}
+		free(bn_hmap_put(&d->durables, k, xstrdup("")));
+		*strchr(k, '\n') = '\0';
+		demand_offline_add(d, k, 1, changed);
+		free(k);
+		break;
+	case BN_ADV_REMOVE_SUB:
+		if (adv_topic == NULL || adv->subscription[0] == '\0')
+			break;
+		bn_buf_printf(&key, "%s%s\n%s", BN_TOPIC_PREFIX, adv_topic,
+		    adv->subscription);
+		if ((id = bn_hmap_del(&d->durables, key.data)) == NULL)
+			break;
+		*strchr(key.data, '\n') = '\0';
+		if (*id != '\0')
+			free(bn_hmap_del(&d->durable_ids, id));
+		else
+			demand_offline_add(d, key.data, -1, changed);
+		free(id);
+		demand_durable_count(d, key.data, -1, changed);
+		break;
+	}
+	bn_buf_free(&key);
+	return handled;
+}
+
+size_t
+bn_demand_durable_count(const struct bn_demand *d, size_t *offline)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i, n = 0;
+
+	for (e = bn_hmap_first(&d->durables, &i); e != NULL;
+	    e = bn_hmap_next(&d->durables, e, &i))
+		n += *(const char *)e->value == '\0';
+	if (offline != NULL)
+		*offline = n;
+	return bn_hmap_count(&d->durables);
 }
 
 static struct bn_demand_remote *
@@ -145,9 +265,24 @@ bn_demand_remote_set(struct bn_demand *d, const char *name, uint64_t link,
 		    (q->nremote + 1) * sizeof(*q->remote));
 		r = &q->remote[q->nremote++];
 		r->link = link;
+		r->offline = false;
 	}
 	r->hops = hops;
 	r->path = xstrdup(path);
+	return true;
+}
+
+bool
+bn_demand_remote_set_offline(struct bn_demand *d, const char *name,
+    uint64_t link, bool offline)
+{
+	struct bn_demand_q	*q = demand_q(d, name, false);
+	struct bn_demand_remote	*r;
+
+	if (q == NULL || (r = demand_remote_find(q, link)) == NULL ||
+	    r->offline == offline)
+		return false;
+	r->offline = offline;
 	return true;
 }
 
@@ -228,20 +363,23 @@ bn_demand_advert(const struct bn_demand *d, const char *name, uint64_t to,
     const char *peer, const char *self, int64_t consumer_ttl, uint32_t *hops,
     struct bn_buf *path)
 {
-	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	return bn_demand_advert_ex(d, name, to, peer, self, consumer_ttl,
+	    false, hops, path, NULL);
+}
+
+/* The best remote entry to re-advertise to `to`, online or offline-only. */
+static const struct bn_demand_remote *
+demand_best_remote(const struct bn_demand_q *q, uint64_t to, const char *peer,
+    const char *self, int64_t consumer_ttl, bool offline)
+{
 	const struct bn_demand_remote	*best = NULL;
 	size_t				 i;
 
-	if (q == NULL)
-		return false;
-	if (q->local > 0) {
-		*hops = 1;
-		bn_buf_addstr(path, self);
-		return true;
-	}
 	for (i = 0; i < q->nremote; i++) {
 		const struct bn_demand_remote	*r = &q->remote[i];
 
+		if (r->offline != offline)
+			continue;
 		if (r->link == to || bn_path_contains(r->path, peer) ||
 		    bn_path_contains(r->path, self))
 			continue;
@@ -251,12 +389,48 @@ bn_demand_advert(const struct bn_demand *d, const char *name, uint64_t to,
 		    (r->hops == best->hops && strcmp(r->path, best->path) < 0))
 			best = r;
 	}
-	if (best == NULL)
+	return best;
+}
+
+bool
+bn_demand_advert_ex(const struct bn_demand *d, const char *name, uint64_t to,
+    const char *peer, const char *self, int64_t consumer_ttl,
+    bool dynamic_only, uint32_t *hops, struct bn_buf *path, bool *offline)
+{
+	const struct bn_demand_q	*q = bn_hmap_get(&d->queues, name);
+	const struct bn_demand_remote	*best;
+	bool				 off = false;
+
+	if (q == NULL)
 		return false;
+	/* connected consumers first, here then behind peers */
+	if (q->local > q->local_offline)
+		goto local;
+	if ((best = demand_best_remote(q, to, peer, self, consumer_ttl,
+	    false)) != NULL)
+		goto remote;
+	if (dynamic_only)
+		return false;
+	off = true;
+	if (q->local > 0)
+		goto local;
+	if ((best = demand_best_remote(q, to, peer, self, consumer_ttl,
+	    true)) != NULL)
+		goto remote;
+	return false;
+local:
+	*hops = 1;
+	bn_buf_addstr(path, self);
+	if (offline != NULL)
+		*offline = off;
+	return true;
+remote:
 	*hops = best->hops + 1;
 	bn_buf_addstr(path, best->path);
 	bn_buf_addc(path, ',');
 	bn_buf_addstr(path, self);
+	if (offline != NULL)
+		*offline = off;
 	return true;
 }
 

@@ -2,10 +2,17 @@
  * Message transfer between the local broker and links.
  *
  * Forwarding side: one network subscription per (link, queue) with remote
- * demand (conduit), client-individual acks, prefetch and priority from the
+ * demand (conduit), cumulative client acks, prefetch and priority from the
  * connector, a selector that keeps messages the link may not carry (TTL,
  * path) in the broker. A message goes over the link with a sequence number;
  * only when the peer acks that number is it acked on our broker.
+ *
+ * Topics (topic.h names them "/topic/NAME"): the same, one network
+ * subscription to the topic per (link, topic or pattern) with remote
+ * demand; each gets its own copy of every message published meanwhile.
+ * There is no replay of stranded messages (a topic keeps nothing for an
+ * absent subscriber) and no pacing. A wildcard subscription's messages
+ * are checked one by one against the connector's filters.
  *
  * Receiving side: a MESSAGE from a link is SENT to our broker with a
  * receipt (pipelined, retried across a broker failover); on RECEIPT the
@@ -35,6 +42,7 @@
 #include "brokernet/log.h"
 #include "brokernet/pace.h"
 #include "brokernet/stomp.h"
+#include "brokernet/topic.h"
 
 /* The reason of a pause: logged at debug level, it comes and goes. */
 static const char fwd_paused[] = "paced: the peer's consumers are behind";
@@ -146,7 +154,8 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	if (!d->broker_up || s->subscribed)
 		return;
 	snprintf(prefetch, sizeof(prefetch), "%llu",
-	    (unsigned long long)(s->is_static ? s->link->nc->prefetch :
+	    (unsigned long long)(s->is_static || bn_topic_is(s->dest) ?
+	    s->link->nc->prefetch :
 	    bn_pace_prefetch(s->link, s->dest, s->link->nc->prefetch)));
 	h[n].name = "activemq.prefetchSize";
 	h[n++].value = prefetch;
@@ -158,7 +167,10 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	fwd_selector(s->link, s->is_replay, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
-	bn_buf_printf(&dest, "/queue/%s", s->dest);
+	if (bn_topic_is(s->dest))
+		bn_buf_addstr(&dest, s->dest);
+	else
+		bn_buf_printf(&dest, "/queue/%s", s->dest);
 	/* ack:client: one ACK covers the subscription up to that message */
 	if (bn_stomp_subscribe(d->cons, s->id, dest.data, "client", h,
 	    n) == 0) {
@@ -239,7 +251,7 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	s->is_replay = is_replay;
 	s->hops = hops;
 	s->priority = bn_demand_priority(hops ? hops : 1);
-	s->pace = is_static ? NULL : bn_pace_tx(l, dest);
+	s->pace = is_static || bn_topic_is(dest) ? NULL : bn_pace_tx(l, dest);
 	TAILQ_INIT(&s->pending);
 	snprintf(s->id, sizeof(s->id), "s%llu",
 	    (unsigned long long)d->next_sub++);
@@ -318,12 +330,13 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 
 	if (!l->we_forward)
 		return;
-	v = bn_connector_filter(l->nc, q);
+	v = bn_dest_filter(l->nc, q);
 	hops = bn_demand_remote_hops(&d->demand, q, l->id);
 	live = l->state == BN_LINK_UP && !d->stopping;
+	/* a statically included topic also waits for demand (topic.h) */
 	want = live && hops > 0 && (v == BN_FILTER_DYNAMIC ||
-	    (v == BN_FILTER_STATIC && l->nc->dynamic_only)) &&
-	    !bn_pace_paused(l, q);
+	    (v == BN_FILTER_STATIC && (l->nc->dynamic_only ||
+	    bn_topic_is(q)))) && !bn_pace_paused(l, q);
 	s = bn_hmap_get(&l->subs_by_dest, q);
 	if (s == NULL && want)
 		fwd_new_sub(l, q, q, false, false, hops);
@@ -331,6 +344,8 @@ bn_fwd_sync(struct bn_link *l, const char *q)
 		s->hops = hops ? hops : s->hops;
 		fwd_want(l, s, want, "no more demand");
 	}
+	if (bn_topic_is(q))
+		return;		/* a topic keeps nothing to replay */
 	want = live && fwd_replay_wanted(l, q, hops, v) &&
 	    !bn_pace_paused(l, q);
 	bn_buf_printf(&key, "replay:%s", q);
@@ -486,6 +501,40 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 	bn_linkhdr_end(b, st, &net, f->body, f->body_len);
 }
 
+/*
+ * A message of a wildcard topic subscription that may not cross (a
+ * system topic, an excluded one): it is settled without going out, in
+ * its place in the dispatch order, so the cumulative ACK covers it.
+ */
+static void
+fwd_skip(struct bn_fwd_sub *s, struct bn_frame *f)
+{
+	struct bn_link		*l = s->link;
+	struct bn_daemon	*d = l->d;
+	const char		*ack = bn_frame_get(f, "ack");
+	struct bn_inflight	*inf;
+	size_t			 alen = strlen(ack);
+
+	log_debug("forward: %s -> %s: not forwarded (filtered)",
+	    bn_frame_get(f, "destination"), l->peer);
+	if (TAILQ_EMPTY(&s->pending)) {
+		bn_stomp_ack(d->cons, ack);
+		bn_frame_free(f);
+		return;
+	}
+	inf = xmalloc(sizeof(*inf) + alen + 1);
+	inf->seq = UINT64_MAX;		/* never on the link */
+	inf->sub = s;
+	inf->broker_gen = d->broker_gen;
+	memcpy(inf->ack_id, ack, alen + 1);
+	inf->acked = true;
+	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
+	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
+	l->ninflight++;
+	s->inflight++;
+	bn_frame_free(f);
+}
+
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
@@ -497,7 +546,7 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 
 	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
 	if (s == NULL || ack == NULL || dest == NULL ||
-	    strncmp(dest, "/queue/", 7) != 0) {
+	    (strncmp(dest, "/queue/", 7) != 0 && !bn_topic_is(dest))) {
 		/* Not acked: the broker gives it back on unsubscribe. */
 		log_debug("forward: message for unknown subscription %s held",
 		    sid ? sid : "(none)");
@@ -508,6 +557,11 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	if (s->draining || d->stopping || l->state != BN_LINK_UP) {
 		s->held++;
 		bn_frame_free(f);
+		return;
+	}
+	if (bn_topic_is(dest) && bn_topic_filter(l->nc, dest +
+	    BN_TOPIC_PREFIX_LEN) == BN_FILTER_DENY) {
+		fwd_skip(s, f);
 		return;
 	}
 	if (s->nhold > 0 || !bn_pace_may_send(s)) {

@@ -14,6 +14,7 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/names.h"
+#include "brokernet/topic.h"
 
 /* Comma-separated patterns of a filter list (for BN_HELLO). */
 static void
@@ -23,10 +24,11 @@ handshake_list_str(const struct bn_dest_list *dl, struct bn_buf *b)
 
 	bn_buf_reset(b);
 	for (i = 0; i < dl->n; i++) {
-		if (dl->items[i].topic)
-			continue;
 		if (n++ > 0)
 			bn_buf_addc(b, ',');
+		/* a <topic> entry travels as "/topic/pattern" (topic.h) */
+		if (dl->items[i].topic)
+			bn_buf_addstr(b, BN_TOPIC_PREFIX);
 		bn_buf_addstr(b, dl->items[i].pattern);
 	}
 }
@@ -105,6 +107,10 @@ handshake_parse_list(const char *s, struct bn_dest_list *dl)
 		dl->items = xrealloc(dl->items, (dl->n + 1) *
 		    sizeof(*dl->items));
 		memset(&dl->items[dl->n], 0, sizeof(dl->items[0]));
+		if (bn_topic_is(p)) {
+			dl->items[dl->n].topic = true;
+			p += BN_TOPIC_PREFIX_LEN;
+		}
 		dl->items[dl->n++].pattern = comma ?
 		    xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
 		if (comma == NULL)

@@ -7,7 +7,9 @@
  *   dialer -> BN_HELLO    broker, version, connector, duplex, TTLs, filters,
  *                         prefetch, priority rule, login/passcode
  *   acceptor -> BN_WELCOME broker, version   (or ERROR message[, retry:false])
- *   either -> DEMAND destination, hops, path / NODEMAND destination
+ *   either -> DEMAND destination, hops, path[, offline:true] / NODEMAND
+ *                         destination (offline: only offline durable topic
+ *                         subscriptions make it)
  *   forwarder -> MESSAGE  seq, destination, message headers, body
  *   receiver -> ACK       ids:seq,seq,...   (stored on the receiver's broker)
  *   either -> BYE         reason            (graceful close)

@@ -5,8 +5,8 @@
  * COMMIT was receipted. Batches close at the end of the event-loop
  * iteration that opened them (no added latency at low load) or when full.
  *
- * A duplicate (same origin, origin id and path) is acked without being
- * stored again. To know what was stored even when the receipt never
+ * A duplicate (same origin, origin id and path; for a topic's copy, same
+ * origin and origin id by any path) is acked without being stored again. To know what was stored even when the receipt never
  * arrived (the broker or this sidecar died), every transaction also SENDs
  * a commit marker, with the keys of its messages, to a private queue
  * (brokernet.commits.NAME) that no application consumes: the marker exists
@@ -35,6 +35,7 @@
 #include "brokernet/pace.h"
 #include "brokernet/receive.h"
 #include "brokernet/stomp.h"
+#include "brokernet/topic.h"
 
 #define RECV_BATCH_MAX		500		/* messages per transaction */
 /*
@@ -47,6 +48,8 @@
 #define RECV_PARK_MAX		1000
 #define RECV_PARK_BYTES		(16u * 1024 * 1024)
 #define RECV_BATCH_BYTES	(4u * 1024 * 1024)
+/* The path part of a topic copy's duplicate key: any path, one key. */
+#define RECV_TOPIC_PATH		"topic"
 
 
 struct recv_rx {
@@ -361,11 +364,14 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		why = "bad MESSAGE: this peer may not forward on this link";
 	else if (seq_s == NULL || bn_strtou64(seq_s, UINT64_MAX, &seq) == -1)
 		why = "bad MESSAGE: missing or invalid seq";
-	else if (dest == NULL || strncmp(dest, "/queue/", 7) != 0 ||
+	else if (dest == NULL || (bn_topic_is(dest) ?
+	    bn_topic_is_system(dest + BN_TOPIC_PREFIX_LEN) :
+	    (strncmp(dest, "/queue/", 7) != 0 ||
 	    dest[7] == '\0' || strncmp(dest + 7, "ActiveMQ.", 9) == 0 ||
 	    strncmp(dest + 7, BN_PRIVATE_PREFIX,
-	    strlen(BN_PRIVATE_PREFIX)) == 0)
-		why = "bad MESSAGE: destination is not a forwardable queue";
+	    strlen(BN_PRIVATE_PREFIX)) == 0)))
+		why = "bad MESSAGE: destination is not a forwardable queue"
+		    " or topic";
 	else if ((v = bn_frame_get(f, "brokernet_path")) != NULL &&
 	    bn_name_path_check(v, strlen(v)) != NULL)
 		why = "bad MESSAGE: brokernet_path is not a list of broker names";
@@ -394,9 +400,15 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 	}
 	l->msgs_in++;
 	d->c.received++;
+	/*
+	 * A topic's copy that arrives again by another path is the same
+	 * copy: its key has no path (a queue message may come back by
+	 * another path on purpose, replay, so its key has one).
+	 */
 	if (bn_dedup_key(bn_frame_get(f, "brokernet_origin"),
-	    bn_frame_get(f, "brokernet_origin_id"),
-	    bn_frame_get(f, "brokernet_path"), key, sizeof(key)) == -1)
+	    bn_frame_get(f, "brokernet_origin_id"), bn_topic_is(dest) ?
+	    RECV_TOPIC_PATH : bn_frame_get(f, "brokernet_path"), key,
+	    sizeof(key)) == -1)
 		key[0] = '\0';
 	if (recv_duplicate(l, key, seq, dest)) {
 		bn_frame_free(f);

@@ -89,6 +89,11 @@ router_on_demand(struct bn_link *l, struct bn_frame *f, bool add)
 			return true;
 		changed = bn_demand_remote_set(&d->demand, q, l->id,
 		    (uint32_t)hops, path);
+		/* only offline durable subscriptions behind it (topics) */
+		if (bn_demand_remote_set_offline(&d->demand, q, l->id,
+		    bn_frame_get(f, "offline") != NULL &&
+		    strcmp(bn_frame_get(f, "offline"), "true") == 0))
+			changed = true;
 	} else {
 		free(bn_hmap_del(&l->remote, q));
 		log_debug("link %s: no more demand for %s", bn_link_name(l), q);

@@ -1,7 +1,8 @@
 /*
  * ActiveMQ consumer advisories, as delivered over STOMP with
  * "transformation:jms-advisory-json" from
- * /topic/ActiveMQ.Advisory.Consumer.Queue.>. Pure: no I/O, no allocation.
+ * /topic/ActiveMQ.Advisory.Consumer.> (queues and topics). Pure: no I/O,
+ * no allocation.
  *
  * A body is one JSON object holding either a "ConsumerInfo" (a consumer
  * was added, or is being replayed on subscribe) or a "RemoveInfo" whose
@@ -23,7 +24,14 @@
 
 enum bn_advisory_kind {
 	BN_ADV_ADD = 1,		/* ConsumerInfo */
-	BN_ADV_REMOVE		/* RemoveInfo with a ConsumerId */
+	BN_ADV_REMOVE,		/* RemoveInfo with a ConsumerId */
+	/*
+	 * RemoveSubscriptionInfo: a durable subscription was deleted
+	 * (UNSUBSCRIBE with activemq.subscriptionName). Only connection_id,
+	 * client_id and subscription are set; the topic is in the name of
+	 * the advisory topic it came on (bn_advisory_topic_of).
+	 */
+	BN_ADV_REMOVE_SUB
 };
 
 struct bn_advisory {
@@ -41,6 +49,19 @@ struct bn_advisory {
 	char			destination[512];
 	/* ADD: destination "@class" is exactly "ActiveMQQueue". */
 	bool			queue;
+	/* ADD: destination "@class" is exactly "ActiveMQTopic". */
+	bool			topic;
+	/*
+	 * ADD: the name this consumer is demand for in the demand table
+	 * (topic.h): a queue's name, "/topic/" + a topic's name (or
+	 * pattern); "" when it is never demand (temporary destinations,
+	 * the broker's own and the sidecars' private topics).
+	 */
+	char			demand[520];
+	/* ADD, REMOVE_SUB: "subscriptionName" of a durable subscriber. */
+	char			subscription[256];
+	/* REMOVE_SUB: "clientId". */
+	char			client_id[256];
 	/* ADD: "browser" is true. */
 	bool			browser;
 	/* ADD: "priority" (a Java byte, -128..127); 0 if absent. */
@@ -64,6 +85,13 @@ struct bn_advisory {
  * if err is not NULL, *err points to a static string naming the reason
  * (the caller does not free it).
  */
+/*
+ * The topic a consumer advisory is about, from the destination it came on
+ * ("/topic/ActiveMQ.Advisory.Consumer.Topic.T" -> "T", pointing into
+ * dest), or NULL when it is not a topic consumer advisory.
+ */
+const char *bn_advisory_topic_of(const char *dest);
+
 int	bn_advisory_parse(const char *body, size_t len, struct bn_advisory *out,
 	    const char **err);
 

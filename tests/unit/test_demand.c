@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "brokernet/advisory.h"
 #include "brokernet/demand.h"
 #include "brokernet/util.h"
 
@@ -934,11 +935,157 @@ test_priority(void **state)
 	}
 }
 
+static struct bn_advisory
+durable_adv(enum bn_advisory_kind kind, const char *id, const char *demand,
+    const char *sub)
+{
+	struct bn_advisory	a;
+
+	memset(&a, 0, sizeof(a));
+	a.kind = kind;
+	a.topic = kind == BN_ADV_ADD;
+	snprintf(a.consumer_id, sizeof(a.consumer_id), "%s", id);
+	snprintf(a.demand, sizeof(a.demand), "%s", demand);
+	snprintf(a.subscription, sizeof(a.subscription), "%s", sub);
+	return a;
+}
+
+/* A durable subscription is demand from its first subscriber until it is
+ * deleted, online or offline; plain consumers are left to the caller. */
+static void
+test_durable(void **state)
+{
+	struct bn_demand	d;
+	struct bn_buf		ch = { 0 };
+	struct bn_advisory	a;
+	size_t			off;
+
+	bn_demand_init(&d);
+	/* a non-durable topic subscriber, a queue consumer: not ours */
+	a = durable_adv(BN_ADV_ADD, "c/1/1", "/topic/t", "");
+	assert_false(bn_demand_durable(&d, &a, NULL, &ch));
+	a = durable_adv(BN_ADV_ADD, "c/1/2", "q", "s1");
+	a.topic = false;
+	assert_false(bn_demand_durable(&d, &a, NULL, &ch));
+	a = durable_adv(BN_ADV_REMOVE, "c/1/1", "", "");
+	assert_false(bn_demand_durable(&d, &a, NULL, &ch));
+	/* durable s1 on t: online, demand */
+	a = durable_adv(BN_ADV_ADD, "c/1/3", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	assert_string_equal(ch.data, "/topic/t");
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	bn_buf_reset(&ch);
+	/* offline: still demand, now offline-only (dynamicOnly links) */
+	a = durable_adv(BN_ADV_REMOVE, "c/1/3", "", "");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	assert_string_equal(ch.data, "/topic/t");
+	bn_buf_reset(&ch);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local_offline, 1);
+	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
+	assert_int_equal(off, 1);
+	/* back with another consumer id: counted once */
+	a = durable_adv(BN_ADV_ADD, "c/2/1", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	assert_string_equal(ch.data, "/topic/t");
+	bn_buf_reset(&ch);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local_offline, 0);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
+	assert_int_equal(off, 0);
+	/* the old id is forgotten */
+	a = durable_adv(BN_ADV_REMOVE, "c/1/3", "", "");
+	assert_false(bn_demand_durable(&d, &a, NULL, &ch));
+	/* a second durable on t */
+	a = durable_adv(BN_ADV_ADD, "c/3/1", "/topic/t", "s2");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 2);
+	assert_int_equal(ch.len, 0);
+	/* deletion of s1 (on another topic's advisory: nothing) */
+	a = durable_adv(BN_ADV_REMOVE_SUB, "", "", "s1");
+	assert_true(bn_demand_durable(&d, &a, "u", &ch));
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 2);
+	assert_true(bn_demand_durable(&d, &a, "t", &ch));
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	assert_int_equal(ch.len, 0);
+	a = durable_adv(BN_ADV_REMOVE_SUB, "", "", "s2");
+	assert_true(bn_demand_durable(&d, &a, "t", &ch));
+	assert_string_equal(ch.data, "/topic/t");
+	assert_null(bn_demand_get(&d, "/topic/t"));
+	assert_int_equal(bn_demand_durable_count(&d, NULL), 0);
+	/* the broker going away forgets them */
+	a = durable_adv(BN_ADV_ADD, "c/4/1", "/topic/t", "s3");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	bn_demand_local_clear(&d, NULL);
+	assert_int_equal(bn_demand_durable_count(&d, NULL), 0);
+	assert_null(bn_demand_get(&d, "/topic/t"));
+	bn_buf_free(&ch);
+	bn_demand_free(&d);
+}
+
+/* dynamicOnly links are told only of connected subscribers' demand. */
+static void
+test_advert_offline(void **state)
+{
+	struct bn_demand	d;
+	struct bn_buf		ch = { 0 }, path = { 0 };
+	struct bn_advisory	a;
+	uint32_t		hops;
+	bool			off;
+
+	bn_demand_init(&d);
+	a = durable_adv(BN_ADV_ADD, "c/1/1", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	a = durable_adv(BN_ADV_REMOVE, "c/1/1", "", "");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	/* here: offline only */
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, false,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_true(off);
+	bn_buf_reset(&path);
+	assert_false(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3,
+	    true, &hops, &path, &off));
+	/* an online subscriber behind link 2 is told even to dynamicOnly */
+	assert_true(bn_demand_remote_set(&d, "/topic/t", 2, 1, "X"));
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, true,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 2);
+	assert_string_equal(path.data, "X,S");
+	assert_false(off);
+	/* ... not when that one is offline-only too */
+	assert_true(bn_demand_remote_set_offline(&d, "/topic/t", 2, true));
+	assert_false(bn_demand_remote_set_offline(&d, "/topic/t", 2, true));
+	bn_buf_reset(&path);
+	assert_false(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3,
+	    true, &hops, &path, &off));
+	/* without dynamicOnly the local offline one comes first (hop 1) */
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, false,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_true(off);
+	/* a connected subscriber here: online again */
+	a = durable_adv(BN_ADV_ADD, "c/1/2", "/topic/t", "s1");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	bn_buf_reset(&path);
+	assert_true(bn_demand_advert_ex(&d, "/topic/t", 1, "P", "S", 3, true,
+	    &hops, &path, &off));
+	assert_int_equal(hops, 1);
+	assert_false(off);
+	bn_buf_free(&ch);
+	bn_buf_free(&path);
+	bn_demand_free(&d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_local_counts),
+		cmocka_unit_test(test_durable),
+		cmocka_unit_test(test_advert_offline),
 		cmocka_unit_test(test_local_many_queues),
 		cmocka_unit_test(test_local_zero_ms),
 		cmocka_unit_test(test_local_clear),

@@ -1,0 +1,90 @@
+/*
+ * The topics part of /status, as one JSON object that status.c embeds
+ * (like preflight's): topic demand apart from queue demand, durable
+ * subscriptions counted as demand, and the network subscriptions to
+ * topics per link.
+ */
+#include <string.h>
+
+#include "brokernet/daemon.h"
+#include "brokernet/demand.h"
+#include "brokernet/link.h"
+#include "brokernet/topic.h"
+#include "brokernet/util.h"
+
+/* Appends "name":{...} members for every topic in the demand table. */
+static void
+topicstatus_demand(const struct bn_daemon *d, struct bn_buf *b)
+{
+	struct bn_hmap_ent	*e;
+	size_t			 i, j, n = 0;
+
+	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
+	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
+		const struct bn_demand_q	*q = e->value;
+
+		if (!bn_topic_is(q->name))
+			continue;
+		if (n++ > 0)
+			bn_buf_addc(b, ',');
+		bn_buf_add_json_str(b, q->name + BN_TOPIC_PREFIX_LEN);
+		bn_buf_printf(b, ":{\"local\":%u,\"remote\":[", q->local);
+		for (j = 0; j < q->nremote; j++) {
+			const struct bn_link	*l = bn_link_find(
+			    (struct bn_daemon *)d, q->remote[j].link);
+
+			bn_buf_addstr(b, j > 0 ? ",{\"peer\":" : "{\"peer\":");
+			if (l != NULL && l->peer != NULL)
+				bn_buf_add_json_str(b, l->peer);
+			else
+				bn_buf_addstr(b, "null");
+			bn_buf_printf(b, ",\"hops\":%u,\"path\":",
+			    q->remote[j].hops);
+			bn_buf_add_json_str(b, q->remote[j].path);
+			bn_buf_addc(b, '}');
+		}
+		bn_buf_addstr(b, "]}");
+	}
+}
+
+/* Appends the network subscriptions to topics, every link. */
+static void
+topicstatus_subs(const struct bn_daemon *d, struct bn_buf *b)
+{
+	const struct bn_link	*l;
+	const struct bn_fwd_sub	*s;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(l, &d->links, entry)
+		TAILQ_FOREACH(s, &l->subs, entry) {
+			if (!bn_topic_is(s->dest))
+				continue;
+			bn_buf_addstr(b, n++ > 0 ? ",{\"peer\":" :
+			    "{\"peer\":");
+			bn_buf_add_json_str(b, l->peer ? l->peer : "?");
+			bn_buf_addstr(b, ",\"topic\":");
+			bn_buf_add_json_str(b, s->dest + BN_TOPIC_PREFIX_LEN);
+			bn_buf_addstr(b, ",\"id\":");
+			bn_buf_add_json_str(b, s->id);
+			bn_buf_printf(b, ",\"subscribed\":%s,\"draining\":%s,"
+			    "\"hops\":%u,\"inflight\":%llu,\"forwarded\":%llu}",
+			    s->subscribed ? "true" : "false",
+			    s->draining ? "true" : "false", s->hops,
+			    (unsigned long long)s->inflight,
+			    (unsigned long long)s->forwarded);
+		}
+}
+
+void
+bn_topic_status_json(const struct bn_daemon *d, struct bn_buf *b)
+{
+	size_t	offline, all;
+
+	all = bn_demand_durable_count(&d->demand, &offline);
+	bn_buf_addstr(b, "{\"demand\":{");
+	topicstatus_demand(d, b);
+	bn_buf_printf(b, "},\"durable_subscriptions\":%zu,"
+	    "\"durable_offline\":%zu,\"subscriptions\":[", all, offline);
+	topicstatus_subs(d, b);
+	bn_buf_addstr(b, "]}");
+}
