@@ -30,6 +30,7 @@
 #include "brokernet/preflight.h"
 #include "brokernet/status.h"
 #include "brokernet/stomp.h"
+#include "brokernet/topic.h"
 #include "brokernet/ui.h"
 
 static const char *
@@ -487,6 +488,9 @@ status_doc(struct bn_daemon *d)
 	status_set(o, "broker", br);
 	bn_preflight_status_json(d->pf, &frag);
 	status_set(o, "preflight", status_fragment(&frag, "preflight"));
+	bn_buf_reset(&frag);
+	bn_topic_status_json(d, &frag);
+	status_set(o, "topics", status_fragment(&frag, "topics"));
 	m = status_obj();
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {

@@ -171,6 +171,12 @@ class Topics(NetTestCase):
         ss = self.wait_topic_subs(a, t, 2)
         self.assertEqual(sorted(s["peer"] for s in ss), ["B", "C"])
         self.assertTrue(all(s["hops"] == 1 for s in ss), ss)
+        # /status shows topics apart from queues
+        ts = a.status()["topics"]
+        self.assertEqual(sorted(x["peer"] for x in ts["subscriptions"] if x["topic"] == t),
+                         ["B", "C"])
+        self.assertEqual(sorted(r["peer"] for r in ts["demand"][t]["remote"]), ["B", "C"])
+        self.assertEqual(b.status()["topics"]["demand"][t]["local"], 2)
         N = 500
         self.publish("A", t, N)
         got = self.gather(subs, N)
