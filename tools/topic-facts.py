@@ -38,6 +38,19 @@ def advs(c, t=1.0):
         else:
             out.append(("REMOVE", v["objectId"].get("connectionId", "")[-6:], f.get("consumerCount"), f.get("destination")))
 def show(tag, x): print("==", tag); [print("   ", i) for i in x]
+
+
+def take(c):
+    """The n header of every message c receives until 1 s of quiet, acked."""
+    got = []
+    while True:
+        f = c.receive(1.0)
+        if f is None:
+            return got
+        got.append(f.get("n"))
+        c.ack(f)
+
+
 try:
     # pre-existing consumers: queue, topic, wildcard topic, durable
     q = cl(); q.subscribe("/queue/fq", "1", receipt=True)
@@ -54,20 +67,12 @@ try:
     for i in range(5): p.send("/topic/fd", b"m%d" % i, headers={"persistent": "true", "n": str(i)})
     du = cl("dur1"); du.subscribe("/topic/fd", "1", headers={"activemq.subscriptionName": "s1"}, receipt=True)
     show("durable resubscribe advisories", advs(a))
-    got = []
-    while True:
-        f = du.receive(1.0)
-        if f is None: break
-        got.append(f.get("n")); du.ack(f)
+    got = take(du)
     print("== durable replay on resubscribe: got", got)
     du.unsubscribe("1"); show("UNSUBSCRIBE without subscriptionName", advs(a))
     for i in range(3): p.send("/topic/fd", b"x", headers={"persistent": "true", "n": "x%d" % i})
     du.subscribe("/topic/fd", "2", headers={"activemq.subscriptionName": "s1"}, receipt=True)
-    got = []
-    while True:
-        f = du.receive(1.0)
-        if f is None: break
-        got.append(f.get("n")); du.ack(f)
+    got = take(du)
     print("== after plain UNSUBSCRIBE and resubscribe: got", got)
     show("advs", advs(a))
     du.unsubscribe("2")
@@ -80,11 +85,7 @@ try:
     print("   errors:", [e.headers for e in du.errors])
     for i in range(3): p.send("/topic/fd", b"y", headers={"persistent": "true", "n": "y%d" % i})
     du.subscribe("/topic/fd", "3", headers={"activemq.subscriptionName": "s1"}, receipt=True)
-    got = []
-    while True:
-        f = du.receive(1.0)
-        if f is None: break
-        got.append(f.get("n")); du.ack(f)
+    got = take(du)
     print("== after removal and resubscribe: got", got)
     show("advs", advs(a))
     t.close(); show("non-durable topic consumer TCP drop", advs(a))

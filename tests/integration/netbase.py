@@ -100,6 +100,22 @@ class NetTestCase(unittest.TestCase):
             s.start()
         return s
 
+    def full_mesh(self, names=("A", "B", "C"), **opts):
+        """Each sidecar dials every other one (duplex false); opts are the
+        connectors' attributes (networkTTL=3, ...). Returns {name: sidecar}
+        once every link is up."""
+        sc = {n: self.sidecar(n, start=False) for n in names}
+        for n in names:
+            sc[n].connectors = [connector_xml("to-" + m, [sc[m].link_port], **opts)
+                                for m in names if m != n]
+            sc[n].write_config()
+            sc[n].start()
+        for n in names:
+            for m in names:
+                if m != n:
+                    sc[n].wait_link(m)
+        return sc
+
     def client(self, broker):
         c = StompClient()
         c.connect("127.0.0.1", self.brokers[broker].stomp_port if isinstance(broker, str)

@@ -325,18 +325,22 @@ class TwoBrokers(NetTestCase):
         s = socket.create_connection(("127.0.0.1", port))
         s.sendall(payload)
         s.settimeout(5)
-        data = b""
         try:
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+            return self.read_until_closed(s)
         except socket.timeout:
             self.fail(why)
         finally:
             s.close()
-        return data
+
+    @staticmethod
+    def read_until_closed(s):
+        """All a socket receives until the peer closes it."""
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                return data
+            data += chunk
 
     def test_garbage_and_oversize_on_link_port(self):
         b = self.sidecar("B", listener_opts="?maxFrameSize=65536")
@@ -389,11 +393,7 @@ class TwoBrokers(NetTestCase):
         except OSError:
             pass
         try:
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+            data = self.read_until_closed(s)
         except OSError:
             pass
         s.close()

@@ -86,19 +86,7 @@ class MultiHop(NetTestCase):
 
     def test_full_mesh_3_exact(self):
         names = ("A", "B", "C")
-        ports = {}
-        sc = {}
-        for n in names:
-            sc[n] = self.sidecar(n, start=False)
-            ports[n] = sc[n].link_port
-        for n in names:
-            sc[n].connectors = [connector_xml("to-" + m, [ports[m]]) for m in names if m != n]
-            sc[n].write_config()
-            sc[n].start()
-        for n in names:
-            for m in names:
-                if m != n:
-                    sc[n].wait_link(m)
+        sc = self.full_mesh(names)
         q = self.queue("mesh")
         cons = {n: self.consumer(n, q, prefetch=50) for n in names}
         for n in names:

@@ -104,18 +104,7 @@ class Topics(NetTestCase):
 
     def mesh(self, ttl):
         """Each of A, B, C dials the two others (duplex false): six links."""
-        names = ("A", "B", "C")
-        sc = {n: self.sidecar(n, start=False) for n in names}
-        for n in names:
-            sc[n].connectors = [connector_xml("to-" + m, [sc[m].link_port], networkTTL=ttl)
-                                for m in names if m != n]
-            sc[n].write_config()
-            sc[n].start()
-        for n in names:
-            for m in names:
-                if m != n:
-                    sc[n].wait_link(m)
-        return sc
+        return self.full_mesh(networkTTL=ttl)
 
     def ring(self, ttl):
         """A dials B, B dials C, C dials A (duplex false): one way round."""

@@ -14,6 +14,8 @@
 #include "brokernet/config.h"
 #include "brokernet/filter.h"
 
+#include "destlist.h"
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct match {
@@ -94,22 +96,6 @@ test_dest_match(void **state)
 	}
 }
 
-/* Fills a list from "q:pattern" / "t:pattern" strings. */
-static void
-list_set(struct bn_dest_list *l, const char *const *entries)
-{
-	size_t	n = 0, i;
-
-	while (entries != NULL && entries[n] != NULL)
-		n++;
-	l->items = n ? calloc(n, sizeof(*l->items)) : NULL;
-	l->n = n;
-	for (i = 0; i < n; i++) {
-		l->items[i].topic = entries[i][0] == 't';
-		l->items[i].pattern = (char *)entries[i] + 2;
-		l->items[i].line = (int)i + 1;
-	}
-}
 
 static void
 nc_set(struct bn_network_connector *nc, const char *const *dyn,

@@ -18,6 +18,8 @@
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
 #include "brokernet/topic.h"
+
+#include "destlist.h"
 #include "brokernet/util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -43,21 +45,6 @@ test_names(void **state)
 	assert_false(bn_topic_is_system(">"));
 }
 
-/* Fills a list from "q:pattern" / "t:pattern" strings. */
-static void
-list_set(struct bn_dest_list *l, const char *const *entries)
-{
-	size_t	n = 0, i;
-
-	while (entries != NULL && entries[n] != NULL)
-		n++;
-	l->items = n ? calloc(n, sizeof(*l->items)) : NULL;
-	l->n = n;
-	for (i = 0; i < n; i++) {
-		l->items[i].topic = entries[i][0] == 't';
-		l->items[i].pattern = (char *)entries[i] + 2;
-	}
-}
 
 struct verdict {
 	const char		*name;		/* demand-table name */
