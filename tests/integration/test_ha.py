@@ -29,10 +29,38 @@ class TcpProxy:
         # while set, what the target sends back is swallowed (the client
         # never hears, e.g., a peer's stored-acks)
         self.drop_back = False
+        # while set, only the link ACK frames the target sends back are
+        # swallowed (heart-beats and other frames pass: the link stays up)
+        self.drop_acks = False
+        self.acks_dropped = 0
+        self.back_buf = {}
         self.ls = None
         self._listen()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
+
+    def _without_acks(self, conn, data):
+        """data from the target with every complete ACK frame taken out
+        (frames end at NUL; the link's ACK frames have no body); a frame
+        not complete yet waits for its end."""
+        buf = self.back_buf.get(conn, b"") + data
+        out = b""
+        while True:
+            i = 0
+            while i < len(buf) and buf[i:i + 1] in (b"\n", b"\r"):
+                i += 1
+            out += buf[:i]
+            buf = buf[i:]
+            end = buf.find(b"\0")
+            if end == -1:
+                break
+            frame, buf = buf[:end + 1], buf[end + 1:]
+            if frame.startswith(b"ACK\n"):
+                self.acks_dropped += 1
+            else:
+                out += frame
+        self.back_buf[conn] = buf
+        return out
 
     def _listen(self):
         ls = socket.socket()
@@ -69,7 +97,9 @@ class TcpProxy:
                     try:
                         data = s.recv(65536)
                         if data:
-                            if not (self.drop_back and s is b):
+                            if s is b and self.drop_acks:
+                                data = self._without_acks(b, data)
+                            if data and not (self.drop_back and s is b):
                                 other.sendall(data)
                             continue
                     except OSError:
