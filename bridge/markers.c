@@ -55,7 +55,9 @@ struct bn_markers {
 	uint64_t			 gen;		/* sessions seen */
 	uint64_t			 next_merge;
 	uint64_t			 read_start_ms;
-	char				 probe[64];
+	char				 probe[64];	/* persistent */
+	char				 probe_np[64];	/* non-persistent */
+	unsigned int			 probes_seen;	/* 1: probe, 2: np */
 	uint64_t			 restored;	/* keys learnt */
 	uint64_t			 merges;
 };
@@ -323,9 +325,18 @@ bn_markers_on_message(struct bn_markers *m, const struct bn_frame *f)
 	if (ack == NULL || !markers_up(m))
 		return;
 	if (probe != NULL) {
-		/* FIFO: every marker before our probe has been delivered. */
+		/*
+		 * Each of the broker's two cursors (persistent and not) is
+		 * FIFO: once both probes came, every marker before them did.
+		 */
 		bn_stomp_ack(m->st, ack);
-		if (m->reading && strcmp(probe, m->probe) == 0) {
+		if (!m->reading)
+			return;
+		if (strcmp(probe, m->probe) == 0)
+			m->probes_seen |= 1;
+		else if (strcmp(probe, m->probe_np) == 0)
+			m->probes_seen |= 2;
+		if (m->probes_seen == 3) {
 			m->reading = false;
 			log_info("store: duplicate window read from the broker"
 			    " in %llu ms: %zu markers, %llu keys",
@@ -356,6 +367,8 @@ bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 {
 	const char	*probe[] = { "brokernet_marker", "probe",
 			    "brokernet_probe", m->probe, NULL };
+	const char	*probe_np[] = { "brokernet_marker", "probe",
+			    "brokernet_probe", m->probe_np, NULL };
 	struct bn_header h[2] = {
 		{ "activemq.prefetchSize", m->prefetch },
 		/*
@@ -373,16 +386,20 @@ bn_markers_connected(struct bn_markers *m, struct bn_stomp *st)
 	bn_marks_clear(m->marks);
 	snprintf(m->probe, sizeof(m->probe), "%s-%llu", m->boot_id,
 	    (unsigned long long)m->gen);
+	snprintf(m->probe_np, sizeof(m->probe_np), "%s-%llu-np", m->boot_id,
+	    (unsigned long long)m->gen);
+	m->probes_seen = 0;
 	bn_stomp_subscribe(st, MARKERS_SUB, m->queue, "client-individual", h,
 	    2);
 	/*
-	 * Persistent, like the markers: ActiveMQ keeps persistent and
-	 * non-persistent messages in two cursors and alternates between them,
-	 * so a non-persistent probe could overtake markers that wait
-	 * undispatched in the queue (after a clean stop, or a standby taking
-	 * over from one) and end the read too early.
+	 * One probe of each kind: ActiveMQ keeps persistent and
+	 * non-persistent messages in two cursors and alternates between
+	 * them, so a probe of one kind could overtake markers of the other
+	 * that wait undispatched in the queue (after a clean stop, or a
+	 * standby taking over from one) and end the read too early.
 	 */
 	bn_stomp_put(st, m->queue, true, probe);
+	bn_stomp_put(st, m->queue, false, probe_np);
 }
 
 void
@@ -396,12 +413,12 @@ bn_markers_lost(struct bn_markers *m)
 
 void
 bn_markers_wire(struct bn_markers *m, const char *tx,
-    const struct bn_buf *keys, struct bn_buf *wire)
+    const struct bn_buf *keys, bool persistent, struct bn_buf *wire)
 {
 	char		 ts[24];
 	const char	*send[] = { "transaction", tx,
 			    "destination", m->queue,
-			    "persistent", "true",
+			    "persistent", persistent ? "true" : "false",
 			    "brokernet_marker", "true",
 			    "brokernet_tx", tx,
 			    "brokernet_ts", ts, NULL };

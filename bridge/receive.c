@@ -78,6 +78,7 @@ struct bn_recv_batch {
 	 */
 	struct bn_frame		*first;
 	bool			 plain;		/* sent without a transaction */
+	bool			 persistent;	/* holds a persistent message */
 };
 
 struct recv_parked {
@@ -232,7 +233,8 @@ recv_flush(struct bn_daemon *d)
 		if (b->first != NULL)
 			recv_wire_first(b, true);
 		/* The commit marker: stored if and only if the batch is. */
-		bn_markers_wire(d->markers, b->tx, &b->keys, &b->wire);
+		bn_markers_wire(d->markers, b->tx, &b->keys, b->persistent,
+		    &b->wire);
 		commit = bn_frame_new("COMMIT");
 		bn_frame_add_header(commit, "transaction", b->tx);
 		rc = bn_stomp_send_batch(d->prod, b->wire.data, b->wire.len,
@@ -430,6 +432,9 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		b->rx = xrealloc(b->rx, b->cap * sizeof(*b->rx));
 	}
 	b->rx[b->n++] = rx;
+	if ((v = bn_frame_get(f, "persistent")) != NULL &&
+	    strcmp(v, "true") == 0)
+		b->persistent = true;
 	if (key[0] != '\0') {
 		bn_buf_addstr(&b->keys, key);
 		bn_buf_addc(&b->keys, '\n');

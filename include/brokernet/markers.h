@@ -59,10 +59,14 @@ void	 bn_markers_lost(struct bn_markers *);
 bool	 bn_markers_is_theirs(const struct bn_frame *);
 /* Takes a MESSAGE for which bn_markers_is_theirs is true (not freed). */
 void	 bn_markers_on_message(struct bn_markers *, const struct bn_frame *);
-/* Appends batch tx's marker SEND (in transaction tx, keys as its body) to
- * wire. */
+/*
+ * Appends batch tx's marker SEND (in transaction tx, keys as its body) to
+ * wire. Persistent when the batch holds a persistent message; a batch of
+ * non-persistent messages gets a non-persistent marker: a broker restart
+ * loses it with them, and the commit then needs no journal write.
+ */
 void	 bn_markers_wire(struct bn_markers *, const char *tx,
-	    const struct bn_buf *keys, struct bn_buf *wire);
+	    const struct bn_buf *keys, bool persistent, struct bn_buf *wire);
 /*
  * A lone non-persistent message went as a plain SEND on st, outside any
  * transaction: its marker follows it on the same session, non-persistent
