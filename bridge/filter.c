@@ -44,18 +44,39 @@ bn_dest_match(const char *pattern, const char *name)
 	}
 }
 
-bool
-bn_dest_list_match(const struct bn_dest_list *l, const char *name)
+/* True when an entry of l of that kind (topic or queue) matches name. */
+static bool
+filter_list_match(const struct bn_dest_list *l, const char *name, bool topic)
 {
 	size_t	i;
 
-	if (l == NULL)
+	if (l == NULL || name == NULL)
 		return false;
 	for (i = 0; i < l->n; i++)
-		if (!l->items[i].topic &&
+		if (l->items[i].topic == topic &&
 		    bn_dest_match(l->items[i].pattern, name))
 			return true;
 	return false;
+}
+
+bool
+bn_dest_list_match(const struct bn_dest_list *l, const char *name)
+{
+	return filter_list_match(l, name, false);
+}
+
+enum bn_filter_verdict
+bn_filter_lists(const struct bn_network_connector *nc, const char *name,
+    bool topic)
+{
+	if (filter_list_match(&nc->exclude, name, topic))
+		return BN_FILTER_DENY;
+	if (filter_list_match(&nc->static_include, name, topic))
+		return BN_FILTER_STATIC;
+	if (nc->dynamic_include.n == 0 ||
+	    filter_list_match(&nc->dynamic_include, name, topic))
+		return BN_FILTER_DYNAMIC;
+	return BN_FILTER_DENY;
 }
 
 /*
@@ -73,12 +94,5 @@ bn_connector_filter(const struct bn_network_connector *nc, const char *queue)
 	    bn_dest_match(FILTER_MARKERS, queue) ||
 	    bn_dest_match(FILTER_PREFLIGHT, queue))
 		return BN_FILTER_DENY;
-	if (bn_dest_list_match(&nc->exclude, queue))
-		return BN_FILTER_DENY;
-	if (bn_dest_list_match(&nc->static_include, queue))
-		return BN_FILTER_STATIC;
-	if (nc->dynamic_include.n == 0 ||
-	    bn_dest_list_match(&nc->dynamic_include, queue))
-		return BN_FILTER_DYNAMIC;
-	return BN_FILTER_DENY;
+	return bn_filter_lists(nc, queue, false);
 }

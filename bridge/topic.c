@@ -27,19 +27,6 @@ bn_topic_is_system(const char *topic)
 	    strncmp(topic, BN_PRIVATE_PREFIX, strlen(BN_PRIVATE_PREFIX)) == 0;
 }
 
-/* True when a <topic> entry of l matches topic. */
-static bool
-topic_list_match(const struct bn_dest_list *l, const char *topic)
-{
-	size_t	i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->items[i].topic &&
-		    bn_dest_match(l->items[i].pattern, topic))
-			return true;
-	return false;
-}
-
 enum bn_filter_verdict
 bn_topic_filter(const struct bn_network_connector *nc, const char *topic)
 {
@@ -50,15 +37,7 @@ bn_topic_filter(const struct bn_network_connector *nc, const char *topic)
 	 * system topics too: the broker would hand them to the network
 	 * subscription; those are refused per message (forward.c).
 	 */
-	if (topic_list_match(&nc->exclude, topic))
-		return BN_FILTER_DENY;
-	if (topic_list_match(&nc->static_include, topic))
-		return BN_FILTER_STATIC;
-	/* like ActiveMQ, a list of <queue> entries only admits no topic */
-	if (nc->dynamic_include.n == 0 ||
-	    topic_list_match(&nc->dynamic_include, topic))
-		return BN_FILTER_DYNAMIC;
-	return BN_FILTER_DENY;
+	return bn_filter_lists(nc, topic, true);
 }
 
 enum bn_filter_verdict

@@ -22,6 +22,14 @@ enum bn_filter_verdict {
 	BN_FILTER_STATIC	/* statically included: forward regardless of
 				   demand (unless dynamicOnly) */
 };
+/*
+ * ActiveMQ's order over a connector's lists, for the entries of one kind
+ * (topic or queue): excluded, else statically included, else dynamically
+ * (an empty dynamic list admits everything). System names are the
+ * caller's to refuse first.
+ */
+enum bn_filter_verdict bn_filter_lists(const struct bn_network_connector *,
+	    const char *name, bool topic);
 
 /*
  * What a connector does with a queue: exclusions win; "ActiveMQ.>" queues
