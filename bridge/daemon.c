@@ -392,6 +392,7 @@ daemon_broker_session(struct bn_daemon *d, const char *name,
 	o.failover = &d->cfg->broker.failover;
 	o.login = d->cfg->broker.login;
 	o.passcode = d->cfg->broker.passcode;
+	o.self = d->self;
 	o.heartbeat_ms = d->cfg->broker.heartbeat_ms;
 	o.receipt_window = d->cfg->broker.receipt_window;
 	return bn_stomp_new(d->base, &o, cbs, d);

@@ -146,7 +146,7 @@ static void
 fwd_subscribe(struct bn_fwd_sub *s)
 {
 	struct bn_daemon	*d = s->link->d;
-	struct bn_header	 h[3];
+	struct bn_header	 h[4];
 	struct bn_buf		 sel = { 0 }, dest = { 0 };
 	char			 prefetch[24], prio[16];
 	size_t			 n = 0;
@@ -163,6 +163,11 @@ fwd_subscribe(struct bn_fwd_sub *s)
 		snprintf(prio, sizeof(prio), "%d", s->priority);
 		h[n].name = "activemq.priority";
 		h[n++].value = prio;
+	}
+	if (s->link->peer_native) {
+		/* the whole message: class, typed properties, message id */
+		h[n].name = "brokernet-native";
+		h[n++].value = "true";
 	}
 	fwd_selector(s->link, s->is_replay, &sel);
 	h[n].name = "selector";
@@ -535,12 +540,37 @@ fwd_skip(struct bn_fwd_sub *s, struct bn_frame *f)
 	bn_frame_free(f);
 }
 
+/*
+ * A message the broker session could not hand over unchanged for this
+ * link (a MapMessage or typed properties for a peer that stores plain
+ * messages): never delivered changed. The session has put it whole in
+ * ActiveMQ.DLQ on its own broker, with the reason (owsess.h); here it is
+ * settled in its place like a filtered one, logged once per subscription,
+ * counted.
+ */
+static void
+fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
+{
+	struct bn_daemon	*d = s->link->d;
+	const char		*dest = bn_frame_get(f, "destination");
+
+	d->c.unfaithful++;
+	if (!s->unfaithful_logged)
+		log_warnx("forward: %s -> %s: message %s dead-lettered, not "
+		    "forwarded changed: %s (the peer stores plain messages; "
+		    "use tcp:// broker URIs on both sides); logged once",
+		    dest, s->link->peer, bn_frame_get(f, "message-id"), why);
+	s->unfaithful_logged = true;
+	fwd_skip(s, f);
+}
+
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
 	const char		*sid = bn_frame_get(f, "subscription");
 	const char		*ack = bn_frame_get(f, "ack");
 	const char		*dest = bn_frame_get(f, "destination");
+	const char		*why;
 	struct bn_fwd_sub	*s;
 	struct bn_link		*l;
 
@@ -557,6 +587,10 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 	if (s->draining || d->stopping || l->state != BN_LINK_UP) {
 		s->held++;
 		bn_frame_free(f);
+		return;
+	}
+	if ((why = bn_frame_get(f, "brokernet-unfaithful")) != NULL) {
+		fwd_unfaithful(s, f, why);
 		return;
 	}
 	if (bn_topic_is(dest) && bn_topic_filter(l->nc, dest +

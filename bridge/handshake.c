@@ -14,6 +14,7 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/names.h"
+#include "brokernet/owsess.h"
 #include "brokernet/topic.h"
 
 /* Comma-separated patterns of a filter list (for BN_HELLO). */
@@ -50,6 +51,40 @@ handshake_pace_peer(struct bn_link *l, const struct bn_frame *f)
 	const char	*v = bn_frame_get(f, "pace");
 
 	l->peer_pace = v != NULL && strcmp(v, "1") == 0;
+}
+
+/*
+ * Whole OpenWire messages (owsess.h) are offered with "native:openwire-12"
+ * by a sidecar whose broker session speaks OpenWire on every URI: it can
+ * store such a message as it is. A sidecar forwards whole messages only
+ * to a peer that offered it, and only if it speaks OpenWire itself.
+ */
+bool
+bn_handshake_speaks_native(const struct bn_daemon *d)
+{
+	const struct bn_failover	*fo = &d->cfg->broker.failover;
+	size_t				 i;
+
+	for (i = 0; i < fo->nuris; i++)
+		if (strcmp(fo->uris[i].scheme, "tcp") != 0)
+			return false;
+	return fo->nuris > 0;
+}
+
+static void
+handshake_native(struct bn_link *l, const struct bn_frame *peer,
+    struct bn_frame *ours)
+{
+	const char	*v;
+
+	if (peer != NULL) {
+		v = bn_frame_get(peer, "native");
+		l->peer_native = v != NULL &&
+		    strcmp(v, BN_OWSESS_NATIVE) == 0 &&
+		    bn_handshake_speaks_native(l->d);
+	}
+	if (ours != NULL && bn_handshake_speaks_native(l->d))
+		bn_frame_add_header(ours, "native", BN_OWSESS_NATIVE);
 }
 
 struct bn_frame *
@@ -89,6 +124,7 @@ bn_handshake_hello(struct bn_link *l)
 		bn_frame_add_header(f, "mgmt", l->d->cfg->management_uri);
 	bn_linkz_offer(l, f);
 	handshake_pace_offer(f);
+	handshake_native(l, NULL, f);
 	bn_buf_free(&b);
 	return f;
 }
@@ -295,6 +331,7 @@ bn_handshake_welcome(struct bn_link *l, const struct bn_frame *hello)
 	handshake_pace_peer(l, hello);
 	if (l->peer_pace)
 		handshake_pace_offer(w);
+	handshake_native(l, hello, w);
 	return w;
 }
 
@@ -317,6 +354,7 @@ bn_handshake_check_welcome(struct bn_link *l, const struct bn_frame *f,
 	if (bn_linkz_chosen(l, f, &err) == -1)
 		return err;
 	handshake_pace_peer(l, f);
+	handshake_native(l, f, NULL);
 	if (strcmp(peer, l->d->self) == 0) {
 		*retry = false;
 		return "loop: the peer is this broker; not retrying";

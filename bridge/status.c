@@ -178,6 +178,7 @@ STATUS_C(forward_acked)
 STATUS_C(received)
 STATUS_C(stored)
 STATUS_C(store_failed)
+STATUS_C(unfaithful)
 STATUS_C(store_batches)
 STATUS_C(stored_plain)
 STATUS_C(links_accepted)
@@ -316,6 +317,9 @@ static const struct status_counter status_counters[] = {
 	{ "store_failed", "store_failed_total", "counter",
 	    "received messages the local broker refused",
 	    status_c_store_failed },
+	{ "unfaithful", "unfaithful_total", "counter",
+	    "messages the network could not carry unchanged, dead-lettered"
+	    " on their broker", status_c_unfaithful },
 	{ "store_transactions", NULL, NULL, NULL, status_c_store_batches },
 	{ "stored_plain", NULL, NULL, NULL, status_c_stored_plain },
 	{ "links_accepted", NULL, NULL, NULL, status_c_links_accepted },

@@ -71,6 +71,7 @@ bn_stomp_new(struct event_base *base, const struct bn_stomp_opts *o,
 	s->passcode = xstrdup(o->passcode);
 	s->vhost = xstrdup(o->vhost ? o->vhost : "/");
 	s->client_id = xstrdup(o->client_id);
+	s->self = xstrdup(o->self);
 	s->hb_ms = o->heartbeat_ms;
 	s->window = o->receipt_window ? o->receipt_window : 1000;
 	s->connect_timeout_ms = o->connect_timeout_ms ?
@@ -128,6 +129,8 @@ bn_stomp_free(struct bn_stomp *s)
 	free(s->passcode);
 	free(s->vhost);
 	free(s->client_id);
+	free(s->self);
+	bn_stompow_free(s);
 	free(s->cur_uri);
 	bn_buf_free(&s->scratch);
 	bn_buf_free(&s->scratch2);
@@ -357,8 +360,8 @@ stomp_dispatch(struct bn_stomp *s, struct bn_frame *f)
 }
 
 /* Returns false when the session was dropped while dispatching. */
-static bool
-stomp_frame_cb(struct bn_frame *f, void *arg)
+bool
+bn_stomp_deliver(struct bn_frame *f, void *arg)
 {
 	struct bn_stomp	*s = arg;
 	uint64_t	 gen = s->generation;
@@ -392,8 +395,20 @@ stomp_read_cb(struct bufferevent *bev, void *arg)
 	const char	*err;
 
 	stomp_quickack(bev);
-	if (bn_evframe_read(bufferevent_get_input(bev), &s->limits, &s->parse,
-	    stomp_frame_cb, s, &err) == -1) {
+	if (s->ow_on) {
+		char	owerr[256];
+
+		if (bn_stompow_read(s, bufferevent_get_input(bev), owerr,
+		    sizeof(owerr)) == -1) {
+			char	*why;
+
+			xasprintf(&why, "bad OpenWire from broker: %s", owerr);
+			stomp_lost(s, why);
+			free(why);
+			return;
+		}
+	} else if (bn_evframe_read(bufferevent_get_input(bev), &s->limits,
+	    &s->parse, bn_stomp_deliver, s, &err) == -1) {
 		char	*why;
 
 		xasprintf(&why, "bad frame from broker: %s", err);
@@ -479,6 +494,7 @@ stomp_try_next(struct bn_stomp *s)
 	s->cur_uri = bn_endpoint_str(ep);
 	s->state = ST_CONNECTING;
 	s->refused = false;
+	bn_stompow_start(s, ep->scheme);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

@@ -31,7 +31,10 @@ bn_stompsend_write(struct bn_stomp *s, const char *wire, size_t len)
 {
 	if (s->bev == NULL)
 		return;
-	bufferevent_write(s->bev, wire, len);
+	if (s->ow_on)
+		bn_stompow_write(s, wire, len);
+	else
+		bufferevent_write(s->bev, wire, len);
 	s->last_write_ms = bn_now_ms();
 }
 

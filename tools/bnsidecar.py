@@ -15,6 +15,16 @@ from xml.sax.saxutils import quoteattr
 
 import bnharness
 
+# BN_BROKER_PROTO=openwire runs every sidecar a test starts on tcp:// (OpenWire)
+# instead of stomp://, so the whole suite can be run over either session.
+BROKER_PROTO = os.environ.get("BN_BROKER_PROTO", "stomp")
+
+
+def default_broker_uri(broker):
+    if BROKER_PROTO == "openwire":
+        return "tcp://127.0.0.1:%d" % broker.openwire_port
+    return "stomp://127.0.0.1:%d" % broker.stomp_port
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _live = []
 
@@ -103,7 +113,7 @@ class Sidecar:
         self.write_config()
 
     def write_config(self):
-        buri = self.broker_uri or "stomp://127.0.0.1:%d" % self.broker.stomp_port
+        buri = self.broker_uri or default_broker_uri(self.broker)
         plugins = ""
         if self.users is not None:
             plugins = ("<plugins><simpleAuthenticationPlugin><users>%s</users>"

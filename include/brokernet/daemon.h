@@ -68,6 +68,8 @@ struct bn_counters {
 	uint64_t	received;	/* messages received from links */
 	uint64_t	stored;		/* ... and stored on our broker */
 	uint64_t	store_failed;
+	/* could not travel unchanged (owsess.h): dead-lettered instead */
+	uint64_t	unfaithful;
 	uint64_t	links_accepted;
 	uint64_t	links_refused;
 	uint64_t	link_errors;

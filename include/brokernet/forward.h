@@ -39,6 +39,7 @@ struct bn_fwd_sub {
 	char			*dest;		/* queue or static pattern */
 	bool			 is_static;
 	bool			 is_replay;	/* stranded messages only */
+	bool			 unfaithful_logged;
 	char			 id[24];	/* STOMP subscription id */
 	uint32_t		 hops;		/* demand hops (0: static) */
 	int			 priority;

@@ -28,6 +28,9 @@ struct bn_network_connector;
 /* The dialer's BN_HELLO for l's connector; offers encodings and pacing.
  * The caller frees it. */
 struct bn_frame *bn_handshake_hello(struct bn_link *);
+/* Whether our broker session speaks OpenWire on every URI. */
+struct bn_daemon;
+bool		 bn_handshake_speaks_native(const struct bn_daemon *);
 /*
  * Acceptor: checks BN_HELLO f from peer_addr (broker name, version, not
  * ourselves, credentials, settings). Returns the connector it describes

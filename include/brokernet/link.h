@@ -101,6 +101,8 @@ struct bn_link {
 	bool			 out_high;	/* output above BN_LINK_OUT_HIGH */
 	struct bn_linkz		*z;		/* agreed encodings, or NULL */
 	bool			 peer_pace;	/* peer speaks BN_PACE */
+	/* both ends speak OpenWire: the link carries whole messages */
+	bool			 peer_native;
 	bool			 pace_on;	/* ... and reports its backlog */
 	struct bn_hmap		 pace_tx;	/* queue -> bn_pace_tx */
 };

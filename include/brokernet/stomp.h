@@ -24,6 +24,7 @@ struct bn_stomp_opts {
 	const char	*passcode;
 	const char	*vhost;		/* CONNECT host header; NULL: "/" */
 	const char	*client_id;	/* NULL: none (see NOTES.md) */
+	const char	*self;		/* our broker's name (OpenWire) */
 	uint64_t	 heartbeat_ms;	/* both directions; 0: off */
 	size_t		 receipt_window;/* outstanding receipts; 0: 1000 */
 	uint64_t	 connect_timeout_ms; /* TCP + CONNECTED; 0: 10000 */

@@ -22,6 +22,7 @@
 struct event;
 struct event_base;
 struct bufferevent;
+struct bn_owsess;
 
 /* Output above HIGH: bn_stomp_can_send says no until it is below LOW. */
 #define BN_STOMP_OUT_HIGH	(8u * 1024 * 1024)
@@ -98,9 +99,28 @@ struct bn_stomp {
 	struct bn_buf		 scratch;
 	struct bn_buf		 scratch2;
 
+	/* OpenWire (tcp:// URIs): bridge/stompow.c */
+	char			*self;		/* this sidecar's broker name */
+	bool			 ow_on;		/* this session speaks it */
+	struct bn_owsess	*ow;
+	struct event		*ow_ev;		/* frames made by owsess.c */
+	struct bn_buf		 ow_out;
+
 	uint64_t		 disc_rid;
 	void			(*disc_done)(struct bn_stomp *, void *);
 	void			*disc_arg;
 };
+
+struct evbuffer;
+
+/* stomp.c: hands one frame to the session (false: the session ended). */
+bool	bn_stomp_deliver(struct bn_frame *, void *stomp);
+
+/* stompow.c: the OpenWire wire under the session. */
+void	bn_stompow_start(struct bn_stomp *, const char *scheme);
+void	bn_stompow_free(struct bn_stomp *);
+void	bn_stompow_write(struct bn_stomp *, const char *wire, size_t len);
+int	bn_stompow_read(struct bn_stomp *, struct evbuffer *, char *err,
+	    size_t errlen);
 
 #endif /* BN_STOMPSESS_H */

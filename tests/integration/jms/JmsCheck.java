@@ -206,6 +206,42 @@ public class JmsCheck {
                 }
                 System.out.println("produced " + i);
             }
+        } else if (a[0].equals("request")) {
+            int count = Integer.parseInt(a[3]);
+            javax.jms.Queue replyTo = s.createQueue(a[4]);
+            MessageConsumer mc = s.createConsumer(replyTo);
+            MessageProducer p = s.createProducer(q);
+            HashSet<String> asked = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                TextMessage m = s.createTextMessage("request " + i);
+                m.setJMSReplyTo(replyTo);
+                p.send(m);
+                asked.add(m.getJMSMessageID());
+            }
+            int matched = 0;
+            for (int i = 0; i < count; i++) {
+                Message r = mc.receive(20000);
+                if (r == null) break;
+                if (asked.remove(r.getJMSCorrelationID())) matched++;
+                else System.out.println("UNMATCHED reply correlation " + r.getJMSCorrelationID());
+            }
+            System.out.println("matched " + matched + " of " + count);
+            rc = matched == count ? 0 : 1;
+        } else if (a[0].equals("reply")) {
+            int count = Integer.parseInt(a[3]);
+            MessageConsumer mc = s.createConsumer(q);
+            MessageProducer p = s.createProducer(null);
+            int answered = 0;
+            for (int i = 0; i < count; i++) {
+                Message m = mc.receive(30000);
+                if (m == null) break;
+                TextMessage r = s.createTextMessage("reply to " + ((TextMessage) m).getText());
+                r.setJMSCorrelationID(m.getJMSMessageID());
+                p.send(m.getJMSReplyTo(), r);
+                answered++;
+            }
+            System.out.println("answered " + answered);
+            rc = answered == count ? 0 : 1;
         } else {
             ArrayList<String> lines = new ArrayList<>();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(
@@ -217,7 +253,7 @@ public class JmsCheck {
                 LinkedHashMap<String, String> d = parse(l);
                 want.put(d.get("JMSMessageID"), d);
             }
-            boolean via = a.length > 4 && a[4].equals("brokernet_via");
+            String must = a.length > 4 ? a[4] : null;
             MessageConsumer mc = s.createConsumer(q);
             int diffs = 0, got = 0;
             for (int n = 0; n < lines.size(); n++) {
@@ -245,8 +281,8 @@ public class JmsCheck {
                         diffs++;
                     }
                 }
-                if (via && m.getObjectProperty("brokernet_via") == null) {
-                    System.out.println("DIFF " + m.getJMSMessageID() + " has no brokernet_via");
+                if (must != null && m.getObjectProperty(must) == null) {
+                    System.out.println("DIFF " + m.getJMSMessageID() + " has no " + must);
                     diffs++;
                 }
                 System.out.println("checked " + have.get("class") + " " + m.getJMSMessageID()

@@ -1,0 +1,895 @@
+/*
+ * The OpenWire broker session (see include/brokernet/owsess.h): frames of
+ * the session interface to OpenWire commands and back.
+ */
+#include <sys/queue.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "brokernet/frame.h"
+#include "brokernet/log.h"
+#include "brokernet/openwire.h"
+#include "brokernet/owsess.h"
+#include "brokernet/owstate.h"
+#include "brokernet/util.h"
+
+/* Connections made by this process: each gets its own ConnectionId. */
+static uint64_t ow_connections;
+
+struct bn_ow_str
+bn_owsess_str(const char *s)
+{
+	struct bn_ow_str r = { s, s != NULL ? strlen(s) : 0 };
+
+	return r;
+}
+
+struct bn_owsess *
+bn_owsess_new(const char *name, const char *self)
+{
+	struct bn_owsess	*o;
+
+	o = xcalloc(1, sizeof(*o));
+	o->name = xstrdup(name);
+	o->self = self != NULL ? xstrdup(self) : NULL;
+	TAILQ_INIT(&o->consumers);
+	TAILQ_INIT(&o->txs);
+	TAILQ_INIT(&o->waits);
+	TAILQ_INIT(&o->temps);
+	TAILQ_INIT(&o->local);
+	bn_ow_format_default(&o->mine);
+	o->fmt = o->mine;
+	return o;
+}
+
+static void
+ow_unacked_free(struct ow_unacked *u)
+{
+	free(u->conn);
+	free(u->text);
+	free(u);
+}
+
+static void
+ow_consumer_free(struct bn_owsess *o, struct ow_consumer *c)
+{
+	struct ow_unacked	*u;
+
+	TAILQ_REMOVE(&o->consumers, c, entry);
+	while ((u = TAILQ_FIRST(&c->unacked)) != NULL) {
+		TAILQ_REMOVE(&c->unacked, u, entry);
+		ow_unacked_free(u);
+	}
+	free(c->sub_id);
+	free(c->dname);
+	free(c);
+}
+
+void
+bn_owsess_reset(struct bn_owsess *o)
+{
+	struct ow_tx	*t;
+	struct ow_wait	*w;
+	struct ow_temp	*tmp;
+
+	while (!TAILQ_EMPTY(&o->consumers))
+		ow_consumer_free(o, TAILQ_FIRST(&o->consumers));
+	while ((t = TAILQ_FIRST(&o->txs)) != NULL) {
+		TAILQ_REMOVE(&o->txs, t, entry);
+		free(t->name);
+		free(t);
+	}
+	while ((w = TAILQ_FIRST(&o->waits)) != NULL) {
+		TAILQ_REMOVE(&o->waits, w, entry);
+		free(w->receipt);
+		free(w);
+	}
+	while ((tmp = TAILQ_FIRST(&o->temps)) != NULL) {
+		TAILQ_REMOVE(&o->temps, tmp, entry);
+		free(tmp->name);
+		free(tmp->physical);
+		free(tmp);
+	}
+	o->state = OW_IDLE;
+	o->fmt = o->mine;
+}
+
+void
+bn_owsess_free(struct bn_owsess *o)
+{
+	struct ow_local	*l;
+
+	if (o == NULL)
+		return;
+	bn_owsess_reset(o);
+	while ((l = TAILQ_FIRST(&o->local)) != NULL) {
+		TAILQ_REMOVE(&o->local, l, entry);
+		bn_frame_free(l->frame);
+		free(l);
+	}
+	free(o->login);
+	free(o->passcode);
+	free(o->client_id);
+	free(o->name);
+	free(o->self);
+	bn_buf_free(&o->scratch);
+	bn_buf_free(&o->scratch2);
+	free(o);
+}
+
+uint64_t
+bn_owsess_unfaithful(const struct bn_owsess *o)
+{
+	return o->unfaithful;
+}
+
+struct bn_frame *
+bn_owsess_local(struct bn_owsess *o)
+{
+	struct ow_local	*l;
+	struct bn_frame	*f;
+
+	if ((l = TAILQ_FIRST(&o->local)) == NULL)
+		return NULL;
+	TAILQ_REMOVE(&o->local, l, entry);
+	o->nlocal--;
+	f = l->frame;
+	free(l);
+	return f;
+}
+
+/* An ERROR frame made here, for the receipt of a frame not sent. */
+static void
+ow_local_error(struct bn_owsess *o, const char *receipt, const char *why)
+{
+	struct ow_local	*l;
+
+	if (receipt == NULL)
+		return;
+	l = xmalloc(sizeof(*l));
+	l->frame = bn_frame_new("ERROR");
+	bn_frame_add_header(l->frame, "receipt-id", receipt);
+	bn_frame_add_header(l->frame, "message", why);
+	TAILQ_INSERT_TAIL(&o->local, l, entry);
+	o->nlocal++;
+}
+
+/* Appends c; with receipt, the Response is awaited for it. */
+int
+bn_owsess_emit(struct bn_owsess *o, struct bn_ow_cmd *c, const char *receipt,
+    struct bn_buf *out, char *err, size_t errlen)
+{
+	struct ow_wait	*w;
+
+	c->command_id = ++o->next_cid;
+	c->response_required = receipt != NULL;
+	if (c->type >= BN_OW_MESSAGE && c->type <= BN_OW_TEXT_MESSAGE) {
+		c->u.msg.command_id = c->command_id;
+		c->u.msg.response_required = c->response_required;
+	}
+	if (bn_ow_encode(out, c, &o->fmt, err, errlen) == -1)
+		return -1;
+	if (receipt != NULL) {
+		w = xmalloc(sizeof(*w));
+		w->command_id = c->command_id;
+		w->receipt = xstrdup(receipt);
+		TAILQ_INSERT_TAIL(&o->waits, w, entry);
+	}
+	return 0;
+}
+
+/*
+ * A STOMP temporary destination ("/temp-queue/NAME") is a temporary
+ * destination of this connection ("CONNECTION-ID:N", as ActiveMQ names
+ * them), made with a DestinationInfo on first use, as ActiveMQ's STOMP
+ * transport does.
+ */
+static int
+ow_temp(struct bn_owsess *o, uint8_t type, const char *name,
+    struct bn_ow_dest *d, struct bn_buf *out)
+{
+	struct ow_temp	*t;
+	struct bn_ow_cmd c;
+	char		 err[128];
+
+	TAILQ_FOREACH(t, &o->temps, entry)
+		if (t->type == type && strcmp(t->name, name) == 0)
+			break;
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->type = type;
+		t->name = xstrdup(name);
+		xasprintf(&t->physical, "%s:%" PRId64, o->conn_id,
+		    ++o->next_temp);
+		TAILQ_INSERT_TAIL(&o->temps, t, entry);
+		memset(&c, 0, sizeof(c));
+		c.type = BN_OW_DESTINATION_INFO;
+		c.u.dest.connection_id = (struct bn_ow_id){
+		    BN_OW_CONNECTION_ID, bn_owsess_str(o->conn_id), 0, 0 };
+		c.u.dest.destination = (struct bn_ow_dest){ type,
+		    bn_owsess_str(t->physical) };
+		c.u.dest.operation = BN_OW_DEST_ADD;
+		if (bn_owsess_emit(o, &c, NULL, out, err, sizeof(err)) == -1)
+			return -1;
+	}
+	d->type = type;
+	d->name = bn_owsess_str(t->physical);
+	return 0;
+}
+
+/*
+ * "/queue/X", "/topic/X" to a destination pointing into s; temporary ones
+ * are made (into out) on first use.
+ */
+static int
+ow_dest(struct bn_owsess *o, const char *s, struct bn_ow_dest *d,
+    struct bn_buf *out)
+{
+	static const struct { const char *prefix; uint8_t type; } map[] = {
+		{ "/queue/", BN_OW_QUEUE }, { "/topic/", BN_OW_TOPIC },
+		{ "/temp-queue/", BN_OW_TEMP_QUEUE },
+		{ "/temp-topic/", BN_OW_TEMP_TOPIC },
+	};
+	size_t	i, n;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		n = strlen(map[i].prefix);
+		if (strncmp(s, map[i].prefix, n) == 0 && s[n] != '\0') {
+			if (map[i].type == BN_OW_TEMP_QUEUE ||
+			    map[i].type == BN_OW_TEMP_TOPIC)
+				return ow_temp(o, map[i].type, s + n, d, out);
+			d->type = map[i].type;
+			d->name = bn_owsess_str(s + n);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static struct ow_tx *
+ow_tx_find(struct bn_owsess *o, const char *name)
+{
+	struct ow_tx	*t;
+
+	if (name == NULL)
+		return NULL;
+	TAILQ_FOREACH(t, &o->txs, entry)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+static struct bn_ow_id
+ow_conn_id(struct bn_owsess *o)
+{
+	struct bn_ow_id	id = { BN_OW_CONNECTION_ID, bn_owsess_str(o->conn_id), 0, 0 };
+
+	return id;
+}
+
+static struct bn_ow_txid
+ow_txid(struct bn_owsess *o, const struct ow_tx *t)
+{
+	struct bn_ow_txid	tx;
+
+	memset(&tx, 0, sizeof(tx));
+	if (t != NULL) {
+		tx.type = BN_OW_LOCAL_TRANSACTION_ID;
+		tx.value = t->value;
+		tx.connection = ow_conn_id(o);
+	}
+	return tx;
+}
+
+static struct ow_consumer *
+ow_consumer_by_sub(struct bn_owsess *o, const char *sub)
+{
+	struct ow_consumer	*c;
+
+	TAILQ_FOREACH(c, &o->consumers, entry)
+		if (sub != NULL && strcmp(c->sub_id, sub) == 0)
+			return c;
+	return NULL;
+}
+
+struct ow_consumer *
+bn_owsess_consumer(struct bn_owsess *o, int64_t v)
+{
+	struct ow_consumer	*c;
+
+	TAILQ_FOREACH(c, &o->consumers, entry)
+		if (c->value == v)
+			return c;
+	return NULL;
+}
+
+struct bn_ow_id
+bn_owsess_consumer_id(struct bn_owsess *o, const struct ow_consumer *c)
+{
+	struct bn_ow_id	id = { BN_OW_CONSUMER_ID, bn_owsess_str(o->conn_id), 1,
+			    c->value };
+
+	return id;
+}
+
+/* ---- out: frames to commands */
+
+static int
+ow_out_connect(struct bn_owsess *o, const struct bn_frame *f,
+    struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd c;
+	struct bn_buf	 props = { 0 };
+	const char	*hb = bn_frame_get(f, "heart-beat");
+	uint64_t	 cx = 0;
+	int		 rc;
+
+	free(o->login);
+	free(o->passcode);
+	free(o->client_id);
+	o->login = bn_frame_get(f, "login") ?
+	    xstrdup(bn_frame_get(f, "login")) : NULL;
+	o->passcode = bn_frame_get(f, "passcode") ?
+	    xstrdup(bn_frame_get(f, "passcode")) : NULL;
+	o->client_id = bn_frame_get(f, "client-id") ?
+	    xstrdup(bn_frame_get(f, "client-id")) : NULL;
+	/* "cx,cy": we send every cx; the broker may drop us after that */
+	if (hb != NULL)
+		(void)bn_strntou64(hb, strcspn(hb, ","), UINT32_MAX, &cx);
+	o->inactivity_ms = (int64_t)cx;
+	/* unique among every session of the process, like a JMS client's */
+	snprintf(o->conn_id, sizeof(o->conn_id), "ID:brokernet-%s-%d-%lld-%"
+	    PRIu64 ":1", o->self != NULL ? o->self : "sidecar", (int)getpid(),
+	    (long long)time(NULL), ++ow_connections);
+	o->next_cid = 0;
+	o->next_consumer = 0;
+	o->next_tx = 0;
+	o->next_seq = 0;
+	bn_ow_wireformat_build(&c, &props, &o->mine, o->inactivity_ms);
+	rc = bn_ow_encode(out, &c, &o->mine, err, errlen);
+	bn_buf_free(&props);
+	o->state = OW_WF_SENT;
+	return rc;
+}
+
+/*
+ * The broker checks for our commands every min(ours, its own)
+ * MaxInactivityDuration (0: never) and writes a KeepAliveInfo after a
+ * third of it without other output.
+ */
+static void
+ow_broker_inactivity(struct bn_owsess *o, const struct bn_ow_wireformat *wf)
+{
+	struct bn_ow_map_iter	 it;
+	struct bn_ow_str	 name;
+	struct bn_ow_prim	 v;
+	struct bn_ow_bytes	 raw;
+	char			 err[128];
+
+	if (wf->props.p == NULL || bn_ow_map_open(&it, wf->props.p,
+	    wf->props.len, err, sizeof(err)) == -1)
+		return;
+	while (bn_ow_map_next(&it, &name, &v, &raw, err, sizeof(err)) == 1)
+		if (name.len == 21 && memcmp(name.p, "MaxInactivityDuration",
+		    21) == 0 && v.type == BN_OW_P_LONG && v.i >= 0 &&
+		    v.i < o->inactivity_ms)
+			o->inactivity_ms = v.i;
+}
+
+/* The broker's WireFormatInfo: agree, then open connection and session. */
+int
+bn_owsess_handshake(struct bn_owsess *o, const struct bn_ow_wireformat *wf,
+    struct bn_buf *reply, char *err, size_t errlen)
+{
+	struct bn_ow_cmd c;
+
+	if (o->state != OW_WF_SENT) {
+		snprintf(err, errlen, "WireFormatInfo out of turn");
+		return -1;
+	}
+	if (bn_ow_negotiate(&o->mine, wf, &o->fmt, err, errlen) == -1)
+		return -1;
+	ow_broker_inactivity(o, wf);
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_CONNECTION_INFO;
+	c.u.conn.connection_id = ow_conn_id(o);
+	c.u.conn.client_id = bn_owsess_str(o->client_id != NULL ? o->client_id :
+	    o->conn_id);
+	c.u.conn.user_name = bn_owsess_str(o->login);
+	c.u.conn.password = bn_owsess_str(o->passcode);
+	if (bn_owsess_emit(o, &c, "connect", reply, err, errlen) == -1)
+		return -1;
+	o->conn_cid = c.command_id;
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_SESSION_INFO;
+	c.u.session_id = (struct bn_ow_id){ BN_OW_SESSION_ID,
+	    bn_owsess_str(o->conn_id), 0, 1 };
+	if (bn_owsess_emit(o, &c, NULL, reply, err, errlen) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_PRODUCER_INFO;
+	c.u.producer.producer_id = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
+	    bn_owsess_str(o->conn_id), 1, 1 };
+	if (bn_owsess_emit(o, &c, NULL, reply, err, errlen) == -1)
+		return -1;
+	o->state = OW_CONN_SENT;
+	return 0;
+}
+
+static bool
+ow_hdr_true(const struct bn_frame *f, const char *name)
+{
+	const char	*v = bn_frame_get(f, name);
+
+	return v != NULL && strcmp(v, "true") == 0;
+}
+
+static int
+ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
+    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd	 c;
+	struct ow_consumer	*k;
+	const char		*id = bn_frame_get(f, "id");
+	const char		*ack = bn_frame_get(f, "ack");
+	const char		*v;
+	struct bn_ow_dest	 d;
+	uint64_t		 n;
+	int64_t			 prio;
+
+	if (id == NULL || ow_dest(o, bn_frame_get(f, "destination"), &d,
+	    out) == -1) {
+		snprintf(err, errlen, "SUBSCRIBE: no id or destination this "
+		    "session can name");
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_CONSUMER_INFO;
+	c.u.consumer.destination = d;
+	c.u.consumer.prefetch = OW_PREFETCH_DEFAULT;
+	if ((v = bn_frame_get(f, "activemq.prefetchSize")) != NULL &&
+	    bn_strtou64(v, INT32_MAX, &n) == 0)
+		c.u.consumer.prefetch = (int32_t)n;
+	if ((v = bn_frame_get(f, "activemq.priority")) != NULL &&
+	    bn_strtoi64(v, -128, 127, &prio) == 0)
+		c.u.consumer.priority = (uint8_t)(int8_t)prio;
+	c.u.consumer.selector = bn_owsess_str(bn_frame_get(f, "selector"));
+	if (c.u.consumer.selector.len == 0)
+		c.u.consumer.selector.p = NULL;
+	c.u.consumer.subscription_name =
+	    bn_owsess_str(bn_frame_get(f, "activemq.subscriptionName"));
+	c.u.consumer.exclusive = ow_hdr_true(f, "activemq.exclusive");
+	c.u.consumer.no_local = ow_hdr_true(f, "activemq.noLocal");
+	c.u.consumer.retroactive = ow_hdr_true(f, "activemq.retroactive");
+	c.u.consumer.dispatch_async = true;
+	k = xcalloc(1, sizeof(*k));
+	k->sub_id = xstrdup(id);
+	k->value = ++o->next_consumer;
+	k->dtype = d.type;
+	k->dname = xstrndup(d.name.p, d.name.len);
+	k->ack = ack == NULL || strcmp(ack, "auto") == 0 ? OW_ACK_AUTO :
+	    strcmp(ack, "client") == 0 ? OW_ACK_CLIENT : OW_ACK_INDIVIDUAL;
+	k->native = ow_hdr_true(f, BN_OWSESS_NATIVE_HDR);
+	k->map_json = (v = bn_frame_get(f, "transformation")) != NULL &&
+	    strcmp(v, "jms-map-json") == 0;
+	TAILQ_INIT(&k->unacked);
+	TAILQ_INSERT_TAIL(&o->consumers, k, entry);
+	c.u.consumer.consumer_id = bn_owsess_consumer_id(o, k);
+	return bn_owsess_emit(o, &c, receipt, out, err, errlen);
+}
+
+static int
+ow_out_unsubscribe(struct bn_owsess *o, const struct bn_frame *f,
+    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd	 c;
+	struct ow_consumer	*k;
+	int			 rc;
+
+	if ((k = ow_consumer_by_sub(o, bn_frame_get(f, "id"))) == NULL) {
+		snprintf(err, errlen, "UNSUBSCRIBE: no subscription %s",
+		    bn_frame_get(f, "id") ? bn_frame_get(f, "id") : "(none)");
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_REMOVE_INFO;
+	c.u.remove.object_id = bn_owsess_consumer_id(o, k);
+	c.u.remove.last_delivered_seq = -1;
+	rc = bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	ow_consumer_free(o, k);
+	return rc;
+}
+
+/*
+ * The ack token of a MESSAGE: "consumer-seq". ACK by token: ack:client
+ * acks every message dispatched up to it (one MessageAck with the count
+ * the broker checks), client-individual that one.
+ */
+static int
+ow_out_ack(struct bn_owsess *o, const struct bn_frame *f, bool nack,
+    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd	 c;
+	struct ow_consumer	*k;
+	struct ow_unacked	*u, *first = NULL, *next;
+	const char		*id = bn_frame_get(f, "id");
+	const char		*dash;
+	uint64_t		 cv, seq;
+	int32_t			 count = 0;
+	int			 rc;
+
+	if (id == NULL || (dash = strchr(id, '-')) == NULL ||
+	    bn_strntou64(id, (size_t)(dash - id), INT64_MAX, &cv) == -1 ||
+	    bn_strtou64(dash + 1, UINT64_MAX, &seq) == -1 ||
+	    (k = bn_owsess_consumer(o, (int64_t)cv)) == NULL) {
+		snprintf(err, errlen, "%s: unknown ack id %s", nack ? "NACK" :
+		    "ACK", id ? id : "(none)");
+		return -1;
+	}
+	TAILQ_FOREACH(u, &k->unacked, entry)
+		if (u->seq == seq)
+			break;
+	if (u == NULL) {
+		snprintf(err, errlen, "%s: %s was acked already or is from an"
+		    " earlier session", nack ? "NACK" : "ACK", id);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_MESSAGE_ACK;
+	c.u.ack.destination = (struct bn_ow_dest){ k->dtype, bn_owsess_str(k->dname) };
+	c.u.ack.transaction_id = ow_txid(o,
+	    ow_tx_find(o, bn_frame_get(f, "transaction")));
+	c.u.ack.consumer_id = bn_owsess_consumer_id(o, k);
+	if (k->ack == OW_ACK_CLIENT && !nack) {
+		first = TAILQ_FIRST(&k->unacked);
+		TAILQ_FOREACH(next, &k->unacked, entry) {
+			count++;
+			if (next == u)
+				break;
+		}
+		c.u.ack.ack_type = BN_OW_ACK_STANDARD;
+		c.u.ack.first_message_id = first->id;
+	} else {
+		count = 1;
+		c.u.ack.ack_type = nack ? BN_OW_ACK_POISON :
+		    BN_OW_ACK_INDIVIDUAL;
+		c.u.ack.first_message_id = u->id;
+	}
+	c.u.ack.last_message_id = u->id;
+	c.u.ack.message_count = count;
+	rc = bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	if (first != NULL) {
+		while ((next = TAILQ_FIRST(&k->unacked)) != u) {
+			TAILQ_REMOVE(&k->unacked, next, entry);
+			ow_unacked_free(next);
+		}
+	}
+	TAILQ_REMOVE(&k->unacked, u, entry);
+	ow_unacked_free(u);
+	return rc;
+}
+
+static int
+ow_out_tx(struct bn_owsess *o, const struct bn_frame *f, uint8_t what,
+    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd c;
+	const char	*name = bn_frame_get(f, "transaction");
+	struct ow_tx	*t = ow_tx_find(o, name);
+	int		 rc;
+
+	if (name == NULL || (what == BN_OW_TX_BEGIN) != (t == NULL)) {
+		snprintf(err, errlen, "%s: transaction %s %s", f->command,
+		    name ? name : "(none)", t == NULL ? "not begun" :
+		    "begun already");
+		return -1;
+	}
+	if (t == NULL) {
+		t = xmalloc(sizeof(*t));
+		t->name = xstrdup(name);
+		t->value = ++o->next_tx;
+		TAILQ_INSERT_TAIL(&o->txs, t, entry);
+	}
+	memset(&c, 0, sizeof(c));
+	c.type = BN_OW_TRANSACTION_INFO;
+	c.u.tx.connection_id = ow_conn_id(o);
+	c.u.tx.transaction_id = ow_txid(o, t);
+	c.u.tx.tx_type = what;
+	rc = bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	if (what != BN_OW_TX_BEGIN) {
+		TAILQ_REMOVE(&o->txs, t, entry);
+		free(t->name);
+		free(t);
+	}
+	return rc;
+}
+
+/* Headers that are not properties of a message sent over STOMP. */
+static bool
+ow_is_stomp_header(const char *n)
+{
+	static const char *const h[] = {
+		"destination", "transaction", "receipt", "content-length",
+		"content-type", "persistent", "priority", "expires",
+		"correlation-id", "reply-to", "type", "amq-msg-type",
+		"message-id", "timestamp", "subscription", "ack", "redelivered",
+		BN_OWSESS_NATIVE_HDR,
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if (strcmp(n, h[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The property map of a SEND: for a whole message (orig set) its own
+ * entries but brokernet_*, then the frame's brokernet_* headers; for a
+ * plain one every header that is no STOMP header, as a string.
+ */
+static int
+ow_props(struct bn_owsess *o, const struct bn_frame *f,
+    const struct bn_ow_bytes *orig, struct bn_buf *b, char *err,
+    size_t errlen)
+{
+	struct bn_ow_map_iter	 it;
+	struct bn_ow_str	 name;
+	struct bn_ow_prim	 v;
+	struct bn_ow_bytes	 raw;
+	uint32_t		 n = 0;
+	size_t			 at, i;
+	int			 rc;
+
+	bn_buf_reset(b);
+	at = bn_ow_map_begin(b);
+	if (orig != NULL && orig->p != NULL) {
+		if (bn_ow_map_open(&it, orig->p, orig->len, err, errlen) == -1)
+			return -1;
+		while ((rc = bn_ow_map_next(&it, &name, &v, &raw, err,
+		    errlen)) == 1) {
+			if (name.len >= 10 && memcmp(name.p, "brokernet_",
+			    10) == 0)
+				continue;
+			bn_ow_map_put_raw(b, &raw);
+			n++;
+		}
+		if (rc == -1)
+			return -1;
+	}
+	for (i = 0; i < f->nheaders; i++) {
+		const char	*hn = f->headers[i].name;
+		const char	*hv = f->headers[i].value;
+
+		if (orig != NULL ? strncmp(hn, "brokernet_", 10) != 0 :
+		    ow_is_stomp_header(hn))
+			continue;
+		v = bn_ow_prim_str(hv, strlen(hv));
+		if (bn_ow_map_put(b, hn, strlen(hn), &v) == -1) {
+			snprintf(err, errlen, "property %s: name too long", hn);
+			return -1;
+		}
+		n++;
+	}
+	(void)o;
+	bn_ow_map_end(b, at, n);
+	return 0;
+}
+
+/* Whether the message is back on a broker it was stored on before. */
+static bool
+ow_reentry(struct bn_owsess *o, const struct bn_frame *f)
+{
+	const char	*path = bn_frame_get(f, "brokernet_path");
+	size_t		 n;
+	const char	*p;
+
+	if (o->self == NULL || path == NULL)
+		return false;
+	n = strlen(o->self);
+	for (p = path; (p = strstr(p, o->self)) != NULL; p += n)
+		if (p > path && p[-1] == ',' && p[n] == ',')
+			return true;
+	return false;
+}
+
+static int
+ow_out_send(struct bn_owsess *o, const struct bn_frame *f,
+    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
+{
+	struct bn_ow_cmd	 c, orig;
+	struct bn_ow_message	*m = &c.u.msg;
+	struct bn_ow_dest	 d;
+	const char		*native = bn_frame_get(f, BN_OWSESS_NATIVE_HDR);
+	const char		*v;
+	uint64_t		 n;
+	int64_t			 i64;
+	size_t			 used;
+	bool			 text;
+
+	if (ow_dest(o, bn_frame_get(f, "destination"), &d, out) == -1) {
+		snprintf(err, errlen, "SEND: no destination this session can "
+		    "name");
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	if (native != NULL) {
+		if (strcmp(native, BN_OWSESS_NATIVE) != 0) {
+			snprintf(err, errlen, "SEND: body in form %s, not %s",
+			    native, BN_OWSESS_NATIVE);
+			return -1;
+		}
+		if (bn_ow_decode((const uint8_t *)f->body, f->body_len,
+		    &o->mine, &orig, &used, err, errlen) != BN_PARSE_OK ||
+		    used != f->body_len || orig.type < BN_OW_MESSAGE ||
+		    orig.type > BN_OW_TEXT_MESSAGE) {
+			if (err[0] == '\0')
+				snprintf(err, errlen, "SEND: the body is not "
+				    "one whole OpenWire message");
+			return -1;
+		}
+		c = orig;
+		if (ow_props(o, f, &orig.u.msg.properties, &o->scratch, err,
+		    errlen) == -1)
+			return -1;
+		memset(&m->target_consumer_id, 0, sizeof(m->target_consumer_id));
+		memset(&m->broker_path, 0, sizeof(m->broker_path));
+		memset(&m->cluster, 0, sizeof(m->cluster));
+		memset(&m->original_transaction_id, 0,
+		    sizeof(m->original_transaction_id));
+		m->redelivery_counter = 0;
+		m->arrival = 0;
+		m->broker_in_time = m->broker_out_time = 0;
+		if (ow_reentry(o, f)) {
+			memset(&m->message_id, 0, sizeof(m->message_id));
+			m->message_id.set = true;
+			m->message_id.producer = (struct bn_ow_id){
+			    BN_OW_PRODUCER_ID, bn_owsess_str(o->conn_id), 1, 1 };
+			m->message_id.producer_seq = ++o->next_seq;
+		}
+	} else {
+		c.type = BN_OW_BYTES_MESSAGE;
+		text = (v = bn_frame_get(f, "amq-msg-type")) != NULL &&
+		    strcmp(v, "text") == 0;
+		bn_buf_reset(&o->scratch2);
+		if (text) {
+			uint8_t	len[4];
+
+			len[0] = (uint8_t)(f->body_len >> 24);
+			len[1] = (uint8_t)(f->body_len >> 16);
+			len[2] = (uint8_t)(f->body_len >> 8);
+			len[3] = (uint8_t)f->body_len;
+			c.type = BN_OW_TEXT_MESSAGE;
+			bn_buf_add(&o->scratch2, len, 4);
+		}
+		bn_buf_add(&o->scratch2, f->body, f->body_len);
+		m->content.p = (const uint8_t *)o->scratch2.data;
+		m->content.len = o->scratch2.len;
+		m->persistent = ow_hdr_true(f, "persistent");
+		m->priority = 4;
+		if ((v = bn_frame_get(f, "priority")) != NULL &&
+		    bn_strtou64(v, 9, &n) == 0)
+			m->priority = (uint8_t)n;
+		if ((v = bn_frame_get(f, "expires")) != NULL &&
+		    bn_strtoi64(v, 0, INT64_MAX, &i64) == 0)
+			m->expiration = i64;
+		m->correlation_id = bn_owsess_str(bn_frame_get(f, "correlation-id"));
+		m->jms_type = bn_owsess_str(bn_frame_get(f, "type"));
+		(void)ow_dest(o, bn_frame_get(f, "reply-to"), &m->reply_to,
+		    out);
+		m->timestamp = (int64_t)bn_wall_ms();
+		m->message_id.set = true;
+		m->message_id.producer = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
+		    bn_owsess_str(o->conn_id), 1, 1 };
+		m->message_id.producer_seq = ++o->next_seq;
+		if (ow_props(o, f, NULL, &o->scratch, err, errlen) == -1)
+			return -1;
+	}
+	m->properties.p = (const uint8_t *)o->scratch.data;
+	m->properties.len = o->scratch.len;
+	m->producer_id = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
+	    bn_owsess_str(o->conn_id), 1, 1 };
+	m->destination = d;
+	m->transaction_id = ow_txid(o, ow_tx_find(o,
+	    bn_frame_get(f, "transaction")));
+	return bn_owsess_emit(o, &c, receipt, out, err, errlen);
+}
+
+static int
+ow_out_frame(struct bn_owsess *o, const struct bn_frame *f,
+    struct bn_buf *out, char *err, size_t errlen)
+{
+	const char	*cmd = f->command;
+	const char	*receipt = bn_frame_get(f, "receipt");
+	struct bn_ow_cmd c;
+
+	if (strcmp(cmd, "CONNECT") == 0 || strcmp(cmd, "STOMP") == 0)
+		return ow_out_connect(o, f, out, err, errlen);
+	if (o->state != OW_UP) {
+		snprintf(err, errlen, "%s before the session is up", cmd);
+		return -1;
+	}
+	if (strcmp(cmd, "SEND") == 0)
+		return ow_out_send(o, f, receipt, out, err, errlen);
+	if (strcmp(cmd, "ACK") == 0 || strcmp(cmd, "NACK") == 0)
+		return ow_out_ack(o, f, cmd[0] == 'N', receipt, out, err,
+		    errlen);
+	if (strcmp(cmd, "BEGIN") == 0)
+		return ow_out_tx(o, f, BN_OW_TX_BEGIN, receipt, out, err,
+		    errlen);
+	if (strcmp(cmd, "COMMIT") == 0)
+		return ow_out_tx(o, f, BN_OW_TX_COMMIT_ONE_PHASE, receipt, out,
+		    err, errlen);
+	if (strcmp(cmd, "ABORT") == 0)
+		return ow_out_tx(o, f, BN_OW_TX_ROLLBACK, receipt, out, err,
+		    errlen);
+	if (strcmp(cmd, "SUBSCRIBE") == 0)
+		return ow_out_subscribe(o, f, receipt, out, err, errlen);
+	if (strcmp(cmd, "UNSUBSCRIBE") == 0)
+		return ow_out_unsubscribe(o, f, receipt, out, err, errlen);
+	if (strcmp(cmd, "DISCONNECT") == 0) {
+		memset(&c, 0, sizeof(c));
+		c.type = BN_OW_REMOVE_INFO;
+		c.u.remove.object_id = ow_conn_id(o);
+		c.u.remove.last_delivered_seq = -1;
+		return bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	}
+	snprintf(err, errlen, "%s: no OpenWire command for it", cmd);
+	return -1;
+}
+
+size_t
+bn_owsess_out(struct bn_owsess *o, const char *wire, size_t len,
+    struct bn_buf *out)
+{
+	struct bn_frame_limits	 lim;
+	struct bn_frame		*f;
+	struct bn_ow_cmd	 c;
+	const char		*perr;
+	char			 err[256];
+	size_t			 used, need, before;
+	bool			 beat;
+
+	bn_frame_limits_default(&lim);
+	lim.max_frame_size = SIZE_MAX / 2;
+	while (len > 0) {
+		f = NULL;
+		beat = false;
+		if (bn_frame_parse(wire, len, &lim, &f, &used, &need, &beat,
+		    &perr) != BN_PARSE_OK) {
+			log_warnx("%s: cannot translate %zu bytes: %s", o->name,
+			    len, perr != NULL ? perr : "incomplete frame");
+			break;
+		}
+		wire += used;
+		len -= used;
+		if (f == NULL) {
+			if (beat && o->state == OW_UP) {
+				memset(&c, 0, sizeof(c));
+				c.type = BN_OW_KEEP_ALIVE_INFO;
+				(void)bn_owsess_emit(o, &c, NULL, out, err,
+				    sizeof(err));
+			}
+			continue;
+		}
+		err[0] = '\0';
+		before = out->len;
+		if (ow_out_frame(o, f, out, err, sizeof(err)) == -1) {
+			out->len = before;
+			log_warnx("%s: %s not sent: %s", o->name, f->command,
+			    err);
+			ow_local_error(o, bn_frame_get(f, "receipt"), err);
+		}
+		bn_frame_free(f);
+	}
+	return o->nlocal;
+}

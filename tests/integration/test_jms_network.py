@@ -1,0 +1,164 @@
+"""JMS applications across the network (issue 19, DESIGN.md "Transparent to
+applications"): ActiveMQ's own JMS client (tests/integration/jms/JmsCheck.java)
+produces on broker A and consumes on broker B through two sidecars, A -> B, on
+the shipped defaults apart from the broker URI.
+
+- over tcp:// (the OpenWire session): every message class, persistent and
+  not, every property type, every JMS header, JMSMessageID included, arrive
+  with 0 differences; a requester on A and a replier on B that answers with
+  the request's JMSMessageID as JMSCorrelationID match every reply;
+- over stomp:// with an OpenWire peer (mixed): a sidecar on tcp:// forwards
+  to a peer on stomp:// only what STOMP carries unchanged; the rest is
+  dead-lettered on A (ActiveMQ.DLQ), counted in /status and /metrics, never
+  delivered changed.
+
+    cd tests/integration && python3 -m unittest -v test_jms_network
+"""
+
+import os
+import re
+import subprocess
+import time
+import unittest
+
+import netbase
+from netbase import NetTestCase, connector_xml, metric, wait_for
+from test_openwire_codec import CLASSPATH, JAVA, JAVAC, JMS_SRC, COUNT
+
+
+def openwire_uri(broker):
+    return "tcp://127.0.0.1:%d" % broker.openwire_port
+
+
+def stomp_uri(broker):
+    return "stomp://127.0.0.1:%d" % broker.stomp_port
+
+
+@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
+class JmsNetwork(NetTestCase):
+    BROKERS = ("A", "B")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.classes = os.path.join(cls.dir, "classes")
+        os.makedirs(cls.classes, exist_ok=True)
+        p = subprocess.run([JAVAC, "-nowarn", "-cp", CLASSPATH, "-d", cls.classes, JMS_SRC],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("javac failed:\n" + p.stdout + p.stderr)
+
+    def jms_start(self, *args):
+        p = subprocess.Popen([JAVA, "-cp", self.classes + ":" + CLASSPATH, "JmsCheck"]
+                             + list(args), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, errors="replace")
+        self.addCleanup(netbase.bnharness.stop_popen, p)
+        return p
+
+    def jms(self, *args, timeout=90):
+        p = self.jms_start(*args)
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out
+
+    def pair(self, a_uri, b_uri):
+        b = self.sidecar("B", broker_uri=b_uri(self.brokers["B"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
+                         broker_uri=a_uri(self.brokers["A"]))
+        a.wait_link("B")
+        b.wait_link("A")
+        return a, b
+
+    def url(self, name):
+        return openwire_uri(self.brokers[name])
+
+    def fidelity_run(self, q):
+        """The checker consumes on B first (demand), then the producer
+        sends on A. Returns the checker's (rc, output)."""
+        a = self.sidecars[-1]
+        sent = os.path.join(self.tdir, q + ".sent")
+        # The checker reads the producer's description file when it
+        # starts, so the producer runs first; with no demand yet, the
+        # messages wait on A until the checker's consumer on B appears.
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("produced %d" % COUNT, out)
+        check = self.jms_start("check", self.url("B"), q, sent, "brokernet_origin")
+        a.wait_subscription(q)
+        out, _ = check.communicate(timeout=90)
+        return check.returncode, out
+
+    def test_jms_fidelity_over_openwire(self):
+        """Every class, property type and header, JMSMessageID included:
+        0 differences A -> B over tcp:// sessions."""
+        a, b = self.pair(openwire_uri, openwire_uri)
+        q = self.queue("jms")
+        rc, out = self.fidelity_run(q)
+        m = re.search(r"differences (\d+)", out)
+        metric("JMS fidelity A->B over OpenWire sessions: %s"
+               % (m.group(0) if m else "no result"))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertIn("differences 0", out)
+        self.assertEqual(rc, 0, out)
+        checked = re.findall(r"^checked (\w+) ID:\S+ persistent=(\w+)", out, re.M)
+        self.assertEqual(sorted(set(checked)), sorted(
+            (c, p) for c in ("Message", "Text", "Bytes", "Map", "Object", "Stream")
+            for p in ("true", "false")))
+        self.assertEqual(a.status()["counters"]["forwarded"], COUNT)
+        self.assertEqual(b.status()["counters"]["stored"], COUNT)
+        self.assertEqual(a.status()["counters"]["unfaithful"], 0)
+        self.assertEqual(self.drain("A", q), [], "A's queue must end empty")
+
+    def test_request_reply_over_openwire(self):
+        """A requester on A, a replier on B answering with the request's
+        JMSMessageID as JMSCorrelationID; the replies come back over the
+        same link (duplex): every reply matched."""
+        b = self.sidecar("B", [], broker_uri=openwire_uri(self.brokers["B"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port], duplex="true")],
+                         broker_uri=openwire_uri(self.brokers["A"]))
+        a.wait_link("B")
+        b.wait_link("A")
+        q, rq = self.queue("rr"), self.queue("rr.reply")
+        n = 50
+        replier = self.jms_start("reply", self.url("B"), q, str(n))
+        a.wait_subscription(q)
+        t0 = time.monotonic()
+        rc, out = self.jms("request", self.url("A"), q, str(n), rq)
+        dt = time.monotonic() - t0
+        rout, _ = replier.communicate(timeout=60)
+        metric("JMS request/reply across brokers over OpenWire: %s in %.2f s"
+               % (re.search(r"matched \d+ of \d+", out).group(0)
+                  if "matched" in out else "no result", dt))
+        self.assertIn("answered %d" % n, rout)
+        self.assertIn("matched %d of %d" % (n, n), out)
+        self.assertEqual(rc, 0, out)
+
+    def test_openwire_to_stomp_peer_dead_letters_what_stomp_cannot_carry(self):
+        """A on tcp://, B on stomp://: Text and Bytes with String properties
+        would pass, but every message of the check has typed properties, so
+        none may arrive changed: each is dead-lettered on A with its reason,
+        counted, and B's consumer receives nothing."""
+        a, b = self.pair(openwire_uri, stomp_uri)
+        q = self.queue("mixed")
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        wait_for(lambda: a.status()["counters"]["unfaithful"] >= COUNT, 30,
+                 what="every message counted as not carried unchanged")
+        self.assertEqual(a.status()["counters"]["unfaithful"], COUNT)
+        self.assertEqual(a.status()["counters"]["forwarded"], 0)
+        got = self.collect(cons, 1, idle=2)
+        self.assertEqual(got, [], "nothing may arrive changed on B")
+        metrics = a.metrics()
+        self.assertRegex(metrics, r"brokernet_unfaithful_total(\{[^}]*\})? %d" % COUNT)
+        dlq = self.drain("A", "ActiveMQ.DLQ")
+        self.assertEqual(len(dlq), COUNT, "each one dead-lettered on A")
+        with open(a.log_path) as f:
+            log = f.read()
+        self.assertEqual(len(re.findall(r"dead-lettered, not forwarded changed", log)), 1,
+                         "logged once per destination")
+
+
+if __name__ == "__main__":
+    unittest.main()
