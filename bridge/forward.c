@@ -41,6 +41,7 @@
 #include "brokernet/linkz.h"
 #include "brokernet/log.h"
 #include "brokernet/pace.h"
+#include "brokernet/selector.h"
 #include "brokernet/stomp.h"
 #include "brokernet/topic.h"
 
@@ -88,60 +89,6 @@ bn_fwd_is_delivery_header(const char *name)
 	return false;
 }
 
-/* Appends s quoted for a JMS selector LIKE pattern (escape char '!'). */
-static void
-fwd_like_quote(struct bn_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\'')
-			bn_buf_addstr(b, "''");
-		else if (*s == '%' || *s == '_' || *s == '!') {
-			bn_buf_addc(b, '!');
-			bn_buf_addc(b, *s);
-		} else
-			bn_buf_addc(b, *s);
-	}
-}
-
-/*
- * The selector of a network subscription towards peer: never to a broker
- * already on the message's path, never beyond messageTTL hops. STOMP
- * headers are string properties, so hops are matched as strings.
- */
-static void
-fwd_selector(const struct bn_link *l, bool replay, struct bn_buf *b)
-{
-	int64_t	ttl = l->nc->message_ttl;
-	int64_t	i;
-
-	/*
-	 * Never commit markers (a static include may be a wildcard); the
-	 * head also tells other sidecars on this broker that this is a
-	 * network subscription, not demand.
-	 */
-	bn_buf_addstr(b, BN_NETSUB_SELECTOR_HEAD);
-	/* replay: exactly the messages the normal selector keeps back */
-	bn_buf_addstr(b, replay ? "brokernet_path IS NOT NULL AND"
-	    " (brokernet_path LIKE '%," : "(brokernet_path IS NULL OR"
-	    " brokernet_path NOT LIKE '%,");
-	fwd_like_quote(b, l->peer);
-	bn_buf_addstr(b, ",%' ESCAPE '!'");
-	if (ttl < 0 || ttl > 64) {
-		bn_buf_addc(b, ')');
-		return;
-	}
-	if (ttl <= 1) {
-		bn_buf_addstr(b, replay ? " OR brokernet_hops IS NOT NULL)" :
-		    ") AND brokernet_hops IS NULL");
-		return;
-	}
-	bn_buf_addstr(b, replay ? " OR brokernet_hops NOT IN (" :
-	    ") AND (brokernet_hops IS NULL OR brokernet_hops IN (");
-	for (i = 1; i < ttl; i++)
-		bn_buf_printf(b, "%s'%lld'", i > 1 ? "," : "", (long long)i);
-	bn_buf_addstr(b, "))");
-}
-
 static void
 fwd_subscribe(struct bn_fwd_sub *s)
 {
@@ -169,7 +116,8 @@ fwd_subscribe(struct bn_fwd_sub *s)
 		h[n].name = "brokernet-native";
 		h[n++].value = "true";
 	}
-	fwd_selector(s->link, s->is_replay, &sel);
+	bn_selector_netsub(s->link->peer, s->link->nc->message_ttl,
+	    s->is_replay, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
 	if (bn_topic_is(s->dest))

@@ -228,8 +228,8 @@ ow_temp(struct bn_owsess *o, uint8_t type, const char *name,
  * "/queue/X", "/topic/X" to a destination pointing into s; temporary ones
  * are made (into out) on first use.
  */
-static int
-ow_dest(struct bn_owsess *o, const char *s, struct bn_ow_dest *d,
+int
+bn_owsess_dest(struct bn_owsess *o, const char *s, struct bn_ow_dest *d,
     struct bn_buf *out)
 {
 	static const struct { const char *prefix; uint8_t type; } map[] = {
@@ -255,8 +255,8 @@ ow_dest(struct bn_owsess *o, const char *s, struct bn_ow_dest *d,
 	return -1;
 }
 
-static struct ow_tx *
-ow_tx_find(struct bn_owsess *o, const char *name)
+struct ow_tx *
+bn_owsess_tx(struct bn_owsess *o, const char *name)
 {
 	struct ow_tx	*t;
 
@@ -276,8 +276,8 @@ ow_conn_id(struct bn_owsess *o)
 	return id;
 }
 
-static struct bn_ow_txid
-ow_txid(struct bn_owsess *o, const struct ow_tx *t)
+struct bn_ow_txid
+bn_owsess_txid(struct bn_owsess *o, const struct ow_tx *t)
 {
 	struct bn_ow_txid	tx;
 
@@ -425,8 +425,8 @@ bn_owsess_handshake(struct bn_owsess *o, const struct bn_ow_wireformat *wf,
 	return 0;
 }
 
-static bool
-ow_hdr_true(const struct bn_frame *f, const char *name)
+bool
+bn_owsess_hdr_true(const struct bn_frame *f, const char *name)
 {
 	const char	*v = bn_frame_get(f, name);
 
@@ -446,7 +446,7 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 	uint64_t		 n;
 	int64_t			 prio;
 
-	if (id == NULL || ow_dest(o, bn_frame_get(f, "destination"), &d,
+	if (id == NULL || bn_owsess_dest(o, bn_frame_get(f, "destination"), &d,
 	    out) == -1) {
 		snprintf(err, errlen, "SUBSCRIBE: no id or destination this "
 		    "session can name");
@@ -467,9 +467,9 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 		c.u.consumer.selector.p = NULL;
 	c.u.consumer.subscription_name =
 	    bn_owsess_str(bn_frame_get(f, "activemq.subscriptionName"));
-	c.u.consumer.exclusive = ow_hdr_true(f, "activemq.exclusive");
-	c.u.consumer.no_local = ow_hdr_true(f, "activemq.noLocal");
-	c.u.consumer.retroactive = ow_hdr_true(f, "activemq.retroactive");
+	c.u.consumer.exclusive = bn_owsess_hdr_true(f, "activemq.exclusive");
+	c.u.consumer.no_local = bn_owsess_hdr_true(f, "activemq.noLocal");
+	c.u.consumer.retroactive = bn_owsess_hdr_true(f, "activemq.retroactive");
 	c.u.consumer.dispatch_async = true;
 	k = xcalloc(1, sizeof(*k));
 	k->sub_id = xstrdup(id);
@@ -478,7 +478,7 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 	k->dname = xstrndup(d.name.p, d.name.len);
 	k->ack = ack == NULL || strcmp(ack, "auto") == 0 ? OW_ACK_AUTO :
 	    strcmp(ack, "client") == 0 ? OW_ACK_CLIENT : OW_ACK_INDIVIDUAL;
-	k->native = ow_hdr_true(f, BN_OWSESS_NATIVE_HDR);
+	k->native = bn_owsess_hdr_true(f, BN_OWSESS_NATIVE_HDR);
 	k->map_json = (v = bn_frame_get(f, "transformation")) != NULL &&
 	    strcmp(v, "jms-map-json") == 0;
 	TAILQ_INIT(&k->unacked);
@@ -546,8 +546,8 @@ ow_out_ack(struct bn_owsess *o, const struct bn_frame *f, bool nack,
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_MESSAGE_ACK;
 	c.u.ack.destination = (struct bn_ow_dest){ k->dtype, bn_owsess_str(k->dname) };
-	c.u.ack.transaction_id = ow_txid(o,
-	    ow_tx_find(o, bn_frame_get(f, "transaction")));
+	c.u.ack.transaction_id = bn_owsess_txid(o,
+	    bn_owsess_tx(o, bn_frame_get(f, "transaction")));
 	c.u.ack.consumer_id = bn_owsess_consumer_id(o, k);
 	if (k->ack == OW_ACK_CLIENT && !nack) {
 		first = TAILQ_FIRST(&k->unacked);
@@ -584,7 +584,7 @@ ow_out_tx(struct bn_owsess *o, const struct bn_frame *f, uint8_t what,
 {
 	struct bn_ow_cmd c;
 	const char	*name = bn_frame_get(f, "transaction");
-	struct ow_tx	*t = ow_tx_find(o, name);
+	struct ow_tx	*t = bn_owsess_tx(o, name);
 	int		 rc;
 
 	if (name == NULL || (what == BN_OW_TX_BEGIN) != (t == NULL)) {
@@ -602,7 +602,7 @@ ow_out_tx(struct bn_owsess *o, const struct bn_frame *f, uint8_t what,
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_TRANSACTION_INFO;
 	c.u.tx.connection_id = ow_conn_id(o);
-	c.u.tx.transaction_id = ow_txid(o, t);
+	c.u.tx.transaction_id = bn_owsess_txid(o, t);
 	c.u.tx.tx_type = what;
 	rc = bn_owsess_emit(o, &c, receipt, out, err, errlen);
 	if (what != BN_OW_TX_BEGIN) {
@@ -611,197 +611,6 @@ ow_out_tx(struct bn_owsess *o, const struct bn_frame *f, uint8_t what,
 		free(t);
 	}
 	return rc;
-}
-
-/* Headers that are not properties of a message sent over STOMP. */
-static bool
-ow_is_stomp_header(const char *n)
-{
-	static const char *const h[] = {
-		"destination", "transaction", "receipt", "content-length",
-		"content-type", "persistent", "priority", "expires",
-		"correlation-id", "reply-to", "type", "amq-msg-type",
-		"message-id", "timestamp", "subscription", "ack", "redelivered",
-		BN_OWSESS_NATIVE_HDR,
-	};
-	size_t	i;
-
-	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
-		if (strcmp(n, h[i]) == 0)
-			return true;
-	return false;
-}
-
-/*
- * The property map of a SEND: for a whole message (orig set) its own
- * entries but brokernet_*, then the frame's brokernet_* headers; for a
- * plain one every header that is no STOMP header, as a string.
- */
-static int
-ow_props(struct bn_owsess *o, const struct bn_frame *f,
-    const struct bn_ow_bytes *orig, struct bn_buf *b, char *err,
-    size_t errlen)
-{
-	struct bn_ow_map_iter	 it;
-	struct bn_ow_str	 name;
-	struct bn_ow_prim	 v;
-	struct bn_ow_bytes	 raw;
-	uint32_t		 n = 0;
-	size_t			 at, i;
-	int			 rc;
-
-	bn_buf_reset(b);
-	at = bn_ow_map_begin(b);
-	if (orig != NULL && orig->p != NULL) {
-		if (bn_ow_map_open(&it, orig->p, orig->len, err, errlen) == -1)
-			return -1;
-		while ((rc = bn_ow_map_next(&it, &name, &v, &raw, err,
-		    errlen)) == 1) {
-			if (name.len >= 10 && memcmp(name.p, "brokernet_",
-			    10) == 0)
-				continue;
-			bn_ow_map_put_raw(b, &raw);
-			n++;
-		}
-		if (rc == -1)
-			return -1;
-	}
-	for (i = 0; i < f->nheaders; i++) {
-		const char	*hn = f->headers[i].name;
-		const char	*hv = f->headers[i].value;
-
-		if (orig != NULL ? strncmp(hn, "brokernet_", 10) != 0 :
-		    ow_is_stomp_header(hn))
-			continue;
-		v = bn_ow_prim_str(hv, strlen(hv));
-		if (bn_ow_map_put(b, hn, strlen(hn), &v) == -1) {
-			snprintf(err, errlen, "property %s: name too long", hn);
-			return -1;
-		}
-		n++;
-	}
-	(void)o;
-	bn_ow_map_end(b, at, n);
-	return 0;
-}
-
-/* Whether the message is back on a broker it was stored on before. */
-static bool
-ow_reentry(struct bn_owsess *o, const struct bn_frame *f)
-{
-	const char	*path = bn_frame_get(f, "brokernet_path");
-	size_t		 n;
-	const char	*p;
-
-	if (o->self == NULL || path == NULL)
-		return false;
-	n = strlen(o->self);
-	for (p = path; (p = strstr(p, o->self)) != NULL; p += n)
-		if (p > path && p[-1] == ',' && p[n] == ',')
-			return true;
-	return false;
-}
-
-static int
-ow_out_send(struct bn_owsess *o, const struct bn_frame *f,
-    const char *receipt, struct bn_buf *out, char *err, size_t errlen)
-{
-	struct bn_ow_cmd	 c, orig;
-	struct bn_ow_message	*m = &c.u.msg;
-	struct bn_ow_dest	 d;
-	const char		*native = bn_frame_get(f, BN_OWSESS_NATIVE_HDR);
-	const char		*v;
-	uint64_t		 n;
-	int64_t			 i64;
-	size_t			 used;
-	bool			 text;
-
-	if (ow_dest(o, bn_frame_get(f, "destination"), &d, out) == -1) {
-		snprintf(err, errlen, "SEND: no destination this session can "
-		    "name");
-		return -1;
-	}
-	memset(&c, 0, sizeof(c));
-	if (native != NULL) {
-		if (strcmp(native, BN_OWSESS_NATIVE) != 0) {
-			snprintf(err, errlen, "SEND: body in form %s, not %s",
-			    native, BN_OWSESS_NATIVE);
-			return -1;
-		}
-		if (bn_ow_decode((const uint8_t *)f->body, f->body_len,
-		    &o->mine, &orig, &used, err, errlen) != BN_PARSE_OK ||
-		    used != f->body_len || orig.type < BN_OW_MESSAGE ||
-		    orig.type > BN_OW_TEXT_MESSAGE) {
-			if (err[0] == '\0')
-				snprintf(err, errlen, "SEND: the body is not "
-				    "one whole OpenWire message");
-			return -1;
-		}
-		c = orig;
-		if (ow_props(o, f, &orig.u.msg.properties, &o->scratch, err,
-		    errlen) == -1)
-			return -1;
-		memset(&m->target_consumer_id, 0, sizeof(m->target_consumer_id));
-		memset(&m->broker_path, 0, sizeof(m->broker_path));
-		memset(&m->cluster, 0, sizeof(m->cluster));
-		memset(&m->original_transaction_id, 0,
-		    sizeof(m->original_transaction_id));
-		m->redelivery_counter = 0;
-		m->arrival = 0;
-		m->broker_in_time = m->broker_out_time = 0;
-		if (ow_reentry(o, f)) {
-			memset(&m->message_id, 0, sizeof(m->message_id));
-			m->message_id.set = true;
-			m->message_id.producer = (struct bn_ow_id){
-			    BN_OW_PRODUCER_ID, bn_owsess_str(o->conn_id), 1, 1 };
-			m->message_id.producer_seq = ++o->next_seq;
-		}
-	} else {
-		c.type = BN_OW_BYTES_MESSAGE;
-		text = (v = bn_frame_get(f, "amq-msg-type")) != NULL &&
-		    strcmp(v, "text") == 0;
-		bn_buf_reset(&o->scratch2);
-		if (text) {
-			uint8_t	len[4];
-
-			len[0] = (uint8_t)(f->body_len >> 24);
-			len[1] = (uint8_t)(f->body_len >> 16);
-			len[2] = (uint8_t)(f->body_len >> 8);
-			len[3] = (uint8_t)f->body_len;
-			c.type = BN_OW_TEXT_MESSAGE;
-			bn_buf_add(&o->scratch2, len, 4);
-		}
-		bn_buf_add(&o->scratch2, f->body, f->body_len);
-		m->content.p = (const uint8_t *)o->scratch2.data;
-		m->content.len = o->scratch2.len;
-		m->persistent = ow_hdr_true(f, "persistent");
-		m->priority = 4;
-		if ((v = bn_frame_get(f, "priority")) != NULL &&
-		    bn_strtou64(v, 9, &n) == 0)
-			m->priority = (uint8_t)n;
-		if ((v = bn_frame_get(f, "expires")) != NULL &&
-		    bn_strtoi64(v, 0, INT64_MAX, &i64) == 0)
-			m->expiration = i64;
-		m->correlation_id = bn_owsess_str(bn_frame_get(f, "correlation-id"));
-		m->jms_type = bn_owsess_str(bn_frame_get(f, "type"));
-		(void)ow_dest(o, bn_frame_get(f, "reply-to"), &m->reply_to,
-		    out);
-		m->timestamp = (int64_t)bn_wall_ms();
-		m->message_id.set = true;
-		m->message_id.producer = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
-		    bn_owsess_str(o->conn_id), 1, 1 };
-		m->message_id.producer_seq = ++o->next_seq;
-		if (ow_props(o, f, NULL, &o->scratch, err, errlen) == -1)
-			return -1;
-	}
-	m->properties.p = (const uint8_t *)o->scratch.data;
-	m->properties.len = o->scratch.len;
-	m->producer_id = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
-	    bn_owsess_str(o->conn_id), 1, 1 };
-	m->destination = d;
-	m->transaction_id = ow_txid(o, ow_tx_find(o,
-	    bn_frame_get(f, "transaction")));
-	return bn_owsess_emit(o, &c, receipt, out, err, errlen);
 }
 
 static int
@@ -819,7 +628,7 @@ ow_out_frame(struct bn_owsess *o, const struct bn_frame *f,
 		return -1;
 	}
 	if (strcmp(cmd, "SEND") == 0)
-		return ow_out_send(o, f, receipt, out, err, errlen);
+		return bn_owsess_send(o, f, receipt, out, err, errlen);
 	if (strcmp(cmd, "ACK") == 0 || strcmp(cmd, "NACK") == 0)
 		return ow_out_ack(o, f, cmd[0] == 'N', receipt, out, err,
 		    errlen);

@@ -396,17 +396,8 @@ stomp_read_cb(struct bufferevent *bev, void *arg)
 
 	stomp_quickack(bev);
 	if (s->ow_on) {
-		char	owerr[256];
-
-		if (bn_stompow_read(s, bufferevent_get_input(bev), owerr,
-		    sizeof(owerr)) == -1) {
-			char	*why;
-
-			xasprintf(&why, "bad OpenWire from broker: %s", owerr);
-			stomp_lost(s, why);
-			free(why);
-			return;
-		}
+		if (bn_stompow_read(s, bufferevent_get_input(bev)) == -1)
+			return;		/* the session was dropped */
 	} else if (bn_evframe_read(bufferevent_get_input(bev), &s->limits,
 	    &s->parse, bn_stomp_deliver, s, &err) == -1) {
 		char	*why;

@@ -6,6 +6,7 @@
  * as frames. Frames owsess.c makes itself (an ERROR for a frame it could
  * not translate) are delivered from the loop, never from inside a write.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <event2/buffer.h>
@@ -64,12 +65,9 @@ bn_stompow_write(struct bn_stomp *s, const char *wire, size_t len)
 		bufferevent_write(s->bev, s->ow_out.data, s->ow_out.len);
 }
 
-/*
- * Decodes what the broker sent. Returns -1 with *why set (static or in
- * err) when the session must end; 0 otherwise.
- */
-int
-bn_stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
+/* Returns -1 with err set on input that ends the session. */
+static int
+stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
     size_t errlen)
 {
 	struct bn_frame		*f;
@@ -105,4 +103,20 @@ bn_stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
 			return 0;	/* the session went while dispatching */
 	}
 	return 0;
+}
+
+/*
+ * Decodes what the broker sent. Bad input ends the session (returns -1);
+ * otherwise 0.
+ */
+int
+bn_stompow_read(struct bn_stomp *s, struct evbuffer *in)
+{
+	char	err[256];
+
+	if (stompow_read(s, in, err, sizeof(err)) == 0)
+		return 0;
+	log_warnx("%s: bad OpenWire from broker: %s", s->name, err);
+	bn_stomp_reconnect(s, "bad OpenWire from broker");
+	return -1;
 }

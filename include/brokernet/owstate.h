@@ -120,5 +120,13 @@ int	bn_owsess_handshake(struct bn_owsess *, const struct bn_ow_wireformat *,
 struct ow_consumer *bn_owsess_consumer(struct bn_owsess *, int64_t value);
 struct bn_ow_id	 bn_owsess_consumer_id(struct bn_owsess *,
 	    const struct ow_consumer *);
+int	bn_owsess_dest(struct bn_owsess *, const char *stomp_dest,
+	    struct bn_ow_dest *, struct bn_buf *out);
+struct ow_tx	*bn_owsess_tx(struct bn_owsess *, const char *name);
+struct bn_ow_txid bn_owsess_txid(struct bn_owsess *, const struct ow_tx *);
+bool	bn_owsess_hdr_true(const struct bn_frame *, const char *name);
+/* owsend.c: a SEND frame to a message command (into out). */
+int	bn_owsess_send(struct bn_owsess *, const struct bn_frame *,
+	    const char *receipt, struct bn_buf *out, char *err, size_t errlen);
 
 #endif /* BN_OWSTATE_H */

@@ -120,7 +120,7 @@ bool	bn_stomp_deliver(struct bn_frame *, void *stomp);
 void	bn_stompow_start(struct bn_stomp *, const char *scheme);
 void	bn_stompow_free(struct bn_stomp *);
 void	bn_stompow_write(struct bn_stomp *, const char *wire, size_t len);
-int	bn_stompow_read(struct bn_stomp *, struct evbuffer *, char *err,
-	    size_t errlen);
+/* -1: bad input, the session was dropped (bn_stomp_reconnect). */
+int	bn_stompow_read(struct bn_stomp *, struct evbuffer *);
 
 #endif /* BN_STOMPSESS_H */
