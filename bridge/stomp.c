@@ -298,6 +298,8 @@ stomp_dispatch(struct bn_stomp *s, struct bn_frame *f)
 			bn_frame_free(f);
 			return;
 		}
+		if (!s->ow_on)
+			bn_stompwire_mark_text(f);
 		if (s->cbs.message != NULL)
 			s->cbs.message(s, f, s->arg);
 		else

@@ -88,3 +88,17 @@ bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy)
 			*sx = *sy = 0;
 	}
 }
+
+/*
+ * ActiveMQ's STOMP transport writes a TextMessage without content-length
+ * and a BytesMessage with it; "amq-msg-type:text" keeps a text a text when
+ * the message is sent on (a SEND always has content-length, which would
+ * make a BytesMessage).
+ */
+void
+bn_stompwire_mark_text(struct bn_frame *f)
+{
+	if (bn_frame_get(f, "content-length") == NULL &&
+	    bn_frame_get(f, "amq-msg-type") == NULL)
+		bn_frame_add_header(f, "amq-msg-type", "text");
+}

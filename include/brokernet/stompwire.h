@@ -30,4 +30,7 @@ struct bn_frame *bn_stompwire_connect(const char *vhost, const char *login,
  * absent or malformed. */
 void	 bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy);
 
+/* A MESSAGE without content-length was a TextMessage: says so. */
+void	bn_stompwire_mark_text(struct bn_frame *);
+
 #endif /* BN_STOMPWIRE_H */

@@ -248,12 +248,15 @@ public class JmsCheck {
                     new FileInputStream(a[3]), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null;) lines.add(l);
             }
+            String must = a.length > 4 ? a[4] : null;
+            boolean byIndex = "by-index".equals(must);
+            if (byIndex) must = null;
             HashMap<String, LinkedHashMap<String, String>> want = new HashMap<>();
             for (String l : lines) {
                 LinkedHashMap<String, String> d = parse(l);
-                want.put(d.get("JMSMessageID"), d);
+                want.put(byIndex ? d.get("prop.index").replaceAll("^\\w+:", "") : d.get("JMSMessageID"), d);
             }
-            String must = a.length > 4 ? a[4] : null;
+            TreeMap<String, Integer> fields = new TreeMap<>();
             MessageConsumer mc = s.createConsumer(q);
             int diffs = 0, got = 0;
             for (int n = 0; n < lines.size(); n++) {
@@ -265,7 +268,8 @@ public class JmsCheck {
                 }
                 got++;
                 LinkedHashMap<String, String> have = describe(m);
-                LinkedHashMap<String, String> exp = want.remove(m.getJMSMessageID());
+                LinkedHashMap<String, String> exp = want.remove(byIndex
+                    ? String.valueOf(m.getObjectProperty("index")) : m.getJMSMessageID());
                 if (exp == null) {
                     System.out.println("DIFF unknown JMSMessageID " + m.getJMSMessageID());
                     diffs++;
@@ -276,6 +280,7 @@ public class JmsCheck {
                 for (String k : keys) {
                     String e = exp.get(k), h = have.get(k);
                     if (!Objects.equals(e, h)) {
+                        fields.merge(k, 1, Integer::sum);
                         System.out.println("DIFF " + m.getJMSMessageID() + " " + k + ": sent [" + e
                                            + "] received [" + h + "]");
                         diffs++;
@@ -289,6 +294,8 @@ public class JmsCheck {
                                    + " persistent=" + (m.getJMSDeliveryMode() == DeliveryMode.PERSISTENT)
                                    + " props=" + (have.size() - 11));
             }
+            for (Map.Entry<String, Integer> e : fields.entrySet())
+                System.out.println("field " + e.getKey() + " " + e.getValue());
             System.out.println("received " + got);
             System.out.println("differences " + diffs);
             rc = diffs == 0 ? 0 : 1;
