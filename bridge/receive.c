@@ -290,6 +290,16 @@ recv_duplicate(struct bn_link *l, const char *key, uint64_t seq,
 	return true;
 }
 
+/* A text message whose body needs no content-length to end it. */
+static bool
+recv_is_text(const struct bn_frame *f)
+{
+	const char	*t = bn_frame_get(f, "amq-msg-type");
+
+	return t != NULL && strcmp(t, "text") == 0 &&
+	    memchr(f->body, '\0', f->body_len) == NULL;
+}
+
 /*
  * Appends the SEND of link message f to b->wire: in transaction b->tx, or
  * (tx false) on its own.
@@ -309,7 +319,14 @@ recv_wire_send(struct bn_recv_batch *b, const struct bn_frame *f, bool tx)
 	bn_buf_addstr(w, "destination:");
 	bn_frame_escape(bn_frame_get(f, "destination"), w);
 	bn_fwd_wire_headers(f, false, w);
-	bn_buf_printf(w, "\ncontent-length:%zu\n\n", f->body_len);
+	/*
+	 * ActiveMQ keeps the content-length of a SEND marked amq-msg-type:text
+	 * as a property; a text without NUL needs none.
+	 */
+	if (recv_is_text(f))
+		bn_buf_addstr(w, "\n\n");
+	else
+		bn_buf_printf(w, "\ncontent-length:%zu\n\n", f->body_len);
 	bn_buf_add(w, f->body, f->body_len);
 	bn_buf_add(w, "", 1);
 }
