@@ -614,7 +614,8 @@ ow_put_long(struct bn_buf *b, const char *name, int64_t v)
 
 void
 bn_ow_wireformat_build(struct bn_ow_cmd *cmd, struct bn_buf *props,
-    const struct bn_ow_format *fmt, int64_t max_inactivity_ms)
+    const struct bn_ow_format *fmt, int64_t max_inactivity_ms,
+    int64_t initial_delay_ms)
 {
 	size_t	begin;
 
@@ -630,7 +631,8 @@ bn_ow_wireformat_build(struct bn_ow_cmd *cmd, struct bn_buf *props,
 	ow_put_bool(props, "StackTraceEnabled", fmt->stack_trace);
 	ow_put_bool(props, "TcpNoDelayEnabled", true);
 	ow_put_long(props, "MaxInactivityDuration", max_inactivity_ms);
-	ow_put_long(props, "MaxInactivityDurationInitalDelay", 10000);
+	ow_put_long(props, "MaxInactivityDurationInitalDelay",
+	    initial_delay_ms);
 	ow_put_long(props, "MaxFrameSize", (int64_t)fmt->max_frame);
 	bn_ow_map_end(props, begin, 8);
 	cmd->u.wf.props.p = (const uint8_t *)props->data;

@@ -301,9 +301,11 @@ in_plain_body(const struct ow_consumer *k, const struct bn_ow_message *m,
 		}
 		return NULL;
 	case BN_OW_BYTES_MESSAGE:
-	case BN_OW_MESSAGE:
 		bn_frame_set_body(f, p, p != NULL ? len : 0);
 		return NULL;
+	case BN_OW_MESSAGE:
+		/* a STOMP SEND makes a BytesMessage or a TextMessage of it */
+		return "it is a plain Message (no body class in STOMP)";
 	case BN_OW_MAP_MESSAGE:
 		if (k->map_json && in_map_json(&m->content, f) == 0)
 			return NULL;	/* asked for as JSON: not changed */

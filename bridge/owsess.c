@@ -354,7 +354,11 @@ ow_out_connect(struct bn_owsess *o, const struct bn_frame *f,
 	o->next_consumer = 0;
 	o->next_tx = 0;
 	o->next_seq = 0;
-	bn_ow_wireformat_build(&c, &props, &o->mine, o->inactivity_ms);
+	/*
+	 * No initial delay: the broker's keep-alives start at once, so an idle
+	 * session is not taken for a dead one in its first 10 s.
+	 */
+	bn_ow_wireformat_build(&c, &props, &o->mine, o->inactivity_ms, 0);
 	rc = bn_ow_encode(out, &c, &o->mine, err, errlen);
 	bn_buf_free(&props);
 	o->state = OW_WF_SENT;

@@ -21,7 +21,7 @@ also on Ctrl-C, SIGTERM or failure.
 
     tools/bench-network.py [--reps N] [--scale F] [--quick] [--setups LIST]
                            [--producers N] [--queues N] [--no-warmup]
-                           [--broker-heap SIZE]
+                           [--broker-heap SIZE] [--broker-proto stomp|openwire]
                            [--run-timeout S]
                            [--out FILE] [--keep]
 
@@ -703,6 +703,7 @@ def report(bench, info):
     L.append("# brokernet network benchmark")
     L.append("")
     L.append("- date: %s" % info["date"])
+    L.append("- sidecars' broker sessions: %s" % bnsidecar.BROKER_PROTO)
     L.append("- git commit: %s; bin/brokernetd sha256 %s; bin/bnbench sha256 %s"
              % (info["commit"], info["sha_daemon"], info["sha_bnbench"]))
     L.append("- machine: nproc %s, load average at start %s, at end %s; other java processes "
@@ -906,10 +907,15 @@ def main():
                    help="comma-separated case names: run only these (exact names, or a "
                    "prefix ending in '*', e.g. 'persistent 64 KiB,non-persistent*'; "
                    "default: all)")
+    p.add_argument("--broker-proto", choices=("stomp", "openwire"),
+                   default=bnsidecar.BROKER_PROTO,
+                   help="the sidecars' broker sessions: stomp (stomp:// URIs) or openwire "
+                   "(tcp://); default $BN_BROKER_PROTO, else stomp")
     p.add_argument("--sidecar-attrs", default="",
                    help="extra attributes on both sidecars' <brokernet> element, e.g. "
                    "'duplicateWindow=\"1000\"' (default: none, the shipped defaults)")
     o = p.parse_args()
+    bnsidecar.BROKER_PROTO = o.broker_proto
     o.setups = [x.strip() for x in o.setups.split(",") if x.strip()]
     if not o.setups or any(x not in SETUPS for x in o.setups):
         p.error("--setups: choose from %s" % ",".join(SETUPS))

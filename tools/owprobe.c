@@ -257,7 +257,7 @@ probe_handshake(struct probe *p, const char *user, const char *pass)
 
 	bn_ow_format_default(&mine);
 	p->fmt = mine;
-	bn_ow_wireformat_build(&c, &props, &mine, 30000);
+	bn_ow_wireformat_build(&c, &props, &mine, 30000, 10000);
 	probe_send(p, &c);
 	bn_buf_free(&props);
 	do

@@ -407,11 +407,14 @@ int	bn_ow_encode(struct bn_buf *out, const struct bn_ow_cmd *cmd,
  * The client's WireFormatInfo for fmt (magic, version, and the options
  * map: TightEncodingEnabled, CacheEnabled, SizePrefixDisabled false,
  * StackTraceEnabled, TcpNoDelayEnabled, MaxInactivityDuration (ms),
- * MaxInactivityDurationInitalDelay, MaxFrameSize). Props go into *props,
+ * MaxInactivityDurationInitalDelay, MaxFrameSize). The broker neither
+ * checks nor sends keep-alives during the initial delay, the lower of
+ * initial_delay_ms and its own (10 s by default). Props go into *props,
  * which must outlive cmd.
  */
 void	bn_ow_wireformat_build(struct bn_ow_cmd *cmd, struct bn_buf *props,
-	    const struct bn_ow_format *fmt, int64_t max_inactivity_ms);
+	    const struct bn_ow_format *fmt, int64_t max_inactivity_ms,
+	    int64_t initial_delay_ms);
 
 /*
  * Negotiates from the peer's WireFormatInfo: the smaller version and max

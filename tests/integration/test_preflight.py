@@ -1,11 +1,12 @@
 """Broker preflight (issue 18): a sidecar beside a broker that cannot serve
-consumer advisories over STOMP says why, once, with the fix, shows it in
+consumer advisories says why, once, with the fix, shows it in
 /status, /metrics and /ui, and retries with back-off instead of spinning.
 
 Two real brokers: NJ without XStream/Jettison in its lib/ (the harness's
 link_jars=False: the broker closes the connection at the advisory
 SUBSCRIBE, no ERROR frame), NA with advisorySupport="false" (nothing is
-ever delivered). Healthy brokers are covered by every other suite (and
+ever delivered). Over tcp:// (OpenWire) NJ needs no jars: advisories are
+read natively. Healthy brokers are covered by every other suite (and
 test_ctl checks preflight ok there).
 """
 
@@ -30,8 +31,8 @@ class Preflight(NetTestCase):
     BROKERS = ("NA", "NJ")
     BROKER_OPTS = {"NJ": {"link_jars": False}, "NA": {"advisory_support": False}}
 
-    def start_sidecar(self, name):
-        s = self.sidecar(name, start=False)
+    def start_sidecar(self, name, **kw):
+        s = self.sidecar(name, start=False, **kw)
         s.start(wait=False)
         wait_for(lambda: s._status_or_none() is not None, 10,
                  what="sidecar %s management endpoint" % name)
@@ -44,7 +45,10 @@ class Preflight(NetTestCase):
         return wait_for(check, 15, what="preflight problem %r on %s" % (words, s.name))
 
     def test_missing_jars(self):
-        s = self.start_sidecar("NJ")
+        """Over stomp:// (whatever BN_BROKER_PROTO says): advisories need
+        the jars."""
+        s = self.start_sidecar("NJ", broker_uri="stomp://127.0.0.1:%d"
+                               % self.brokers["NJ"].stomp_port)
         pf = self.problem(s, "dropped the advisory subscription")
         self.assertFalse(pf["ok"])
         self.assertIn("libxstream-java", pf["fix"])
@@ -68,6 +72,24 @@ class Preflight(NetTestCase):
         self.assertIn("install libxstream-java and libjettison-java", lines[0])
         self.assertIn("stomp://127.0.0.1:%d" % self.brokers["NJ"].stomp_port, lines[0])
         self.check_ui(s, "dropped the advisory subscription")
+
+    def test_missing_jars_openwire_needs_none(self):
+        """Over tcp:// the same jar-less broker is fine: advisories arrive as
+        ConsumerInfo/RemoveInfo and the sidecar reads them itself."""
+        s = self.start_sidecar("NJ", broker_uri="tcp://127.0.0.1:%d"
+                               % self.brokers["NJ"].openwire_port)
+        wait_for(lambda: s.status()["preflight"]["ok"], 15, what="preflight ok over tcp://")
+        self.assertEqual(s.status()["preflight"]["state"], "ok")
+        self.assertEqual(preflight_lines(s), [])
+        c = self.client("NJ")
+        q = "test.preflight.demand"
+        c.subscribe("/queue/" + q, id="1")
+        wait_for(lambda: q in s.status()["local_demand"], 10,
+                 what="a consumer seen as demand through native advisories")
+        c.disconnect()
+        wait_for(lambda: q not in s.status()["local_demand"], 10,
+                 what="its departure seen (RemoveInfo)")
+        self.assertEqual(s.status()["broker"]["connects"], 1)
 
     def test_advisories_off(self):
         s = self.start_sidecar("NA")

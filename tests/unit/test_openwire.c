@@ -1099,7 +1099,7 @@ test_negotiate(void **state)
 	size_t		 used;
 
 	bn_ow_format_default(&mine);
-	bn_ow_wireformat_build(&c, &props, &mine, 30000);
+	bn_ow_wireformat_build(&c, &props, &mine, 30000, 10000);
 	assert_int_equal(bn_ow_encode(&f, &c, &mine, err, sizeof(err)), 0);
 	assert_int_equal(bn_ow_decode((uint8_t *)f.data, f.len, &mine, &d,
 	    &used, err, sizeof(err)), BN_PARSE_OK);
@@ -1131,7 +1131,7 @@ test_negotiate(void **state)
 	assert_int_equal(out.version, 12);
 	/* a smaller MaxFrameSize from the peer wins */
 	mine.max_frame = 1000000;
-	bn_ow_wireformat_build(&c, &props, &mine, 30000);
+	bn_ow_wireformat_build(&c, &props, &mine, 30000, 10000);
 	bn_ow_format_default(&mine);
 	assert_int_equal(bn_ow_negotiate(&mine, &c.u.wf, &out, err,
 	    sizeof(err)), 0);
