@@ -85,7 +85,9 @@ in_prop_str(const struct bn_ow_prim *v, struct bn_buf *b)
 		break;
 	case BN_OW_P_STRING:
 	case BN_OW_P_BIG_STRING:
-		bn_buf_add(b, v->bytes.p, v->bytes.len);
+		bn_ow_utf8_from_java(v->bytes.p, v->bytes.len, b);
+		if (memchr(b->data, '\0', b->len) != NULL)
+			return -1;	/* U+0000: no header can carry it */
 		break;
 	default:
 		return -1;
@@ -124,14 +126,32 @@ in_props(struct bn_owsess *o, const struct bn_ow_message *m,
 
 		if (only_net && !net)
 			continue;
+		if (name.len == 0) {
+			/* no header can carry it (JMS refuses such names) */
+			if (why == NULL)
+				why = "a property has an empty name";
+			continue;
+		}
 		if (v.type != BN_OW_P_STRING && v.type != BN_OW_P_BIG_STRING &&
 		    !net && why == NULL)
 			why = "a property is not a String";
-		if (in_prop_str(&v, &o->scratch2) == -1)
+		if (in_prop_str(&v, &o->scratch2) == -1) {
+			if (why == NULL)
+				why = "a property cannot be a header value "
+				    "(a map, a list, or a U+0000 in it)";
 			continue;
-		n = xstrndup(name.p, name.len);
+		}
+		bn_buf_reset(&o->scratch);
+		bn_ow_utf8_from_java((const uint8_t *)name.p, name.len,
+		    &o->scratch);
+		bn_buf_addc(&o->scratch, '\0');
+		n = o->scratch.data;
+		if (strlen(n) + 1 != o->scratch.len) {
+			if (why == NULL)
+				why = "a property name holds U+0000";
+			continue;
+		}
 		bn_frame_add_header(f, n, o->scratch2.data);
-		free(n);
 	}
 	if (rc == -1)
 		return "its properties cannot be read";
@@ -286,7 +306,7 @@ in_map_json(const struct bn_ow_bytes *content, struct bn_frame *f)
 /* The body as a STOMP client gets it; the reason it changes, or NULL. */
 static const char *
 in_plain_body(const struct ow_consumer *k, const struct bn_ow_message *m,
-    struct bn_frame *f)
+    struct bn_frame *f, struct bn_buf *b)
 {
 	const uint8_t	*p = m->content.p;
 	size_t		 len = m->content.len;
@@ -295,10 +315,12 @@ in_plain_body(const struct ow_consumer *k, const struct bn_ow_message *m,
 		return "its body is compressed";
 	switch (m->type) {
 	case BN_OW_TEXT_MESSAGE:
-		if (p != NULL && len >= 4) {
-			bn_frame_set_body(f, p + 4, len - 4);
-			bn_frame_add_header(f, "amq-msg-type", "text");
-		}
+		if (p == NULL || len < 4)
+			return "its text is null";	/* STOMP has only "" */
+		bn_buf_reset(b);
+		bn_ow_utf8_from_java(p + 4, len - 4, b);
+		bn_frame_set_body(f, b->data, b->len);
+		bn_frame_add_header(f, "amq-msg-type", "text");
 		return NULL;
 	case BN_OW_BYTES_MESSAGE:
 		bn_frame_set_body(f, p, p != NULL ? len : 0);
@@ -430,18 +452,6 @@ in_dispatch(struct bn_owsess *o, const struct bn_ow_dispatch *d,
 	seq = ++k->next_seq;
 	if (k->ack != OW_ACK_AUTO)
 		in_keep(k, &m->message_id, seq);
-	else {
-		memset(&c, 0, sizeof(c));
-		c.type = BN_OW_MESSAGE_ACK;
-		c.u.ack.destination = d->destination;
-		c.u.ack.consumer_id = d->consumer_id;
-		c.u.ack.ack_type = BN_OW_ACK_STANDARD;
-		c.u.ack.first_message_id = m->message_id;
-		c.u.ack.last_message_id = m->message_id;
-		c.u.ack.message_count = 1;
-		if (bn_owsess_emit(o, &c, NULL, reply, err, sizeof(err)) == -1)
-			log_warnx("%s: auto ack not sent: %s", o->name, err);
-	}
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "subscription", k->sub_id);
 	bn_buf_reset(b);
@@ -485,13 +495,26 @@ in_dispatch(struct bn_owsess *o, const struct bn_ow_dispatch *d,
 	else if (k->native) {
 		if (in_native_body(o, m, f) == -1)
 			why = "it cannot be re-encoded";
-	} else if ((why = in_plain_body(k, m, f)) == NULL)
+	} else if ((why = in_plain_body(k, m, f, &o->scratch)) == NULL)
 		why = pwhy;
 	if (why != NULL) {
 		/* forward.c keeps it off the network; counted here */
 		o->unfaithful++;
 		in_dead_letter(o, m, why, reply);
 		bn_frame_add_header(f, "brokernet-unfaithful", why);
+	}
+	if (k->ack == OW_ACK_AUTO) {
+		/* after the dead-letter copy: the broker takes them in order */
+		memset(&c, 0, sizeof(c));
+		c.type = BN_OW_MESSAGE_ACK;
+		c.u.ack.destination = d->destination;
+		c.u.ack.consumer_id = d->consumer_id;
+		c.u.ack.ack_type = BN_OW_ACK_STANDARD;
+		c.u.ack.first_message_id = m->message_id;
+		c.u.ack.last_message_id = m->message_id;
+		c.u.ack.message_count = 1;
+		if (bn_owsess_emit(o, &c, NULL, reply, err, sizeof(err)) == -1)
+			log_warnx("%s: auto ack not sent: %s", o->name, err);
 	}
 	return f;
 }

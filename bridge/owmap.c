@@ -422,3 +422,82 @@ bn_ow_prim_str(const char *s, size_t len)
 	p.bytes.len = len;
 	return p;
 }
+
+/*
+ * Java's modified UTF-8 (DataOutput.writeUTF, and ActiveMQ's TextMessage
+ * bodies) differs from UTF-8 in two ways: U+0000 is C0 80, and a
+ * character above U+FFFF is its two UTF-16 surrogates, three bytes each.
+ * Anything else, valid or not, is copied as it is.
+ */
+void
+bn_ow_utf8_from_java(const uint8_t *p, size_t len, struct bn_buf *out)
+{
+	size_t		 i = 0, from = 0;
+	uint32_t	 hi, lo, cp;
+	uint8_t		 u[4];
+
+	while (i < len) {
+		if (p[i] == 0xc0 && i + 1 < len && p[i + 1] == 0x80) {
+			bn_buf_add(out, p + from, i - from);
+			bn_buf_add(out, "", 1);
+			i += 2;
+			from = i;
+		} else if (p[i] == 0xed && i + 5 < len &&
+		    (p[i + 1] & 0xf0) == 0xa0 && (p[i + 2] & 0xc0) == 0x80 &&
+		    p[i + 3] == 0xed && (p[i + 4] & 0xf0) == 0xb0 &&
+		    (p[i + 5] & 0xc0) == 0x80) {
+			hi = ((uint32_t)(p[i + 1] & 0x0f) << 6) |
+			    (p[i + 2] & 0x3f);
+			lo = ((uint32_t)(p[i + 4] & 0x0f) << 6) |
+			    (p[i + 5] & 0x3f);
+			cp = 0x10000 + (hi << 10) + lo;
+			u[0] = (uint8_t)(0xf0 | (cp >> 18));
+			u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+			u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+			u[3] = (uint8_t)(0x80 | (cp & 0x3f));
+			bn_buf_add(out, p + from, i - from);
+			bn_buf_add(out, u, 4);
+			i += 6;
+			from = i;
+		} else
+			i++;
+	}
+	bn_buf_add(out, p + from, len - from);
+}
+
+void
+bn_ow_utf8_to_java(const uint8_t *p, size_t len, struct bn_buf *out)
+{
+	size_t		 i = 0, from = 0;
+	uint32_t	 cp, hi, lo;
+	uint8_t		 u[6];
+
+	while (i < len) {
+		if (p[i] == 0) {
+			bn_buf_add(out, p + from, i - from);
+			bn_buf_add(out, "\xc0\x80", 2);
+			from = ++i;
+		} else if (p[i] >= 0xf0 && p[i] <= 0xf4 && i + 3 < len &&
+		    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80 &&
+		    (p[i + 3] & 0xc0) == 0x80 &&
+		    (cp = ((uint32_t)(p[i] & 0x07) << 18) |
+		    ((uint32_t)(p[i + 1] & 0x3f) << 12) |
+		    ((uint32_t)(p[i + 2] & 0x3f) << 6) | (p[i + 3] & 0x3f)) >=
+		    0x10000 && cp <= 0x10ffff) {
+			hi = 0xd800 + ((cp - 0x10000) >> 10);
+			lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+			u[0] = (uint8_t)(0xe0 | (hi >> 12));
+			u[1] = (uint8_t)(0x80 | ((hi >> 6) & 0x3f));
+			u[2] = (uint8_t)(0x80 | (hi & 0x3f));
+			u[3] = (uint8_t)(0xe0 | (lo >> 12));
+			u[4] = (uint8_t)(0x80 | ((lo >> 6) & 0x3f));
+			u[5] = (uint8_t)(0x80 | (lo & 0x3f));
+			bn_buf_add(out, p + from, i - from);
+			bn_buf_add(out, u, 6);
+			i += 4;
+			from = i;
+		} else
+			i++;
+	}
+	bn_buf_add(out, p + from, len - from);
+}

@@ -77,14 +77,22 @@ ow_props(struct bn_owsess *o, const struct bn_frame *f,
 		if (orig != NULL ? strncmp(hn, "brokernet_", 10) != 0 :
 		    ow_is_stomp_header(hn))
 			continue;
-		v = bn_ow_prim_str(hv, strlen(hv));
-		if (bn_ow_map_put(b, hn, strlen(hn), &v) == -1) {
+		if (bn_frame_get(f, hn) != hv)
+			continue;	/* a repeated header: the first counts */
+		bn_buf_reset(&o->scratch3);
+		bn_ow_utf8_to_java((const uint8_t *)hv, strlen(hv),
+		    &o->scratch3);
+		bn_buf_reset(&o->scratch4);
+		bn_ow_utf8_to_java((const uint8_t *)hn, strlen(hn),
+		    &o->scratch4);
+		v = bn_ow_prim_str(o->scratch3.data, o->scratch3.len);
+		if (bn_ow_map_put(b, o->scratch4.data, o->scratch4.len,
+		    &v) == -1) {
 			snprintf(err, errlen, "property %s: name too long", hn);
 			return -1;
 		}
 		n++;
 	}
-	(void)o;
 	bn_ow_map_end(b, at, n);
 	return 0;
 }
@@ -97,7 +105,7 @@ ow_reentry(struct bn_owsess *o, const struct bn_frame *f)
 	size_t		 n;
 	const char	*p;
 
-	if (o->self == NULL || path == NULL)
+	if (o->self == NULL || o->self[0] == '\0' || path == NULL)
 		return false;
 	n = strlen(o->self);
 	for (p = path; (p = strstr(p, o->self)) != NULL; p += n)
@@ -174,8 +182,16 @@ bn_owsess_send(struct bn_owsess *o, const struct bn_frame *f,
 			len[3] = (uint8_t)f->body_len;
 			c.type = BN_OW_TEXT_MESSAGE;
 			bn_buf_add(&o->scratch2, len, 4);
-		}
-		bn_buf_add(&o->scratch2, f->body, f->body_len);
+			bn_ow_utf8_to_java((const uint8_t *)f->body,
+			    f->body_len, &o->scratch2);
+			/* the length is the Java form's */
+			n = o->scratch2.len - 4;
+			o->scratch2.data[0] = (char)(n >> 24);
+			o->scratch2.data[1] = (char)(n >> 16);
+			o->scratch2.data[2] = (char)(n >> 8);
+			o->scratch2.data[3] = (char)n;
+		} else
+			bn_buf_add(&o->scratch2, f->body, f->body_len);
 		m->content.p = (const uint8_t *)o->scratch2.data;
 		m->content.len = o->scratch2.len;
 		m->persistent = bn_owsess_hdr_true(f, "persistent");
@@ -203,7 +219,7 @@ bn_owsess_send(struct bn_owsess *o, const struct bn_frame *f,
 	m->producer_id = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
 	    bn_owsess_str(o->conn_id), 1, 1 };
 	m->destination = d;
-	m->transaction_id = bn_owsess_txid(o, bn_owsess_tx(o,
-	    bn_frame_get(f, "transaction")));
+	if (bn_owsess_frame_tx(o, f, &m->transaction_id, err, errlen) == -1)
+		return -1;
 	return bn_owsess_emit(o, &c, receipt, out, err, errlen);
 }

@@ -23,14 +23,6 @@
 /* Connections made by this process: each gets its own ConnectionId. */
 static uint64_t ow_connections;
 
-struct bn_ow_str
-bn_owsess_str(const char *s)
-{
-	struct bn_ow_str r = { s, s != NULL ? strlen(s) : 0 };
-
-	return r;
-}
-
 struct bn_owsess *
 bn_owsess_new(const char *name, const char *self)
 {
@@ -121,6 +113,8 @@ bn_owsess_free(struct bn_owsess *o)
 	free(o->self);
 	bn_buf_free(&o->scratch);
 	bn_buf_free(&o->scratch2);
+	bn_buf_free(&o->scratch3);
+	bn_buf_free(&o->scratch4);
 	free(o);
 }
 
@@ -161,135 +155,6 @@ ow_local_error(struct bn_owsess *o, const char *receipt, const char *why)
 	o->nlocal++;
 }
 
-/* Appends c; with receipt, the Response is awaited for it. */
-int
-bn_owsess_emit(struct bn_owsess *o, struct bn_ow_cmd *c, const char *receipt,
-    struct bn_buf *out, char *err, size_t errlen)
-{
-	struct ow_wait	*w;
-
-	c->command_id = ++o->next_cid;
-	c->response_required = receipt != NULL;
-	if (c->type >= BN_OW_MESSAGE && c->type <= BN_OW_TEXT_MESSAGE) {
-		c->u.msg.command_id = c->command_id;
-		c->u.msg.response_required = c->response_required;
-	}
-	if (bn_ow_encode(out, c, &o->fmt, err, errlen) == -1)
-		return -1;
-	if (receipt != NULL) {
-		w = xmalloc(sizeof(*w));
-		w->command_id = c->command_id;
-		w->receipt = xstrdup(receipt);
-		TAILQ_INSERT_TAIL(&o->waits, w, entry);
-	}
-	return 0;
-}
-
-/*
- * A STOMP temporary destination ("/temp-queue/NAME") is a temporary
- * destination of this connection ("CONNECTION-ID:N", as ActiveMQ names
- * them), made with a DestinationInfo on first use, as ActiveMQ's STOMP
- * transport does.
- */
-static int
-ow_temp(struct bn_owsess *o, uint8_t type, const char *name,
-    struct bn_ow_dest *d, struct bn_buf *out)
-{
-	struct ow_temp	*t;
-	struct bn_ow_cmd c;
-	char		 err[128];
-
-	TAILQ_FOREACH(t, &o->temps, entry)
-		if (t->type == type && strcmp(t->name, name) == 0)
-			break;
-	if (t == NULL) {
-		t = xcalloc(1, sizeof(*t));
-		t->type = type;
-		t->name = xstrdup(name);
-		xasprintf(&t->physical, "%s:%" PRId64, o->conn_id,
-		    ++o->next_temp);
-		TAILQ_INSERT_TAIL(&o->temps, t, entry);
-		memset(&c, 0, sizeof(c));
-		c.type = BN_OW_DESTINATION_INFO;
-		c.u.dest.connection_id = (struct bn_ow_id){
-		    BN_OW_CONNECTION_ID, bn_owsess_str(o->conn_id), 0, 0 };
-		c.u.dest.destination = (struct bn_ow_dest){ type,
-		    bn_owsess_str(t->physical) };
-		c.u.dest.operation = BN_OW_DEST_ADD;
-		if (bn_owsess_emit(o, &c, NULL, out, err, sizeof(err)) == -1)
-			return -1;
-	}
-	d->type = type;
-	d->name = bn_owsess_str(t->physical);
-	return 0;
-}
-
-/*
- * "/queue/X", "/topic/X" to a destination pointing into s; temporary ones
- * are made (into out) on first use.
- */
-int
-bn_owsess_dest(struct bn_owsess *o, const char *s, struct bn_ow_dest *d,
-    struct bn_buf *out)
-{
-	static const struct { const char *prefix; uint8_t type; } map[] = {
-		{ "/queue/", BN_OW_QUEUE }, { "/topic/", BN_OW_TOPIC },
-		{ "/temp-queue/", BN_OW_TEMP_QUEUE },
-		{ "/temp-topic/", BN_OW_TEMP_TOPIC },
-	};
-	size_t	i, n;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		n = strlen(map[i].prefix);
-		if (strncmp(s, map[i].prefix, n) == 0 && s[n] != '\0') {
-			if (map[i].type == BN_OW_TEMP_QUEUE ||
-			    map[i].type == BN_OW_TEMP_TOPIC)
-				return ow_temp(o, map[i].type, s + n, d, out);
-			d->type = map[i].type;
-			d->name = bn_owsess_str(s + n);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-struct ow_tx *
-bn_owsess_tx(struct bn_owsess *o, const char *name)
-{
-	struct ow_tx	*t;
-
-	if (name == NULL)
-		return NULL;
-	TAILQ_FOREACH(t, &o->txs, entry)
-		if (strcmp(t->name, name) == 0)
-			return t;
-	return NULL;
-}
-
-static struct bn_ow_id
-ow_conn_id(struct bn_owsess *o)
-{
-	struct bn_ow_id	id = { BN_OW_CONNECTION_ID, bn_owsess_str(o->conn_id), 0, 0 };
-
-	return id;
-}
-
-struct bn_ow_txid
-bn_owsess_txid(struct bn_owsess *o, const struct ow_tx *t)
-{
-	struct bn_ow_txid	tx;
-
-	memset(&tx, 0, sizeof(tx));
-	if (t != NULL) {
-		tx.type = BN_OW_LOCAL_TRANSACTION_ID;
-		tx.value = t->value;
-		tx.connection = ow_conn_id(o);
-	}
-	return tx;
-}
-
 static struct ow_consumer *
 ow_consumer_by_sub(struct bn_owsess *o, const char *sub)
 {
@@ -299,26 +164,6 @@ ow_consumer_by_sub(struct bn_owsess *o, const char *sub)
 		if (sub != NULL && strcmp(c->sub_id, sub) == 0)
 			return c;
 	return NULL;
-}
-
-struct ow_consumer *
-bn_owsess_consumer(struct bn_owsess *o, int64_t v)
-{
-	struct ow_consumer	*c;
-
-	TAILQ_FOREACH(c, &o->consumers, entry)
-		if (c->value == v)
-			return c;
-	return NULL;
-}
-
-struct bn_ow_id
-bn_owsess_consumer_id(struct bn_owsess *o, const struct ow_consumer *c)
-{
-	struct bn_ow_id	id = { BN_OW_CONSUMER_ID, bn_owsess_str(o->conn_id), 1,
-			    c->value };
-
-	return id;
 }
 
 /* ---- out: frames to commands */
@@ -405,7 +250,7 @@ bn_owsess_handshake(struct bn_owsess *o, const struct bn_ow_wireformat *wf,
 	ow_broker_inactivity(o, wf);
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_CONNECTION_INFO;
-	c.u.conn.connection_id = ow_conn_id(o);
+	c.u.conn.connection_id = bn_owsess_conn_id(o);
 	c.u.conn.client_id = bn_owsess_str(o->client_id != NULL ? o->client_id :
 	    o->conn_id);
 	c.u.conn.user_name = bn_owsess_str(o->login);
@@ -429,14 +274,6 @@ bn_owsess_handshake(struct bn_owsess *o, const struct bn_ow_wireformat *wf,
 	return 0;
 }
 
-bool
-bn_owsess_hdr_true(const struct bn_frame *f, const char *name)
-{
-	const char	*v = bn_frame_get(f, name);
-
-	return v != NULL && strcmp(v, "true") == 0;
-}
-
 static int
 ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
     const char *receipt, struct bn_buf *out, char *err, size_t errlen)
@@ -454,6 +291,11 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 	    out) == -1) {
 		snprintf(err, errlen, "SUBSCRIBE: no id or destination this "
 		    "session can name");
+		return -1;
+	}
+	if (ow_consumer_by_sub(o, id) != NULL) {
+		/* as ActiveMQ's STOMP: one subscription per id */
+		snprintf(err, errlen, "SUBSCRIBE: id %s is in use", id);
 		return -1;
 	}
 	memset(&c, 0, sizeof(c));
@@ -488,7 +330,12 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 	TAILQ_INIT(&k->unacked);
 	TAILQ_INSERT_TAIL(&o->consumers, k, entry);
 	c.u.consumer.consumer_id = bn_owsess_consumer_id(o, k);
-	return bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	if (bn_owsess_emit(o, &c, receipt, out, err, errlen) == -1) {
+		/* the broker never hears of it: nor do we keep it */
+		ow_consumer_free(o, k);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -550,8 +397,9 @@ ow_out_ack(struct bn_owsess *o, const struct bn_frame *f, bool nack,
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_MESSAGE_ACK;
 	c.u.ack.destination = (struct bn_ow_dest){ k->dtype, bn_owsess_str(k->dname) };
-	c.u.ack.transaction_id = bn_owsess_txid(o,
-	    bn_owsess_tx(o, bn_frame_get(f, "transaction")));
+	if (bn_owsess_frame_tx(o, f, &c.u.ack.transaction_id, err,
+	    errlen) == -1)
+		return -1;
 	c.u.ack.consumer_id = bn_owsess_consumer_id(o, k);
 	if (k->ack == OW_ACK_CLIENT && !nack) {
 		first = TAILQ_FIRST(&k->unacked);
@@ -605,7 +453,7 @@ ow_out_tx(struct bn_owsess *o, const struct bn_frame *f, uint8_t what,
 	}
 	memset(&c, 0, sizeof(c));
 	c.type = BN_OW_TRANSACTION_INFO;
-	c.u.tx.connection_id = ow_conn_id(o);
+	c.u.tx.connection_id = bn_owsess_conn_id(o);
 	c.u.tx.transaction_id = bn_owsess_txid(o, t);
 	c.u.tx.tx_type = what;
 	rc = bn_owsess_emit(o, &c, receipt, out, err, errlen);
@@ -652,7 +500,7 @@ ow_out_frame(struct bn_owsess *o, const struct bn_frame *f,
 	if (strcmp(cmd, "DISCONNECT") == 0) {
 		memset(&c, 0, sizeof(c));
 		c.type = BN_OW_REMOVE_INFO;
-		c.u.remove.object_id = ow_conn_id(o);
+		c.u.remove.object_id = bn_owsess_conn_id(o);
 		c.u.remove.last_delivered_seq = -1;
 		return bn_owsess_emit(o, &c, receipt, out, err, errlen);
 	}
@@ -670,6 +518,7 @@ bn_owsess_out(struct bn_owsess *o, const char *wire, size_t len,
 	const char		*perr;
 	char			 err[256];
 	size_t			 used, need, before;
+	int64_t			 temps;
 	bool			 beat;
 
 	bn_frame_limits_default(&lim);
@@ -696,8 +545,11 @@ bn_owsess_out(struct bn_owsess *o, const char *wire, size_t len,
 		}
 		err[0] = '\0';
 		before = out->len;
+		temps = o->next_temp;
 		if (ow_out_frame(o, f, out, err, sizeof(err)) == -1) {
+			/* nothing of it is written, no temporary made */
 			out->len = before;
+			bn_owsess_temps_since(o, temps);
 			log_warnx("%s: %s not sent: %s", o->name, f->command,
 			    err);
 			ow_local_error(o, bn_frame_get(f, "receipt"), err);

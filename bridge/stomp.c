@@ -239,8 +239,12 @@ stomp_on_connected(struct bn_stomp *s, struct bn_frame *f)
 	s->session = xstrdup(sess ? sess : "");
 	bn_stompwire_heartbeat(bn_frame_get(f, "heart-beat"), &sx, &sy);
 	event_del(s->timer);
-	/* We send every max(ours, sy); we expect every max(ours, sx). */
-	s->send_hb_ms = (s->hb_ms && sy) ? (s->hb_ms > sy ? s->hb_ms : sy) : 0;
+	/*
+	 * We send every max(ours, sy); we expect every max(ours, sx). Over
+	 * OpenWire sy is the broker's limit, at most ours: we keep to it.
+	 */
+	s->send_hb_ms = (s->hb_ms && sy) ? (s->ow_on || s->hb_ms < sy ? sy :
+	    s->hb_ms) : 0;
 	if (s->hb_ms && sx) {
 		uint64_t	recv_ms = s->hb_ms > sx ? s->hb_ms : sx;
 		uint64_t	grace = recv_ms * 2 + 1000;
@@ -398,8 +402,15 @@ stomp_read_cb(struct bufferevent *bev, void *arg)
 
 	stomp_quickack(bev);
 	if (s->ow_on) {
-		if (bn_stompow_read(s, bufferevent_get_input(bev)) == -1)
-			return;		/* the session was dropped */
+		char	owerr[256], *why;
+
+		if (bn_stompow_read(s, bufferevent_get_input(bev), owerr,
+		    sizeof(owerr)) == -1) {
+			xasprintf(&why, "bad OpenWire from broker: %s", owerr);
+			stomp_lost(s, why);
+			free(why);
+			return;
+		}
 	} else if (bn_evframe_read(bufferevent_get_input(bev), &s->limits,
 	    &s->parse, bn_stomp_deliver, s, &err) == -1) {
 		char	*why;
@@ -487,7 +498,7 @@ stomp_try_next(struct bn_stomp *s)
 	s->cur_uri = bn_endpoint_str(ep);
 	s->state = ST_CONNECTING;
 	s->refused = false;
-	bn_stompow_start(s, ep->scheme);
+	bn_stompow_start(s, ep->scheme, bn_stomp_deliver);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

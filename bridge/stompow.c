@@ -13,7 +13,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "brokernet/log.h"
 #include "brokernet/owsess.h"
 #include "brokernet/stompsess.h"
 #include "brokernet/util.h"
@@ -26,15 +25,17 @@ stompow_local_cb(evutil_socket_t fd, short ev, void *arg)
 	uint64_t	 gen = s->generation;
 
 	while (s->ow != NULL && (f = bn_owsess_local(s->ow)) != NULL) {
-		if (!bn_stomp_deliver(f, s) || s->generation != gen)
+		if (!s->ow_deliver(f, s) || s->generation != gen)
 			return;
 	}
 }
 
 void
-bn_stompow_start(struct bn_stomp *s, const char *scheme)
+bn_stompow_start(struct bn_stomp *s, const char *scheme,
+    bool (*deliver)(struct bn_frame *, void *))
 {
 	s->ow_on = strcmp(scheme, "tcp") == 0;
+	s->ow_deliver = deliver;
 	if (!s->ow_on)
 		return;
 	if (s->ow == NULL) {
@@ -65,9 +66,10 @@ bn_stompow_write(struct bn_stomp *s, const char *wire, size_t len)
 		bufferevent_write(s->bev, s->ow_out.data, s->ow_out.len);
 }
 
-/* Returns -1 with err set on input that ends the session. */
-static int
-stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
+/* Decodes what the broker sent; -1 with err set on input that ends the
+ * session. */
+int
+bn_stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
     size_t errlen)
 {
 	struct bn_frame		*f;
@@ -98,25 +100,9 @@ stompow_read(struct bn_stomp *s, struct evbuffer *in, char *err,
 		if (s->ow_out.len > 0)
 			bufferevent_write(s->bev, s->ow_out.data,
 			    s->ow_out.len);
-		if (f != NULL && (!bn_stomp_deliver(f, s) ||
+		if (f != NULL && (!s->ow_deliver(f, s) ||
 		    s->generation != gen))
 			return 0;	/* the session went while dispatching */
 	}
 	return 0;
-}
-
-/*
- * Decodes what the broker sent. Bad input ends the session (returns -1);
- * otherwise 0.
- */
-int
-bn_stompow_read(struct bn_stomp *s, struct evbuffer *in)
-{
-	char	err[256];
-
-	if (stompow_read(s, in, err, sizeof(err)) == 0)
-		return 0;
-	log_warnx("%s: bad OpenWire from broker: %s", s->name, err);
-	bn_stomp_reconnect(s, "bad OpenWire from broker");
-	return -1;
 }

@@ -59,7 +59,8 @@ xstrndup(const char *s, size_t n)
 	char	*p;
 
 	p = xmalloc(n + 1);
-	memcpy(p, s, n);
+	if (n > 0)	/* s may be NULL for an empty string */
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
@@ -202,7 +203,8 @@ void
 bn_buf_add(struct bn_buf *b, const void *p, size_t n)
 {
 	bn_buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
+	if (n > 0)	/* p may be NULL for nothing */
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }

@@ -508,4 +508,13 @@ void	bn_ow_map_end(struct bn_buf *, size_t begin, uint32_t count);
 struct bn_ow_prim bn_ow_prim_int(uint8_t type, int64_t);
 struct bn_ow_prim bn_ow_prim_str(const char *, size_t);
 
+/*
+ * Text between Java's modified UTF-8 (OpenWire strings, TextMessage
+ * bodies: U+0000 as C0 80, characters above U+FFFF as two 3-byte
+ * surrogates) and UTF-8 (STOMP), appended to out. Bytes that are neither
+ * are copied unchanged.
+ */
+void	bn_ow_utf8_from_java(const uint8_t *, size_t, struct bn_buf *out);
+void	bn_ow_utf8_to_java(const uint8_t *, size_t, struct bn_buf *out);
+
 #endif

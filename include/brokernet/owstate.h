@@ -1,8 +1,8 @@
 /*
  * The state of one OpenWire broker session (struct bn_owsess), shared by
- * its two files and no one else: owsess.c (frames out to commands, the
- * handshake) and owin.c (commands in to frames). Everyone else sees it
- * opaque, via owsess.h.
+ * its files and no one else: owstate.c (the state's helpers), owsess.c
+ * (frames out to commands, the handshake), owsend.c (SEND) and owin.c
+ * (commands in to frames). Everyone else sees it opaque, via owsess.h.
  */
 #ifndef BN_OWSTATE_H
 #define BN_OWSTATE_H
@@ -75,6 +75,7 @@ struct ow_temp {
 	uint8_t			 type;
 	char			*name;
 	char			*physical;
+	int64_t			 seq;		/* the N of "conn:N" */
 };
 TAILQ_HEAD(ow_tempq, ow_temp);
 
@@ -108,23 +109,36 @@ struct bn_owsess {
 	size_t			 nlocal;
 	struct bn_buf		 scratch;	/* property maps, bodies */
 	struct bn_buf		 scratch2;
+	struct bn_buf		 scratch3;	/* one property (owsend.c) */
+	struct bn_buf		 scratch4;
 };
 
 
-/* owsess.c, for owin.c */
+/* owstate.c */
 struct bn_ow_str	 bn_owsess_str(const char *);
+/* Appends c; with receipt, the Response is awaited for it. */
 int	bn_owsess_emit(struct bn_owsess *, struct bn_ow_cmd *,
 	    const char *receipt, struct bn_buf *out, char *err, size_t errlen);
-int	bn_owsess_handshake(struct bn_owsess *, const struct bn_ow_wireformat *,
-	    struct bn_buf *reply, char *err, size_t errlen);
+struct bn_ow_id	 bn_owsess_conn_id(struct bn_owsess *);
 struct ow_consumer *bn_owsess_consumer(struct bn_owsess *, int64_t value);
 struct bn_ow_id	 bn_owsess_consumer_id(struct bn_owsess *,
 	    const struct ow_consumer *);
 int	bn_owsess_dest(struct bn_owsess *, const char *stomp_dest,
 	    struct bn_ow_dest *, struct bn_buf *out);
+/* Forgets temporary destinations made after seq (their DestinationInfo
+ * was not written). */
+void	bn_owsess_temps_since(struct bn_owsess *, int64_t seq);
 struct ow_tx	*bn_owsess_tx(struct bn_owsess *, const char *name);
 struct bn_ow_txid bn_owsess_txid(struct bn_owsess *, const struct ow_tx *);
+/* The frame's "transaction" header as an id (none: zero); -1 with err
+ * for a transaction this session does not have open. */
+int	bn_owsess_frame_tx(struct bn_owsess *, const struct bn_frame *,
+	    struct bn_ow_txid *, char *err, size_t errlen);
 bool	bn_owsess_hdr_true(const struct bn_frame *, const char *name);
+
+/* owsess.c, for owin.c */
+int	bn_owsess_handshake(struct bn_owsess *, const struct bn_ow_wireformat *,
+	    struct bn_buf *reply, char *err, size_t errlen);
 /* owsend.c: a SEND frame to a message command (into out). */
 int	bn_owsess_send(struct bn_owsess *, const struct bn_frame *,
 	    const char *receipt, struct bn_buf *out, char *err, size_t errlen);

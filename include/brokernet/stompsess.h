@@ -105,6 +105,7 @@ struct bn_stomp {
 	struct bn_owsess	*ow;
 	struct event		*ow_ev;		/* frames made by owsess.c */
 	struct bn_buf		 ow_out;
+	bool			(*ow_deliver)(struct bn_frame *, void *);
 
 	uint64_t		 disc_rid;
 	void			(*disc_done)(struct bn_stomp *, void *);
@@ -116,11 +117,17 @@ struct evbuffer;
 /* stomp.c: hands one frame to the session (false: the session ended). */
 bool	bn_stomp_deliver(struct bn_frame *, void *stomp);
 
-/* stompow.c: the OpenWire wire under the session. */
-void	bn_stompow_start(struct bn_stomp *, const char *scheme);
+/*
+ * stompow.c: the OpenWire wire under the session. Decoded frames go to
+ * deliver (stomp.c's bn_stomp_deliver, given here so that stompow.c
+ * calls nothing of stomp.c).
+ */
+void	bn_stompow_start(struct bn_stomp *, const char *scheme,
+	    bool (*deliver)(struct bn_frame *, void *));
 void	bn_stompow_free(struct bn_stomp *);
 void	bn_stompow_write(struct bn_stomp *, const char *wire, size_t len);
-/* -1: bad input, the session was dropped (bn_stomp_reconnect). */
-int	bn_stompow_read(struct bn_stomp *, struct evbuffer *);
+/* -1 with err set: bad input; the caller ends the session. */
+int	bn_stompow_read(struct bn_stomp *, struct evbuffer *, char *err,
+	    size_t errlen);
 
 #endif /* BN_STOMPSESS_H */

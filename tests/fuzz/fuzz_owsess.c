@@ -30,10 +30,7 @@
  * MESSAGE is ACKed or NACKed by its token and sent on (native bodies
  * whole), so ACK and SEND see what the session itself made.
  *
- * FUZZ_OWSESS_LOG=0..3 turns the session's log on. FUZZ_OWSESS_KNOWN=1
- * lets a known bug pass so a long run can look further: a property with
- * an empty name becomes a MESSAGE header "" that no parser takes back
- * (bridge/owin.c, in_props).
+ * FUZZ_OWSESS_LOG=0..3 turns the session's log on.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,7 +61,6 @@ struct fz {
 	bool			 lost;
 };
 
-static bool	known;		/* FUZZ_OWSESS_KNOWN: let known bugs pass */
 
 static void
 check(int ok, const char *what)
@@ -148,9 +144,6 @@ on_frame(struct fz *z, struct bn_frame *f)
 	char		 err[256];
 	size_t		 used, need, i;
 
-	for (i = 0; known && i < f->nheaders; i++)
-		if (f->headers[i].name[0] == '\0')
-			return;
 	bn_buf_reset(&z->wire);
 	bn_frame_serialize(f, &z->wire);
 	bn_frame_limits_default(&lim);
@@ -268,7 +261,7 @@ handshake(struct fz *z)
 		z->fmt.max_frame = 4096;
 	out_str(z, "CONNECT\nlogin:u\npasscode:p\nheart-beat:30000,0\n\n");
 	check(z->out.len > 0, "no WireFormatInfo");
-	bn_ow_wireformat_build(&wf, &props, &z->fmt, 30000);
+	bn_ow_wireformat_build(&wf, &props, &z->fmt, 30000, 10000);
 	check(bn_ow_encode(&b, &wf, &z->fmt, err, sizeof(err)) == 0, "wf");
 	check(bn_owsess_in(z->o, (uint8_t *)b.data, b.len, &used, &reply, &f,
 	    err, sizeof(err)) == BN_PARSE_OK && f == NULL, "wf refused");
@@ -328,7 +321,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	bn_log_init(v != NULL ? atoi(v) : -1, 0, "fuzz_owsess");
-	known = getenv("FUZZ_OWSESS_KNOWN") != NULL;
 	return 0;
 }
 

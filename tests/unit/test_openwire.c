@@ -1086,6 +1086,72 @@ test_map_corrupt(void **state)
 	bn_buf_free(&m);
 }
 
+/* Java's modified UTF-8 and UTF-8, both ways: NUL and U+10000..U+10FFFF
+ * change form; everything else, broken sequences too, is copied. */
+static void
+test_java_utf8(void **state)
+{
+	static const struct {
+		const char	*java;
+		size_t		 jlen;
+		const char	*utf8;
+		size_t		 ulen;
+	} both[] = {
+		{ "", 0, "", 0 },
+		{ "plain caf\xc3\xa9 \xe4\xb8\xad", 13,
+		  "plain caf\xc3\xa9 \xe4\xb8\xad", 13 },
+		{ "a\xc0\x80z", 4, "a\0z", 3 },
+		{ "\xed\xa0\xbd\xed\xb8\x80", 6, "\xf0\x9f\x98\x80", 4 },
+		{ "\xed\xa0\x80\xed\xb0\x80", 6, "\xf0\x90\x80\x80", 4 },
+		{ "\xed\xaf\xbf\xed\xbf\xbf!", 7, "\xf4\x8f\xbf\xbf!", 5 },
+	};
+	static const struct {
+		const char	*in;
+		size_t		 len;
+	} same[] = {
+		{ "\xed\xa0\xbd", 3 },		/* a lone high surrogate */
+		{ "\xed\xb8\x80\xed\xa0\xbd", 6 },	/* low before high */
+		{ "\xc0", 1 },
+		{ "\xff\xfe", 2 },
+		{ "\xf5\x80\x80\x80", 4 },	/* above U+10FFFF */
+		{ "\xf0\x80\x80\x80", 4 },	/* overlong */
+		{ "\xf0\x9f\x98", 3 },		/* cut short */
+	};
+	struct bn_buf	 b = { 0 };
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		bn_buf_reset(&b);
+		bn_ow_utf8_from_java((const uint8_t *)both[i].java,
+		    both[i].jlen, &b);
+		assert_int_equal(b.len, both[i].ulen);
+		assert_memory_equal(b.data != NULL ? b.data : "", both[i].utf8,
+		    both[i].ulen);
+		bn_buf_reset(&b);
+		bn_ow_utf8_to_java((const uint8_t *)both[i].utf8,
+		    both[i].ulen, &b);
+		assert_int_equal(b.len, both[i].jlen);
+		assert_memory_equal(b.data != NULL ? b.data : "", both[i].java,
+		    both[i].jlen);
+	}
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		bn_buf_reset(&b);
+		bn_ow_utf8_from_java((const uint8_t *)same[i].in, same[i].len,
+		    &b);
+		assert_int_equal(b.len, same[i].len);
+		assert_memory_equal(b.data, same[i].in, same[i].len);
+		if (memchr(same[i].in, 0xed, same[i].len) != NULL)
+			continue;	/* surrogates are not UTF-8 to convert */
+		bn_buf_reset(&b);
+		bn_ow_utf8_to_java((const uint8_t *)same[i].in, same[i].len,
+		    &b);
+		assert_int_equal(b.len, same[i].len);
+		assert_memory_equal(b.data, same[i].in, same[i].len);
+	}
+	bn_buf_free(&b);
+}
+
 /* The WireFormatInfo exchange: ours is loose; refusals are explained. */
 static void
 test_negotiate(void **state)
@@ -1157,6 +1223,7 @@ main(void)
 		cmocka_unit_test(test_map_every_type),
 		cmocka_unit_test(test_map_corrupt),
 		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_java_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
