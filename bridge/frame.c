@@ -634,6 +634,20 @@ bn_frame_set_body(struct bn_frame *f, const void *data, size_t len)
 }
 
 void
+bn_frame_take_body(struct bn_frame *f, struct bn_buf *b)
+{
+	if (b->data == NULL) {
+		bn_frame_set_body(f, "", 0);
+		return;
+	}
+	if (f->body != f->block)
+		free(f->body);
+	f->body = b->data;	/* bn_buf keeps a NUL after its bytes */
+	f->body_len = b->len;
+	memset(b, 0, sizeof(*b));
+}
+
+void
 bn_frame_free(struct bn_frame *f)
 {
 	size_t	i;

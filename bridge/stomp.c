@@ -227,7 +227,7 @@ static void
 stomp_on_connected(struct bn_stomp *s, struct bn_frame *f)
 {
 	const char	*sess, *ver;
-	uint64_t	 sx = 0, sy = 0;
+	uint64_t	 sx = 0, sy = 0, grace;
 	struct timeval	 tv;
 
 	ver = bn_frame_get(f, "version");
@@ -239,16 +239,9 @@ stomp_on_connected(struct bn_stomp *s, struct bn_frame *f)
 	s->session = xstrdup(sess ? sess : "");
 	bn_stompwire_heartbeat(bn_frame_get(f, "heart-beat"), &sx, &sy);
 	event_del(s->timer);
-	/*
-	 * We send every max(ours, sy); we expect every max(ours, sx). Over
-	 * OpenWire sy is the broker's limit, at most ours: we keep to it.
-	 */
-	s->send_hb_ms = (s->hb_ms && sy) ? (s->ow_on || s->hb_ms < sy ? sy :
-	    s->hb_ms) : 0;
-	if (s->hb_ms && sx) {
-		uint64_t	recv_ms = s->hb_ms > sx ? s->hb_ms : sx;
-		uint64_t	grace = recv_ms * 2 + 1000;
-
+	bn_stompwire_hb_agree(s->hb_ms, sx, sy, s->ow_on, &s->send_hb_ms,
+	    &grace);
+	if (grace > 0) {
 		tv.tv_sec = (time_t)(grace / 1000);
 		tv.tv_usec = (suseconds_t)((grace % 1000) * 1000);
 		bufferevent_set_timeouts(s->bev, &tv, NULL);

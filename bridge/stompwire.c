@@ -89,6 +89,14 @@ bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy)
 	}
 }
 
+void
+bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
+    bool openwire, uint64_t *send, uint64_t *grace)
+{
+	*send = (ours && sy) ? (openwire || ours < sy ? sy : ours) : 0;
+	*grace = (ours && sx) ? (ours > sx ? ours : sx) * 2 + 1000 : 0;
+}
+
 /*
  * ActiveMQ's STOMP transport writes a TextMessage without content-length
  * and a BytesMessage with it; "amq-msg-type:text" keeps a text a text when

@@ -15,9 +15,10 @@ from xml.sax.saxutils import quoteattr
 
 import bnharness
 
-# BN_BROKER_PROTO=openwire runs every sidecar a test starts on tcp:// (OpenWire)
-# instead of stomp://, so the whole suite can be run over either session.
-BROKER_PROTO = os.environ.get("BN_BROKER_PROTO", "stomp")
+# Sidecars a test starts speak OpenWire to their broker (tcp://), as the shipped
+# configs do; BN_BROKER_PROTO=stomp runs them on stomp:// instead, so the whole
+# suite can be run over either session.
+BROKER_PROTO = os.environ.get("BN_BROKER_PROTO", "openwire")
 
 
 def default_broker_uri(broker):

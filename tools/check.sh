@@ -15,6 +15,10 @@ sh tools/run-integration.sh || rc=1
 BN_SAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
     sh tools/run-integration.sh integration-asan test_forward \
     test_security || rc=1
+# The suites run over OpenWire broker sessions (the shipped configs'
+# tcp://); forwarding again over stomp://, which stays supported.
+BN_BROKER_PROTO=stomp sh tools/run-integration.sh integration-stomp \
+    test_forward || rc=1
 pass=$(awk '{s += $2} END {print s + 0}' tests/out/counts)
 fail=$(awk '{s += $3} END {print s + 0}' tests/out/counts)
 echo "make check took $(( $(date +%s) - start )) s"

@@ -15,7 +15,7 @@ sys.path.insert(0, TOOLS)
 
 import bnharness  # noqa: E402
 import bnsidecar  # noqa: E402
-from bnsidecar import Sidecar, connector_xml, wait_for  # noqa: E402
+from bnsidecar import Sidecar, connector_xml, default_broker_uri, wait_for  # noqa: E402
 from stompclient import StompClient  # noqa: E402
 
 N = 1000
@@ -47,16 +47,18 @@ def main():
         b = bnharness.Broker("B", os.path.join(base, "broker-B"))
         brokers += [a, b]
         bnharness.start_all(a, b)
-        say("broker A: STOMP on %d; broker B: STOMP on %d" % (a.stomp_port, b.stomp_port))
+        say("broker A: OpenWire on %d, STOMP on %d; broker B: OpenWire on %d, STOMP on %d"
+            % (a.openwire_port, a.stomp_port, b.openwire_port, b.stomp_port))
 
         sb = Sidecar("B", base, b)
         sa = Sidecar("A", base, a, [connector_xml("to-B", [sb.link_port])])
         sidecars += [sb, sa]
         sb.start()
         sa.start()
-        say("sidecars started: A dials B's link port %d (static:), management on"
-            " http://127.0.0.1:%d/status and :%d/status" % (sb.link_port, sa.mgmt_port,
-                                                             sb.mgmt_port))
+        say("sidecars started, each on its broker at %s and %s; A dials B's link"
+            " port %d (static:), management on http://127.0.0.1:%d/status and :%d/status"
+            % (default_broker_uri(a), default_broker_uri(b), sb.link_port, sa.mgmt_port,
+               sb.mgmt_port))
         sa.wait_link("B")
         say("link A -> B is up")
 

@@ -116,6 +116,8 @@ void	 bn_frame_del_header(struct bn_frame *, const char *name);
 const char *bn_frame_get(const struct bn_frame *, const char *name);
 /* Copies the body. */
 void	 bn_frame_set_body(struct bn_frame *, const void *, size_t);
+/* Takes b's bytes as the body, without a copy; b is left empty. */
+void	 bn_frame_take_body(struct bn_frame *, struct bn_buf *b);
 /* Accepts NULL. */
 void	 bn_frame_free(struct bn_frame *);
 

@@ -7,6 +7,7 @@
 #ifndef BN_STOMPWIRE_H
 #define BN_STOMPWIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,14 @@ struct bn_frame *bn_stompwire_connect(const char *vhost, const char *login,
 /* CONNECTED's heart-beat header "sx,sy" (NULL: absent); both 0 when
  * absent or malformed. */
 void	 bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy);
+/*
+ * The agreed heart-beats for ours (ms, 0: off) and CONNECTED's sx,sy:
+ * *send, how often we must send (max(ours, sy); over OpenWire sy, the
+ * broker's limit, which is at most ours); *grace, how long the broker may
+ * stay silent before it counts as gone (0: forever).
+ */
+void	 bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
+	    bool openwire, uint64_t *send, uint64_t *grace);
 
 /* A MESSAGE without content-length was a TextMessage: says so. */
 void	bn_stompwire_mark_text(struct bn_frame *);

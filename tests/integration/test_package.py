@@ -26,6 +26,7 @@ import unittest
 from netbase import NetTestCase, ROOT, wait_for
 
 import bnharness
+import bnsidecar
 
 UNIT = "/lib/systemd/system/brokernetd.service"
 CONF = "/etc/brokernet/brokernet.xml"
@@ -140,13 +141,13 @@ class DebianPackage(NetTestCase):
         mgmt, link = bnharness.free_port(), bnharness.free_port()
         with open(CONF, "w") as f:
             f.write("""<brokernet name="PKG">
-  <broker uri="stomp://127.0.0.1:%d" heartBeat="2000"/>
+  <broker uri="%s" heartBeat="2000"/>
   <transportConnectors>
     <transportConnector name="link" uri="tcp://127.0.0.1:%d"/>
   </transportConnectors>
   <management uri="http://127.0.0.1:%d"/>
 </brokernet>
-""" % (broker.stomp_port, link, mgmt))
+""" % (bnsidecar.default_broker_uri(broker), link, mgmt))
 
         # What systemd does for the unit: the state directory, then ExecStart
         # as User/Group in WorkingDirectory with UMask.
