@@ -390,25 +390,17 @@ static void
 stomp_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct bn_stomp	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
 	uint64_t	 gen = s->generation;
-	const char	*err;
+	const char	*err = NULL;
+	char		 owerr[256], *why;
 
 	stomp_quickack(bev);
-	if (s->ow_on) {
-		char	owerr[256], *why;
-
-		if (bn_stompow_read(s, bufferevent_get_input(bev), owerr,
-		    sizeof(owerr)) == -1) {
-			xasprintf(&why, "bad OpenWire from broker: %s", owerr);
-			stomp_lost(s, why);
-			free(why);
-			return;
-		}
-	} else if (bn_evframe_read(bufferevent_get_input(bev), &s->limits,
-	    &s->parse, bn_stomp_deliver, s, &err) == -1) {
-		char	*why;
-
-		xasprintf(&why, "bad frame from broker: %s", err);
+	if ((s->ow_on ? bn_stompow_read(s, in, owerr, sizeof(owerr)) :
+	    bn_evframe_read(in, &s->limits, &s->parse, bn_stomp_deliver, s,
+	    &err)) == -1) {
+		xasprintf(&why, "bad %s from broker: %s", s->ow_on ?
+		    "OpenWire" : "frame", s->ow_on ? owerr : err);
 		stomp_lost(s, why);
 		free(why);
 		return;

@@ -1301,7 +1301,9 @@ test_example_files(void **state)
 			fail_msg("%s (run from the source tree or set "
 			    "BN_SRCDIR)", errbuf);
 		assert_string_equal(c->file, path);
-		assert_int_equal(c->broker.failover.uris[0].port, 61613);
+		/* the shipped examples speak OpenWire to ActiveMQ's port */
+		assert_string_equal(c->broker.failover.uris[0].scheme, "tcp");
+		assert_int_equal(c->broker.failover.uris[0].port, 61616);
 		assert_string_equal(c->broker.failover.uris[0].host,
 		    "127.0.0.1");
 		if (c->management_uri != NULL)
@@ -1344,7 +1346,7 @@ test_example_files(void **state)
 		case 3:
 			assert_int_equal(c->broker.failover.nuris, 2);
 			assert_int_equal(c->broker.failover.uris[1].port,
-			    61614);
+			    61617);
 			assert_false(c->broker.failover.randomize);
 			assert_true(c->broker.failover.priority_backup);
 			assert_int_equal(c->broker.failover.npriority, 1);
