@@ -393,6 +393,8 @@ daemon_broker_session(struct bn_daemon *d, const char *name,
 	o.login = d->cfg->broker.login;
 	o.passcode = d->cfg->broker.passcode;
 	o.self = d->self;
+	o.tls = d->broker_tls;
+	o.tls_verify_host = d->cfg->ssl_verify_host;
 	o.heartbeat_ms = d->cfg->broker.heartbeat_ms;
 	o.receipt_window = d->cfg->broker.receipt_window;
 	return bn_stomp_new(d->base, &o, cbs, d);
@@ -462,6 +464,7 @@ bn_daemon_start(struct bn_daemon *d)
 {
 	struct bn_stomp_cbs	 cc, pc;
 	int			 sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	char			 err[512];
 	size_t			 i;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -476,6 +479,14 @@ bn_daemon_start(struct bn_daemon *d)
 		    " written there", d->cfg->state_dir);
 	if (bn_status_start(d) == -1)
 		return -1;
+	for (i = 0; i < d->cfg->broker.failover.nuris; i++)
+		if (strstr(d->cfg->broker.failover.uris[i].scheme, "ssl") !=
+		    NULL && d->broker_tls == NULL &&
+		    (d->broker_tls = bn_tls_client_ctx(d->cfg, err,
+		    sizeof(err))) == NULL) {
+			log_warnx("broker %s: %s", d->cfg->broker.uri, err);
+			return -1;
+		}
 	/* Listeners and dialers start when this sidecar takes the lock. */
 	memset(&cc, 0, sizeof(cc));
 	cc.connected = daemon_cons_connected;
@@ -566,6 +577,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
+	bn_tls_ctx_free(d->broker_tls);
 	bn_preflight_free(d->pf);
 	bn_hmap_clear_free(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);

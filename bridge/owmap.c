@@ -465,11 +465,20 @@ bn_ow_utf8_from_java(const uint8_t *p, size_t len, struct bn_buf *out)
 	bn_buf_add(out, p + from, len - from);
 }
 
+/* A UTF-16 unit (a surrogate) as Java writes it: three bytes. */
+static void
+owmap_unit3(uint8_t *u, uint32_t v)
+{
+	u[0] = (uint8_t)(0xe0 | (v >> 12));
+	u[1] = (uint8_t)(0x80 | ((v >> 6) & 0x3f));
+	u[2] = (uint8_t)(0x80 | (v & 0x3f));
+}
+
 void
 bn_ow_utf8_to_java(const uint8_t *p, size_t len, struct bn_buf *out)
 {
 	size_t		 i = 0, from = 0;
-	uint32_t	 cp, hi, lo;
+	uint32_t	 cp;
 	uint8_t		 u[6];
 
 	while (i < len) {
@@ -484,14 +493,8 @@ bn_ow_utf8_to_java(const uint8_t *p, size_t len, struct bn_buf *out)
 		    ((uint32_t)(p[i + 1] & 0x3f) << 12) |
 		    ((uint32_t)(p[i + 2] & 0x3f) << 6) | (p[i + 3] & 0x3f)) >=
 		    0x10000 && cp <= 0x10ffff) {
-			hi = 0xd800 + ((cp - 0x10000) >> 10);
-			lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-			u[0] = (uint8_t)(0xe0 | (hi >> 12));
-			u[1] = (uint8_t)(0x80 | ((hi >> 6) & 0x3f));
-			u[2] = (uint8_t)(0x80 | (hi & 0x3f));
-			u[3] = (uint8_t)(0xe0 | (lo >> 12));
-			u[4] = (uint8_t)(0x80 | ((lo >> 6) & 0x3f));
-			u[5] = (uint8_t)(0x80 | (lo & 0x3f));
+			owmap_unit3(u, 0xd800 + ((cp - 0x10000) >> 10));
+			owmap_unit3(u + 3, 0xdc00 + ((cp - 0x10000) & 0x3ff));
 			bn_buf_add(out, p + from, i - from);
 			bn_buf_add(out, u, 6);
 			i += 4;

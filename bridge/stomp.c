@@ -1,17 +1,14 @@
 /*
- * STOMP 1.2 client connection with ActiveMQ failover: semantics.
- *
- * One struct bn_stomp is one logical session to "the broker", which may be
- * any of a list of URIs. Frames are parsed with the stateless codec in
- * frame.c; the read callback only pulls up and drains the input buffer.
- * Receipt-tracked frames live on a FIFO (ActiveMQ answers receipts in order
- * per connection); RETRY frames keep their wire bytes so they can be sent
- * again on the next session, like the failover transport's trackMessages.
- *
- * This file is the session: connecting, failing over and backing off,
- * reading and dispatching, heart-beats, DISCONNECT, and the public calls.
- * What is sent and awaits a receipt is stompsend.c's; the wire form of
- * frames built by hand is stompwire.c's; the URI order failover.c's.
+ * The broker session (stomp.h) with ActiveMQ failover: semantics. One
+ * struct bn_stomp is one logical session to "the broker", which may be any
+ * of a list of URIs, spoken in STOMP 1.2 (stomp://, stomp+ssl://) or, via
+ * stompow.c, OpenWire (tcp://, ssl://). Receipt-tracked frames live on a
+ * FIFO (ActiveMQ answers in order per connection); RETRY frames keep their
+ * wire bytes to be sent again on the next session, like the failover
+ * transport's trackMessages. This file: connecting, failing over and
+ * backing off, reading and dispatching, heart-beats, DISCONNECT, the public
+ * calls; what awaits a receipt is stompsend.c's, hand-built frames
+ * stompwire.c's, the URI order failover.c's.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -37,6 +34,7 @@
 #include "brokernet/stompsend.h"
 #include "brokernet/stompsess.h"
 #include "brokernet/stompwire.h"
+#include "brokernet/tls.h"
 #include "brokernet/util.h"
 
 static void	stomp_try_next(struct bn_stomp *);
@@ -76,6 +74,8 @@ bn_stomp_new(struct event_base *base, const struct bn_stomp_opts *o,
 	s->window = o->receipt_window ? o->receipt_window : 1000;
 	s->connect_timeout_ms = o->connect_timeout_ms ?
 	    o->connect_timeout_ms : 10000;
+	s->tls = o->tls;
+	s->tls_verify_host = o->tls_verify_host;
 	if (o->limits.max_frame_size == 0)
 		bn_frame_limits_default(&s->limits);
 	else
@@ -430,7 +430,7 @@ static void
 stomp_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct bn_stomp	*s = arg;
-	char		 why[256];
+	char		 why[256], tls[200];
 	int		 err = EVUTIL_SOCKET_ERROR();
 
 	if (what & BEV_EVENT_CONNECTED) {
@@ -446,6 +446,8 @@ stomp_event_cb(struct bufferevent *bev, short what, void *arg)
 		s->refused = true;
 	if (what & BEV_EVENT_TIMEOUT)
 		snprintf(why, sizeof(why), "no heart-beat from broker");
+	else if (s->tls != NULL && bn_tls_error(bev, tls, sizeof(tls)) != NULL)
+		snprintf(why, sizeof(why), "TLS: %s", tls);
 	else if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "broker closed the connection");
 	else
@@ -498,7 +500,12 @@ stomp_try_next(struct bn_stomp *s)
 		stomp_lost(s, why);
 		return;
 	}
-	s->bev = bufferevent_socket_new(s->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if ((s->bev = bn_tls_or_plain(s->base, ep, s->tls,
+	    s->tls_verify_host)) == NULL) {
+		evutil_freeaddrinfo(ai);
+		stomp_lost(s, "no TLS context for an ssl:// broker URI");
+		return;
+	}
 	bufferevent_setcb(s->bev, stomp_read_cb, stomp_write_cb,
 	    stomp_event_cb, s);
 	bufferevent_setwatermark(s->bev, EV_WRITE, BN_STOMP_OUT_LOW, 0);

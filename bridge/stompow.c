@@ -34,7 +34,7 @@ void
 bn_stompow_start(struct bn_stomp *s, const char *scheme,
     bool (*deliver)(struct bn_frame *, void *))
 {
-	s->ow_on = strcmp(scheme, "tcp") == 0;
+	s->ow_on = strcmp(scheme, "tcp") == 0 || strcmp(scheme, "ssl") == 0;
 	s->ow_deliver = deliver;
 	if (!s->ow_on)
 		return;

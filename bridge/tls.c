@@ -186,3 +186,14 @@ bn_tls_error(struct bufferevent *bev, char *buf, size_t len)
 	}
 	return buf;
 }
+
+struct bufferevent *
+bn_tls_or_plain(struct event_base *base, const struct bn_endpoint *ep,
+    void *ctx, bool verify_host)
+{
+	if (strstr(ep->scheme, "ssl") == NULL)
+		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (ctx == NULL)
+		return NULL;
+	return bn_tls_connect(base, ctx, ep->host, verify_host);
+}

@@ -53,7 +53,8 @@ struct uri_opt {
 	double			 dmax;
 };
 
-static const char *const uri_failover_schemes[] = { "stomp", "tcp", NULL };
+static const char *const uri_failover_schemes[] = { "tcp", "ssl", "stomp",
+    "stomp+ssl", NULL };
 static const char *const uri_peer_schemes[] = { "tcp", "ssl", NULL };
 static const char *const uri_listen_schemes[] = { "tcp", "ssl", NULL };
 

@@ -321,8 +321,8 @@ _ACTIVEMQ_XML = """<?xml version="1.0" encoding="UTF-8"?>
     </systemUsage>
     <transportConnectors>
       <transportConnector name="stomp" uri={stomp_uri}/>
-      <transportConnector name="openwire" uri={openwire_uri}/>
-    </transportConnectors>
+      <transportConnector name="openwire" uri={openwire_uri}/>{ssl_connector}
+    </transportConnectors>{ssl_context}
     {extra}
   </broker>
 </beans>
@@ -416,13 +416,23 @@ class Broker:
     box); advisory_support=False sets advisorySupport="false".
     statistics=True adds the statistics plugin (what consumer-paced forwarding
     needs); None (the default) takes it from BN_BROKER_STATISTICS=1, else off.
+    ssl={"keystore": PKCS12 file, "password": ...} adds OpenWire and STOMP
+    connectors over TLS (ssl://127.0.0.1:ssl_port, stomp+ssl://127.0.0.1:
+    stomp_ssl_port) with that key store.
     """
 
     def __init__(self, name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
                  kahadb_dir=None, hb_grace_multiplier=None, stomp_options=None,
                  wait_on_start=True, lock_interval_ms=1000, kahadb_attrs=None,
-                 jdbc=None, link_jars=True, advisory_support=True, statistics=None):
+                 jdbc=None, link_jars=True, advisory_support=True, statistics=None,
+                 ssl=None):
         self.name = name
+        self.ssl = dict(ssl) if ssl else None
+        self.ssl_port = free_port() if ssl else None
+        self.stomp_ssl_port = free_port() if ssl else None
+        if ssl:
+            _reserve_port(self.ssl_port)
+            _reserve_port(self.stomp_ssl_port)
         if statistics is None:
             statistics = os.environ.get("BN_BROKER_STATISTICS") == "1"
         self.statistics = statistics
@@ -514,6 +524,15 @@ class Broker:
             stomp_uri=_xml_attr(self._stomp_connector_uri()),
             openwire_uri=_xml_attr(self.openwire_uri),
             extra=(STATISTICS_XML if self.statistics else "") + self.extra_xml,
+            ssl_connector=("" if not self.ssl else
+                           '\n      <transportConnector name="ssl" uri=%s/>'
+                           '\n      <transportConnector name="stomp+ssl" uri=%s/>'
+                           % (_xml_attr("ssl://127.0.0.1:%d" % self.ssl_port),
+                              _xml_attr("stomp+ssl://127.0.0.1:%d" % self.stomp_ssl_port))),
+            ssl_context=("" if not self.ssl else
+                         "\n    <sslContext><sslContext keyStore=%s keyStorePassword=%s"
+                         ' keyStoreType="pkcs12"/></sslContext>'
+                         % (_xml_attr(self.ssl["keystore"]), _xml_attr(self.ssl["password"]))),
             advisory=_xml_attr("true" if self.advisory_support else "false"))
         with open(os.path.join(self.conf_dir, "activemq.xml"), "w") as f:
             f.write(xml)
@@ -611,6 +630,9 @@ class Broker:
                         and "Address already in use" in self.log_since_launch()
                         and not self.is_running()):
                     self.stomp_port, self.openwire_port = free_port(), free_port()
+                    if self.ssl:
+                        self.ssl_port = free_port()
+                        self.stomp_ssl_port = free_port()
                     self.launch(detach=self.detached)
                     continue
                 raise

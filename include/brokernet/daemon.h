@@ -131,6 +131,7 @@ struct bn_daemon {
 	struct bn_mcastq	 mcasts;
 	struct bn_listener	*listeners;
 	void			*tls_client;	/* SSL_CTX for ssl:// peers */
+	void			*broker_tls;	/* SSL_CTX for an ssl:// broker */
 	size_t			 nlisteners;
 	struct bn_hmap		 subs_by_id;	/* STOMP sub id -> fwd sub */
 	uint64_t		 next_sub;

@@ -1,8 +1,11 @@
 /*
- * A STOMP 1.2 client connection on libevent with ActiveMQ's failover:
- * transport semantics: a list of broker URIs tried in turn with back-off,
- * heart-beats, pipelined receipts, and SENDs that survive a reconnect.
- * Subscriptions are not replayed: owners re-create them in on_connected.
+ * The broker session: a client connection on libevent with ActiveMQ's
+ * failover: transport semantics: a list of broker URIs tried in turn with
+ * back-off, heart-beats, pipelined receipts, and SENDs that survive a
+ * reconnect. Its interface is STOMP 1.2 frames whatever the wire: STOMP
+ * (stomp://, stomp+ssl://) or OpenWire (tcp://, ssl://, translated by
+ * owsess.h). Subscriptions are not replayed: owners re-create them in
+ * on_connected.
  */
 #ifndef BN_STOMP_H
 #define BN_STOMP_H
@@ -25,6 +28,8 @@ struct bn_stomp_opts {
 	const char	*vhost;		/* CONNECT host header; NULL: "/" */
 	const char	*client_id;	/* NULL: none (see NOTES.md) */
 	const char	*self;		/* our broker's name (OpenWire) */
+	void		*tls;		/* SSL_CTX for ssl://, stomp+ssl:// */
+	bool		 tls_verify_host;
 	uint64_t	 heartbeat_ms;	/* both directions; 0: off */
 	size_t		 receipt_window;/* outstanding receipts; 0: 1000 */
 	uint64_t	 connect_timeout_ms; /* TCP + CONNECTED; 0: 10000 */

@@ -61,6 +61,8 @@ struct bn_stomp {
 	uint64_t		 hb_ms;
 	size_t			 window;
 	uint64_t		 connect_timeout_ms;
+	void			*tls;		/* the owner's SSL_CTX, or NULL */
+	bool			 tls_verify_host;
 	struct bn_frame_limits	 limits;
 	struct bn_stomp_cbs	 cbs;
 	void			*arg;

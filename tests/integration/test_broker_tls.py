@@ -1,0 +1,110 @@
+"""TLS between a sidecar and its own broker (issue 19: "TLS to the broker,
+ssl:// for OpenWire"). Broker A gets an OpenWire connector over TLS
+(ssl://127.0.0.1:PORT) with a certificate for 127.0.0.1 signed by a CA made
+here, in a PKCS12 key store; the sidecar trusts that CA through
+<sslContext trustedCertificates>.
+
+- over ssl:// (OpenWire) and stomp+ssl:// (STOMP): demand and forwarding
+  work as over tcp:// and stomp:// (200 and 100 messages A -> B, each
+  exactly once);
+- a broker certificate the sidecar does not trust: the session never comes
+  up, the log names the verification failure, nothing is forwarded;
+- an ssl:// broker URI without trustedCertificates: the sidecar refuses to
+  start and says why.
+
+    cd tests/integration && python3 -m unittest -v test_broker_tls
+"""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+import netbase
+from netbase import NetTestCase, connector_xml, wait_for
+from test_security import make_pki, openssl, ssl_xml
+
+PASSWORD = "brokernet-test"
+
+
+def keystore(pki, d):
+    """The broker's key and certificate as a PKCS12 key store."""
+    path = os.path.join(d, "broker.p12")
+    openssl("pkcs12", "-export", "-in", pki["cert"], "-inkey", pki["key"],
+            "-out", path, "-name", "broker", "-passout", "pass:" + PASSWORD, cwd=d)
+    return path
+
+
+class BrokerTls(NetTestCase):
+    BROKERS = ("A", "B")
+
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(netbase.OUT, exist_ok=True)
+        cls.pkidir = tempfile.mkdtemp(prefix="pki-BrokerTls-", dir=netbase.OUT)
+        cls.pki = make_pki(cls.pkidir, "good")
+        cls.evil = make_pki(cls.pkidir, "evil")
+        cls.BROKER_OPTS = {"A": {"ssl": {"keystore": keystore(cls.pki, cls.pkidir),
+                                         "password": PASSWORD}}}
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        if not cls.failed and not os.environ.get("BN_KEEP"):
+            subprocess.run(("rm", "-rf", cls.pkidir), check=False)
+
+    def tls_uri(self):
+        return "ssl://127.0.0.1:%d" % self.brokers["A"].ssl_port
+
+    def test_forwarding_over_tls_to_the_broker(self):
+        b = self.sidecar("B", [])
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
+                         broker_uri=self.tls_uri(),
+                         extra_children=ssl_xml(ca=self.pki["ca"]))
+        a.wait_link("B")
+        st = a.status()
+        self.assertEqual(st["broker"]["state"], "connected")
+        self.assertIn("connected to %s" % self.tls_uri(), a.log_text())
+        q = self.queue("brokertls")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        self.produce("A", q, 200)
+        self.assertEqual(sorted(self.ns(self.collect(cons, 200))), list(range(200)))
+        wait_for(lambda: a.status()["counters"]["forward_acked"] == 200, 10,
+                 what="A's 200 acked on its broker over TLS")
+        self.assertEqual(self.drain("A", q), [], "A's queue must end empty")
+
+    def test_stomp_over_tls_to_the_broker(self):
+        """stomp+ssl://: the STOMP session over TLS forwards too."""
+        b = self.sidecar("B", [])
+        uri = "stomp+ssl://127.0.0.1:%d" % self.brokers["A"].stomp_ssl_port
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])], broker_uri=uri,
+                         extra_children=ssl_xml(ca=self.pki["ca"]))
+        a.wait_link("B")
+        self.assertIn("connected to %s" % uri, a.log_text())
+        q = self.queue("stomptls")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        self.produce("A", q, 100)
+        self.assertEqual(sorted(self.ns(self.collect(cons, 100))), list(range(100)))
+
+    def test_untrusted_broker_certificate_refused(self):
+        a = self.sidecar("A", [], broker_uri=self.tls_uri(),
+                         extra_children=ssl_xml(ca=self.evil["ca"]), start=False)
+        a.start(wait=False)
+        wait_for(lambda: "certificate verify failed" in a.log_text(), 20,
+                 what="the verification failure in A's log")
+        self.assertNotEqual(a.status()["broker"]["state"], "connected")
+
+    def test_ssl_broker_without_trusted_certificates_refused_at_start(self):
+        a = self.sidecar("A", [], broker_uri=self.tls_uri(), start=False)
+        a.start(wait=False)
+        wait_for(lambda: not a.running(), 10, what="A to refuse to start")
+        self.assertNotEqual(a.proc.returncode, 0)
+        a.killed = True     # an expected non-zero exit, not a crash
+        self.assertIn("<sslContext> has no trustedCertificates", a.log_text())
+
+
+if __name__ == "__main__":
+    unittest.main()
