@@ -643,9 +643,9 @@ static const struct bad bads[] = {
 	    "  uri=\"stomp://h:0\"/>\n" TAIL,
 	    "t.xml:3: bad uri on <broker>: \"stomp://h:0\": port must be "
 	    "1..65535" },
-	{ "<brokernet name=\"A\">\n<broker uri=\"ssl://h:1\"/>\n" TAIL,
-	    "t.xml:2: bad uri on <broker>: \"ssl://h:1\": scheme \"ssl\" not "
-	    "allowed (allowed: stomp, tcp)" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"http://h:1\"/>\n" TAIL,
+	    "t.xml:2: bad uri on <broker>: \"http://h:1\": scheme \"http\" not "
+	    "allowed (allowed: tcp, ssl, stomp, stomp+ssl)" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"failover:(stomp://h:1)?"
 	    "timeout=-2\"/>\n" TAIL,
 	    "t.xml:2: bad uri on <broker>: bad value \"-2\" for option timeout "

@@ -302,6 +302,10 @@ static const struct fo_list fo_lists[] = {
 	    { "a", "b", "::1" }, { 1, 2, 3 }, "stomp" },
 	{ "failover:(stomp://a:1,stomp://a:1)", 2, { "a", "a" }, { 1, 1 },
 	    "stomp" },
+	/* TLS to the broker: OpenWire and STOMP */
+	{ "failover:(ssl://m:61617,ssl://s:61617)", 2, { "m", "s" },
+	    { 61617, 61617 }, "ssl" },
+	{ "stomp+ssl://m:61612", 1, { "m" }, { 61612 }, "stomp+ssl" },
 };
 
 static void
@@ -427,12 +431,12 @@ static const struct bad fo_bads[] = {
 	    "unexpected \")\" after \")\"" },
 	{ "failover:((stomp://a:1)", "\"(stomp://a:1\": bad scheme" },
 	{ "failover:(stomp://a:0)", "\"stomp://a:0\": port must be 1..65535" },
-	{ "failover:(ssl://a:1)", "\"ssl://a:1\": scheme \"ssl\" not allowed "
-	    "(allowed: stomp, tcp)" },
+	{ "failover:(stomp+tls://a:1)", "\"stomp+tls://a:1\": scheme "
+	    "\"stomp+tls\" not allowed (allowed: tcp, ssl, stomp, stomp+ssl)" },
 	{ "failover:(stomp://a:1,http://b:2)", "\"http://b:2\": scheme "
-	    "\"http\" not allowed (allowed: stomp, tcp)" },
-	{ "ssl://h:1", "\"ssl://h:1\": scheme \"ssl\" not allowed (allowed: "
-	    "stomp, tcp)" },
+	    "\"http\" not allowed (allowed: tcp, ssl, stomp, stomp+ssl)" },
+	{ "nio://h:1", "\"nio://h:1\": scheme \"nio\" not allowed (allowed: "
+	    "tcp, ssl, stomp, stomp+ssl)" },
 	{ "stomp://h:1?timeout=1", "\"stomp://h:1?timeout=1\": unexpected "
 	    "\"?timeout=1\" after the port" },
 	{ "stomp://a:1,stomp://b:2", "\"stomp://a:1,stomp://b:2\": a list of "
@@ -515,8 +519,8 @@ static const struct bad fo_bads[] = {
 	    "bad value \"\" for option priorityBackup (expected true or "
 	    "false)" },
 	{ "failover:(stomp://a:1)?priorityURIs=", "empty URI list" },
-	{ "failover:(stomp://a:1)?priorityURIs=ssl://a:1", "\"ssl://a:1\": "
-	    "scheme \"ssl\" not allowed (allowed: stomp, tcp)" },
+	{ "failover:(stomp://a:1)?priorityURIs=udp://a:1", "\"udp://a:1\": "
+	    "scheme \"udp\" not allowed (allowed: tcp, ssl, stomp, stomp+ssl)" },
 	{ "failover:(stomp://a:1)?priorityURIs=stomp://a:1,",
 	    "empty URI in list \"stomp://a:1,\"" },
 	{ "failover:(stomp://a:1)?priorityURIs=stomp://a",
