@@ -138,26 +138,21 @@ dial_connect(struct bn_dialer *dl)
 		dial_schedule_redial(dl, why);
 		return;
 	}
-	if (strcmp(ep->scheme, "ssl") == 0) {
-		if (d->tls_client == NULL) {
-			char	err[512];
+	if (strcmp(ep->scheme, "ssl") == 0 && d->tls_client == NULL) {
+		char	err[512];
 
-			d->tls_client = bn_tls_client_ctx(d->cfg, err,
-			    sizeof(err));
-			if (d->tls_client == NULL) {
-				evutil_freeaddrinfo(ai);
-				log_warnx("connector %s: %s", dl->nc->name, err);
-				dl->stopped = true;
-				free(dl->last_error);
-				dl->last_error = xstrdup(err);
-				return;
-			}
+		if ((d->tls_client = bn_tls_client_ctx(d->cfg, err,
+		    sizeof(err))) == NULL) {
+			evutil_freeaddrinfo(ai);
+			log_warnx("connector %s: %s", dl->nc->name, err);
+			dl->stopped = true;
+			free(dl->last_error);
+			dl->last_error = xstrdup(err);
+			return;
 		}
-		bev = bn_tls_connect(d->base, d->tls_client, ep->host,
-		    d->cfg->ssl_verify_host);
-	} else
-		bev = bufferevent_socket_new(d->base, -1,
-		    BEV_OPT_CLOSE_ON_FREE);
+	}
+	bev = bn_tls_or_plain(d->base, ep, d->tls_client,
+	    d->cfg->ssl_verify_host);
 	l = bn_link_new(d, bev, addr);
 	l->dialer = true;
 	l->dl = dl;
