@@ -446,15 +446,24 @@ conf_ssl(struct bn_xml_state *st, xmlNode *node)
 	return 0;
 }
 
-/* ssl:// listeners need a certificate; ssl:// peers need trusted CAs. */
+/*
+ * ssl:// listeners need a certificate; ssl:// peers and a broker URI over
+ * TLS need trusted CAs.
+ */
 static int
 conf_check_ssl(struct bn_xml_state *st)
 {
 	struct bn_config	*c = st->conf;
 	size_t			 i, j;
 
+	for (i = 0; i < c->broker.failover.nuris; i++)
+		if (bn_endpoint_is_tls(&c->broker.failover.uris[i]) &&
+		    c->ssl_ca == NULL)
+			return bn_xml_err(st, c->broker.line, "%s:// on <broker>"
+			    " needs <sslContext trustedCertificates=...>",
+			    c->broker.failover.uris[i].scheme);
 	for (i = 0; i < c->nlisteners; i++)
-		if (strcmp(c->listeners[i].listen.scheme, "ssl") == 0 &&
+		if (bn_endpoint_is_tls(&c->listeners[i].listen) &&
 		    c->ssl_cert == NULL)
 			return bn_xml_err(st, c->listeners[i].line, "ssl:// on"
 			    " <transportConnector> \"%s\" needs <sslContext"
@@ -462,8 +471,8 @@ conf_check_ssl(struct bn_xml_state *st)
 			    c->listeners[i].name);
 	for (i = 0; i < c->nconnectors; i++)
 		for (j = 0; j < c->connectors[i].npeers; j++)
-			if (strcmp(c->connectors[i].peers[j].scheme,
-			    "ssl") == 0 && c->ssl_ca == NULL)
+			if (bn_endpoint_is_tls(&c->connectors[i].peers[j]) &&
+			    c->ssl_ca == NULL)
 				return bn_xml_err(st, c->connectors[i].line,
 				    "ssl:// peer on <networkConnector> \"%s\""
 				    " needs <sslContext trustedCertificates="

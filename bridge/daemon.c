@@ -480,8 +480,8 @@ bn_daemon_start(struct bn_daemon *d)
 	if (bn_status_start(d) == -1)
 		return -1;
 	for (i = 0; i < d->cfg->broker.failover.nuris; i++)
-		if (strstr(d->cfg->broker.failover.uris[i].scheme, "ssl") !=
-		    NULL && d->broker_tls == NULL &&
+		if (bn_endpoint_is_tls(&d->cfg->broker.failover.uris[i]) &&
+		    d->broker_tls == NULL &&
 		    (d->broker_tls = bn_tls_client_ctx(d->cfg, err,
 		    sizeof(err))) == NULL) {
 			log_warnx("broker %s: %s", d->cfg->broker.uri, err);

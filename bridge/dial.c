@@ -138,7 +138,7 @@ dial_connect(struct bn_dialer *dl)
 		dial_schedule_redial(dl, why);
 		return;
 	}
-	if (strcmp(ep->scheme, "ssl") == 0 && d->tls_client == NULL) {
+	if (bn_endpoint_is_tls(ep) && d->tls_client == NULL) {
 		char	err[512];
 
 		if ((d->tls_client = bn_tls_client_ctx(d->cfg, err,

@@ -54,3 +54,16 @@ bn_endpoint_str(const struct bn_endpoint *ep)
 		xasprintf(&s, "%s://%s:%u", ep->scheme, ep->host, ep->port);
 	return s;
 }
+
+bool
+bn_endpoint_is_tls(const struct bn_endpoint *ep)
+{
+	return strcmp(ep->scheme, "ssl") == 0 ||
+	    strcmp(ep->scheme, "stomp+ssl") == 0;
+}
+
+bool
+bn_endpoint_is_openwire(const struct bn_endpoint *ep)
+{
+	return strcmp(ep->scheme, "tcp") == 0 || strcmp(ep->scheme, "ssl") == 0;
+}

@@ -66,8 +66,7 @@ bn_handshake_speaks_native(const struct bn_daemon *d)
 	size_t				 i;
 
 	for (i = 0; i < fo->nuris; i++)
-		if (strcmp(fo->uris[i].scheme, "tcp") != 0 &&
-		    strcmp(fo->uris[i].scheme, "ssl") != 0)
+		if (!bn_endpoint_is_openwire(&fo->uris[i]))
 			return false;
 	return fo->nuris > 0;
 }

@@ -113,7 +113,7 @@ bn_listen_start(struct bn_daemon *d)
 
 		ls->d = d;
 		ls->tc = tc;
-		if (strcmp(tc->listen.scheme, "ssl") == 0) {
+		if (bn_endpoint_is_tls(&tc->listen)) {
 			char	err[512];
 
 			ls->tls = bn_tls_server_ctx(cfg, tc->need_client_auth,

@@ -485,7 +485,7 @@ stomp_try_next(struct bn_stomp *s)
 	s->cur_uri = bn_endpoint_str(ep);
 	s->state = ST_CONNECTING;
 	s->refused = false;
-	bn_stompow_start(s, ep->scheme, bn_stomp_deliver);
+	bn_stompow_start(s, ep, bn_stomp_deliver);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

@@ -31,10 +31,10 @@ stompow_local_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 void
-bn_stompow_start(struct bn_stomp *s, const char *scheme,
+bn_stompow_start(struct bn_stomp *s, const struct bn_endpoint *ep,
     bool (*deliver)(struct bn_frame *, void *))
 {
-	s->ow_on = strcmp(scheme, "tcp") == 0 || strcmp(scheme, "ssl") == 0;
+	s->ow_on = bn_endpoint_is_openwire(ep);
 	s->ow_deliver = deliver;
 	if (!s->ow_on)
 		return;

@@ -191,7 +191,7 @@ struct bufferevent *
 bn_tls_or_plain(struct event_base *base, const struct bn_endpoint *ep,
     void *ctx, bool verify_host)
 {
-	if (strstr(ep->scheme, "ssl") == NULL)
+	if (!bn_endpoint_is_tls(ep))
 		return bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (ctx == NULL)
 		return NULL;

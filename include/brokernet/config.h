@@ -181,6 +181,10 @@ void	 bn_endpoint_copy(struct bn_endpoint *dst,
 	    const struct bn_endpoint *src);
 /* "scheme://host:port" ([host] for IPv6); the caller frees it. */
 char	*bn_endpoint_str(const struct bn_endpoint *);
+/* Over TLS: ssl:// (links, OpenWire) or stomp+ssl://. */
+bool	 bn_endpoint_is_tls(const struct bn_endpoint *);
+/* A broker URI that speaks OpenWire: tcp:// or ssl://. */
+bool	 bn_endpoint_is_openwire(const struct bn_endpoint *);
 
 /* failover.c */
 /* Sets every field of the struct to its ActiveMQ default. */

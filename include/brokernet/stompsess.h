@@ -124,7 +124,7 @@ bool	bn_stomp_deliver(struct bn_frame *, void *stomp);
  * deliver (stomp.c's bn_stomp_deliver, given here so that stompow.c
  * calls nothing of stomp.c).
  */
-void	bn_stompow_start(struct bn_stomp *, const char *scheme,
+void	bn_stompow_start(struct bn_stomp *, const struct bn_endpoint *,
 	    bool (*deliver)(struct bn_frame *, void *));
 void	bn_stompow_free(struct bn_stomp *);
 void	bn_stompow_write(struct bn_stomp *, const char *wire, size_t len);

@@ -289,4 +289,25 @@ assert_local_error(struct t *t, const char *receipt)
 	assert_null(bn_owsess_local(t->o));
 }
 
+/*
+ * A native subscription (id n1, /queue/X, ack:client), a TextMessage body
+ * and a property map of one typed property and one brokernet_* String.
+ */
+static inline void
+native_text(struct t *t, struct bn_buf *body, struct bn_buf *pr,
+    const char *s, const char *name, struct bn_ow_prim v, const char *net,
+    const char *netv)
+{
+	struct bn_ow_prim nv = bn_ow_prim_str(netv, strlen(netv));
+	size_t		 at;
+
+	put(t, "SUBSCRIBE\nid:n1\ndestination:/queue/X\nack:client\n"
+	    "brokernet-native:true\n\n");
+	text(body, s);
+	at = bn_ow_map_begin(pr);
+	bn_ow_map_put(pr, name, strlen(name), &v);
+	bn_ow_map_put(pr, net, strlen(net), &nv);
+	bn_ow_map_end(pr, at, 2);
+}
+
 #endif /* OWSESS_FIXTURE_H */

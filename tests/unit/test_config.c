@@ -643,6 +643,10 @@ static const struct bad bads[] = {
 	    "  uri=\"stomp://h:0\"/>\n" TAIL,
 	    "t.xml:3: bad uri on <broker>: \"stomp://h:0\": port must be "
 	    "1..65535" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"failover:(tcp://h:1,"
+	    "stomp+ssl://h:2)\"/>\n" TAIL,
+	    "t.xml:2: stomp+ssl:// on <broker> needs <sslContext "
+	    "trustedCertificates=...>" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"http://h:1\"/>\n" TAIL,
 	    "t.xml:2: bad uri on <broker>: \"http://h:1\": scheme \"http\" not "
 	    "allowed (allowed: tcp, ssl, stomp, stomp+ssl)" },

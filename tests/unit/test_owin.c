@@ -97,21 +97,13 @@ test_message_native(void **state)
 	struct t	*t = *state;
 	struct bn_ow_cmd c, back;
 	struct bn_buf	 pr = { 0 }, body = { 0 };
-	struct bn_ow_prim v;
 	struct bn_frame	*f;
 	char		 err[256];
-	size_t		 at, used;
+	size_t		 used;
 
 	up(t);
-	put(t, "SUBSCRIBE\nid:n1\ndestination:/queue/X\nack:client\n"
-	    "brokernet-native:true\n\n");
-	text(&body, "caf\xc3\xa9");
-	at = bn_ow_map_begin(&pr);
-	v = bn_ow_prim_int(BN_OW_P_INT, 102);
-	bn_ow_map_put(&pr, "pInt", 4, &v);
-	v = bn_ow_prim_str(",A,", 3);
-	bn_ow_map_put(&pr, "brokernet_path", 14, &v);
-	bn_ow_map_end(&pr, at, 2);
+	native_text(t, &body, &pr, "caf\xc3\xa9", "pInt",
+	    bn_ow_prim_int(BN_OW_P_INT, 102), "brokernet_path", ",A,");
 	dispatch(&c, 1, BN_OW_TEXT_MESSAGE, &body, &pr, 3);
 	f = feed(t, &c);
 	assert_string_equal(f->command, "MESSAGE");

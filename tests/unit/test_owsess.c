@@ -410,18 +410,11 @@ test_send_native(void **state)
 	struct bn_buf	 pr = { 0 }, body = { 0 }, wire = { 0 };
 	struct bn_frame	*msg, *send;
 	struct bn_ow_prim v;
-	size_t		 i, at;
+	size_t		 i;
 
 	up(t);
-	put(t, "SUBSCRIBE\nid:n1\ndestination:/queue/X\nack:client\n"
-	    "brokernet-native:true\n\n");
-	text(&body, "payload");
-	at = bn_ow_map_begin(&pr);
-	v = bn_ow_prim_int(BN_OW_P_LONG, 5);
-	bn_ow_map_put(&pr, "pLong", 5, &v);
-	v = bn_ow_prim_str("old", 3);
-	bn_ow_map_put(&pr, "brokernet_hops", 14, &v);
-	bn_ow_map_end(&pr, at, 2);
+	native_text(t, &body, &pr, "payload", "pLong",
+	    bn_ow_prim_int(BN_OW_P_LONG, 5), "brokernet_hops", "old");
 	dispatch(&d, 1, BN_OW_TEXT_MESSAGE, &body, &pr, 21);
 	d.u.dispatch.message.redelivery_counter = 2;
 	d.u.dispatch.message.broker_path = (struct bn_ow_idarray){ true, 1,
