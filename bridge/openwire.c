@@ -534,6 +534,13 @@ ow_rd_cmd(struct ow_rd *r, uint8_t type, struct bn_ow_cmd *c)
 		c->u.remove.last_delivered_seq =
 		    ow_i64(r, "lastDeliveredSequenceId");
 		break;
+	case BN_OW_REMOVE_SUBSCRIPTION_INFO:
+		ow_id(r, "connectionId", BN_OW_CONNECTION_ID,
+		    &c->u.remove_sub.connection_id);
+		c->u.remove_sub.subscription_name =
+		    ow_str(r, "subcriptionName");
+		c->u.remove_sub.client_id = ow_str(r, "clientId");
+		break;
 	case BN_OW_CONNECTION_ERROR:
 		ow_error(r, "exception", &c->u.conn_error.error, 0);
 		ow_id(r, "connectionId", BN_OW_CONNECTION_ID,

@@ -59,6 +59,7 @@ static const struct {
 	{ BN_OW_PRODUCER_INFO, "ProducerInfo" },
 	{ BN_OW_TRANSACTION_INFO, "TransactionInfo" },
 	{ BN_OW_DESTINATION_INFO, "DestinationInfo" },
+	{ BN_OW_REMOVE_SUBSCRIPTION_INFO, "RemoveSubscriptionInfo" },
 	{ BN_OW_KEEP_ALIVE_INFO, "KeepAliveInfo" },
 	{ BN_OW_SHUTDOWN_INFO, "ShutdownInfo" },
 	{ BN_OW_REMOVE_INFO, "RemoveInfo" },
@@ -465,6 +466,12 @@ ow_wr_body(struct ow_wr *w, const struct bn_ow_cmd *c)
 	case BN_OW_REMOVE_INFO:
 		ow_wid(w, "objectId", &c->u.remove.object_id);
 		ow_w64(w, c->u.remove.last_delivered_seq);
+		break;
+	case BN_OW_REMOVE_SUBSCRIPTION_INFO:
+		ow_wid(w, "connectionId", &c->u.remove_sub.connection_id);
+		ow_wstr(w, "subcriptionName",
+		    &c->u.remove_sub.subscription_name);
+		ow_wstr(w, "clientId", &c->u.remove_sub.client_id);
 		break;
 	case BN_OW_CONNECTION_ERROR:
 		ow_werror(w, "exception", &c->u.conn_error.error);

@@ -344,8 +344,23 @@ ow_out_unsubscribe(struct bn_owsess *o, const struct bn_frame *f,
 {
 	struct bn_ow_cmd	 c;
 	struct ow_consumer	*k;
+	const char		*durable;
 	int			 rc;
 
+	/*
+	 * As ActiveMQ's STOMP: with activemq.subscriptionName, UNSUBSCRIBE
+	 * deletes that durable subscription of our client id (its subscriber
+	 * must be detached first) and nothing else.
+	 */
+	if ((durable = bn_frame_get(f, "activemq.subscriptionName")) != NULL) {
+		memset(&c, 0, sizeof(c));
+		c.type = BN_OW_REMOVE_SUBSCRIPTION_INFO;
+		c.u.remove_sub.connection_id = bn_owsess_conn_id(o);
+		c.u.remove_sub.subscription_name = bn_owsess_str(durable);
+		c.u.remove_sub.client_id = bn_owsess_str(o->client_id != NULL ?
+		    o->client_id : o->conn_id);
+		return bn_owsess_emit(o, &c, receipt, out, err, errlen);
+	}
 	if ((k = ow_consumer_by_sub(o, bn_frame_get(f, "id"))) == NULL) {
 		snprintf(err, errlen, "UNSUBSCRIBE: no subscription %s",
 		    bn_frame_get(f, "id") ? bn_frame_get(f, "id") : "(none)");

@@ -38,6 +38,7 @@ enum {
 	BN_OW_PRODUCER_INFO = 6,
 	BN_OW_TRANSACTION_INFO = 7,
 	BN_OW_DESTINATION_INFO = 8,
+	BN_OW_REMOVE_SUBSCRIPTION_INFO = 9,
 	BN_OW_KEEP_ALIVE_INFO = 10,
 	BN_OW_SHUTDOWN_INFO = 11,
 	BN_OW_REMOVE_INFO = 12,
@@ -228,6 +229,12 @@ struct bn_ow_remove_info {
 	int64_t		 last_delivered_seq;
 };
 
+/* Deletes the durable subscription (client id, name) of a connection. */
+struct bn_ow_remove_sub_info {
+	struct bn_ow_id	 connection_id;
+	struct bn_ow_str subscription_name, client_id;
+};
+
 /*
  * ActiveMQMessage and its subtypes (type 23..28). command_id and
  * response_required are the message's own: bn_ow_encode() writes the
@@ -337,6 +344,7 @@ struct bn_ow_cmd {
 		struct bn_ow_producer_info producer;
 		struct bn_ow_consumer_info consumer;
 		struct bn_ow_remove_info remove;
+		struct bn_ow_remove_sub_info remove_sub;
 		struct bn_ow_message msg;		/* 23..28 */
 		struct bn_ow_dispatch dispatch;
 		struct bn_ow_ack ack;

@@ -475,6 +475,12 @@ fill(uint8_t type, struct bn_ow_cmd *c)
 		c->u.remove.object_id = cons;
 		c->u.remove.last_delivered_seq = -2;
 		break;
+	case BN_OW_REMOVE_SUBSCRIPTION_INFO:
+		c->u.remove_sub.connection_id = conn;
+		c->u.remove_sub.subscription_name =
+		    (struct bn_ow_str){ "brokernet.B/t", 13 };
+		c->u.remove_sub.client_id = (struct bn_ow_str){ "cid", 3 };
+		break;
 	case BN_OW_CONTROL_COMMAND:
 		c->u.control_command = (struct bn_ow_str){ "shutdown", 8 };
 		break;
@@ -598,7 +604,8 @@ static const uint8_t all_types[] = {
 	BN_OW_WIREFORMAT_INFO, BN_OW_BROKER_INFO, BN_OW_CONNECTION_INFO,
 	BN_OW_SESSION_INFO, BN_OW_CONSUMER_INFO, BN_OW_PRODUCER_INFO,
 	BN_OW_TRANSACTION_INFO, BN_OW_DESTINATION_INFO, BN_OW_KEEP_ALIVE_INFO,
-	BN_OW_SHUTDOWN_INFO, BN_OW_REMOVE_INFO, BN_OW_CONTROL_COMMAND,
+	BN_OW_SHUTDOWN_INFO, BN_OW_REMOVE_INFO, BN_OW_REMOVE_SUBSCRIPTION_INFO,
+	BN_OW_CONTROL_COMMAND,
 	BN_OW_CONNECTION_ERROR, BN_OW_CONSUMER_CONTROL,
 	BN_OW_CONNECTION_CONTROL, BN_OW_PRODUCER_ACK, BN_OW_MESSAGE_PULL,
 	BN_OW_MESSAGE_DISPATCH, BN_OW_MESSAGE_ACK, BN_OW_MESSAGE,
@@ -668,6 +675,17 @@ test_roundtrip_every_command(void **state)
 		    sizeof(err)), 0);
 		assert_int_equal(f.type, BN_OW_NETWORK_BRIDGE_FILTER);
 	}
+
+	fill(BN_OW_REMOVE_SUBSCRIPTION_INFO, &c);
+	bn_buf_reset(&a);
+	assert_int_equal(bn_ow_encode(&a, &c, &fmt, err, sizeof(err)), 0);
+	assert_int_equal(bn_ow_decode((uint8_t *)a.data, a.len, &fmt, &d,
+	    &used, err, sizeof(err)), BN_PARSE_OK);
+	assert_true(str_is(&d.u.remove_sub.subscription_name,
+	    "brokernet.B/t"));
+	assert_true(str_is(&d.u.remove_sub.client_id, "cid"));
+	assert_int_equal(d.u.remove_sub.connection_id.type,
+	    BN_OW_CONNECTION_ID);
 
 	fill(BN_OW_MESSAGE_DISPATCH, &c);
 	bn_buf_reset(&a);
@@ -802,8 +820,8 @@ expect_error(const uint8_t *f, size_t len, const char *needle)
 static void
 test_corrupt(void **state)
 {
-	/* RemoveSubscriptionInfo (9): not supported */
-	static const uint8_t unsupported[] = { 0, 0, 0, 6, 9, 0, 0, 0, 1, 0 };
+	/* DataArrayResponse (15): not supported */
+	static const uint8_t unsupported[] = { 0, 0, 0, 6, 15, 0, 0, 0, 1, 0 };
 	/* a LocalTransactionId (111) as a frame: not a command */
 	static const uint8_t notcmd[] = { 0, 0, 0, 10, 111, 0, 0, 0, 0, 0, 0,
 	    0, 1, 0 };
@@ -825,7 +843,7 @@ test_corrupt(void **state)
 	static const uint8_t badmsg[] = { 0, 0, 0, 10, 21, 0, 0, 0, 1, 0,
 	    0, 0, 1, 30 };
 
-	expect_error(unsupported, sizeof(unsupported), "data type 9");
+	expect_error(unsupported, sizeof(unsupported), "data type 15");
 	expect_error(notcmd, sizeof(notcmd), "not a command");
 	expect_error(wrongid, sizeof(wrongid), "SessionInfo.sessionId");
 	expect_error(xa, sizeof(xa), "LocalTransactionId");

@@ -217,6 +217,27 @@ test_subscribe(void **state)
 	assert_int_equal(put(t, "UNSUBSCRIBE\nid:sub-a\nreceipt:r3\n\n"), 1);
 	assert_int_equal(t->out.len, 0);
 	assert_local_error(t, "r3");
+
+	/*
+	 * With activemq.subscriptionName (as ActiveMQ's STOMP): only the
+	 * RemoveSubscriptionInfo of that name and our client id, answered by
+	 * the broker; no consumer of that id needs to exist.
+	 */
+	assert_int_equal(put(t, "UNSUBSCRIBE\nid:gone\nactivemq.subscriptionName:"
+	    "brokernet.B/t\nreceipt:r4\n\n"), 0);
+	assert_int_equal(decode_all(&t->out, c, MAXCMD), 1);
+	assert_int_equal(c[0].type, BN_OW_REMOVE_SUBSCRIPTION_INFO);
+	assert_true(c[0].response_required);
+	assert_int_equal(c[0].u.remove_sub.subscription_name.len, 13);
+	assert_memory_equal(c[0].u.remove_sub.subscription_name.p,
+	    "brokernet.B/t", 13);
+	assert_int_equal(c[0].u.remove_sub.connection_id.type,
+	    BN_OW_CONNECTION_ID);
+	assert_non_null(c[0].u.remove_sub.client_id.p);
+	f = response(t, BN_OW_RESPONSE, c[0].command_id);
+	assert_string_equal(f->command, "RECEIPT");
+	assert_string_equal(bn_frame_get(f, "receipt-id"), "r4");
+	bn_frame_free(f);
 }
 
 /* 4. ACK for ack:client: cumulative, with the count acked. */
