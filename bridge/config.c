@@ -42,7 +42,8 @@ static int	conf_auth_user(struct bn_xml_state *, xmlNode *);
 
 static const char *const conf_no_attrs[] = { NULL };
 static const char *const conf_root_attrs[] = { "name", "dataDirectory",
-	"duplicateWindow", "duplicateWindowAge", NULL };
+	"duplicateWindow", "duplicateWindowAge",
+	"offlineNetworkSubscriptionTimeout", NULL };
 static const char *const conf_broker_attrs[] = { "uri", "flavor", "login",
 	"passcode", "heartBeat", "receiptWindow", NULL };
 static const char *const conf_tc_attrs[] = { "name", "uri", NULL };
@@ -185,7 +186,9 @@ conf_root(struct bn_xml_state *st, xmlNode *node)
 	    bn_xml_u64(st, node, "duplicateWindow", 1, INT64_MAX,
 	    &c->dup_window_count) == -1 ||
 	    bn_xml_u64(st, node, "duplicateWindowAge", 1, INT64_MAX,
-	    &c->dup_window_age_ms) == -1)
+	    &c->dup_window_age_ms) == -1 ||
+	    bn_xml_u64(st, node, "offlineNetworkSubscriptionTimeout", 0,
+	    INT64_MAX, &c->tsub_offline_ms) == -1)
 		return -1;
 	return 0;
 }
@@ -607,6 +610,7 @@ conf_load(const char *xml, size_t len, const char *name, char *err,
 	c->broker.receipt_window = 1000;
 	c->dup_window_count = 100000;
 	c->dup_window_age_ms = 3600000;
+	c->tsub_offline_ms = 86400000;
 	c->ssl_verify_host = true;
 
 	memset(&st, 0, sizeof(st));

@@ -30,6 +30,7 @@
 #include "brokernet/status.h"
 #include "brokernet/stomp.h"
 #include "brokernet/tls.h"
+#include "brokernet/tsub.h"
 
 #define ADVISORY_SUB_ID		"adv"
 /* queue and topic consumers (topic.h names the topics' demand) */
@@ -55,6 +56,9 @@ daemon_set_role(struct bn_daemon *d, enum bn_role r, const char *why)
 	d->role_reason = xstrdup(why);
 	d->role_changes++;
 }
+
+static struct bn_stomp *daemon_broker_session(struct bn_daemon *,
+		    const char *, const struct bn_stomp_cbs *, const char *);
 
 static bool
 daemon_is_own(struct bn_daemon *d, const char *connection_id)
@@ -238,6 +242,40 @@ daemon_prod_writable(struct bn_stomp *s, void *arg)
 	bn_link_pause(arg, BN_LINK_PAUSE_STORE, false);
 }
 
+/* The consumer session: network subscriptions, the active sidecar's. */
+static void
+daemon_cons_open(struct bn_daemon *d)
+{
+	struct bn_stomp_cbs	 cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.connected = daemon_cons_connected;
+	cc.disconnected = daemon_cons_disconnected;
+	cc.message = daemon_cons_message;
+	cc.giveup = daemon_giveup;
+	d->cons = daemon_broker_session(d, "broker", &cc, d->client_id);
+	bn_tsub_consumer(d->tsub, d->cons);
+	bn_stomp_start(d->cons);
+}
+
+/*
+ * Closes it at once: its network subscriptions end with it, and its
+ * client id is free for the sidecar that takes the lock next.
+ */
+static void
+daemon_cons_close(struct bn_daemon *d, const char *why)
+{
+	struct bn_stomp	*cons = d->cons;
+
+	if (cons == NULL)
+		return;
+	if (d->broker_up)
+		daemon_cons_disconnected(cons, why, d);
+	d->cons = NULL;
+	bn_tsub_consumer(d->tsub, NULL);
+	bn_stomp_free(cons);
+}
+
 /* The lock is ours: become (again) the active sidecar. */
 static void
 daemon_lock_acquired(void *arg)
@@ -253,6 +291,7 @@ daemon_lock_acquired(void *arg)
 	    "took the lock on the broker");
 	/* First the duplicate window, from the broker's markers. */
 	bn_recv_store_connected(d);
+	bn_tsub_connected(d->tsub, d->prod);
 	if (was == BN_ROLE_STANDBY) {
 		if (bn_listen_start(d) == -1 || bn_dial_all(d) == -1) {
 			log_warnx("role: cannot start listeners or connectors;"
@@ -261,6 +300,15 @@ daemon_lock_acquired(void *arg)
 			bn_daemon_stop(d);
 			return;
 		}
+	}
+	/*
+	 * The consumer session (with the sidecar's client id, which its
+	 * durable subscriptions belong to) is the active sidecar's only: its
+	 * connected callback subscribes.
+	 */
+	if (d->cons == NULL) {
+		daemon_cons_open(d);
+		return;
 	}
 	if (d->broker_up && !d->stopping)
 		bn_fwd_resubscribe_all(d);
@@ -281,6 +329,7 @@ daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
 	bn_recv_abandon(d);
+	bn_tsub_lost(d->tsub);
 	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar became a standby");
 	bn_dial_free_all(d);
@@ -298,6 +347,8 @@ daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
 		return;
 	if (bn_lock_is_theirs(f))
 		bn_lock_on_message(d->lock, f);
+	else if (bn_tsub_is_theirs(f))
+		bn_tsub_on_message(d->tsub, f);
 	else if (sub != NULL && strcmp(sub, ADVISORY_SUB_ID) == 0)
 		daemon_on_advisory(d, f);
 	else {
@@ -320,6 +371,7 @@ daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 	bn_preflight_disconnected(d->pf);
 	bn_lock_lost(d->lock);
 	bn_recv_store_lost(d);
+	bn_tsub_lost(d->tsub);
 	/* its advisory subscription went with it */
 	d->adv_subscribed = false;
 	daemon_clear_consumers(d);
@@ -327,8 +379,7 @@ daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 		return;
 	daemon_set_role(d, BN_ROLE_SUSPENDED, "store session lost; forwarding"
 	    " stops until it holds the lock again");
-	if (d->broker_up)
-		bn_stomp_reconnect(d->cons, "store session lost");
+	daemon_cons_close(d, "store session lost");
 }
 
 static void
@@ -378,12 +429,18 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	d->next_sub = 1;
 	d->started_ms = bn_now_ms();
 	d->pf = bn_preflight_new(base, cfg->name);
+	/* the standbys share it: the durable subscriptions are resumed */
+	xasprintf(&d->client_id, "%s%s", BN_PRIVATE_PREFIX, d->self);
+	xasprintf(&d->tsub_queue, "/queue/%stopicsubs.%s", BN_PRIVATE_PREFIX,
+	    d->self);
+	d->tsub = bn_tsub_new(base, d->tsub_queue, d->boot_id,
+	    cfg->tsub_offline_ms);
 	return d;
 }
 
 static struct bn_stomp *
 daemon_broker_session(struct bn_daemon *d, const char *name,
-    const struct bn_stomp_cbs *cbs)
+    const struct bn_stomp_cbs *cbs, const char *client_id)
 {
 	struct bn_stomp_opts	o;
 
@@ -392,6 +449,7 @@ daemon_broker_session(struct bn_daemon *d, const char *name,
 	o.failover = &d->cfg->broker.failover;
 	o.login = d->cfg->broker.login;
 	o.passcode = d->cfg->broker.passcode;
+	o.client_id = client_id;
 	o.self = d->self;
 	o.tls = d->broker_tls;
 	o.tls_verify_host = d->cfg->ssl_verify_host;
@@ -462,7 +520,7 @@ daemon_signal_cb(evutil_socket_t sig, short ev, void *arg)
 int
 bn_daemon_start(struct bn_daemon *d)
 {
-	struct bn_stomp_cbs	 cc, pc;
+	struct bn_stomp_cbs	 pc;
 	int			 sigs[] = { SIGTERM, SIGINT, SIGHUP };
 	char			 err[512];
 	size_t			 i;
@@ -488,21 +546,14 @@ bn_daemon_start(struct bn_daemon *d)
 			return -1;
 		}
 	/* Listeners and dialers start when this sidecar takes the lock. */
-	memset(&cc, 0, sizeof(cc));
-	cc.connected = daemon_cons_connected;
-	cc.disconnected = daemon_cons_disconnected;
-	cc.message = daemon_cons_message;
-	cc.giveup = daemon_giveup;
 	memset(&pc, 0, sizeof(pc));
 	pc.connected = daemon_prod_connected;
 	pc.message = daemon_prod_message;
 	pc.disconnected = daemon_prod_disconnected;
 	pc.writable = daemon_prod_writable;
 	pc.giveup = daemon_giveup;
-	d->cons = daemon_broker_session(d, "broker", &cc);
-	d->prod = daemon_broker_session(d, "broker-store", &pc);
+	d->prod = daemon_broker_session(d, "broker-store", &pc, NULL);
 	bn_stomp_set_doubt_cb(d->prod, bn_recv_doubt);
-	bn_stomp_start(d->cons);
 	bn_stomp_start(d->prod);
 	bn_fwd_start(d);
 	log_info("brokernetd %s: broker %s, %zu listener(s), %zu connector(s)",
@@ -542,7 +593,8 @@ daemon_stop_tick(evutil_socket_t fd, short ev, void *arg)
 	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar stopping");
 	bn_status_stop(d);
-	bn_stomp_disconnect(d->cons, 2000, daemon_stopped, d);
+	if (d->cons != NULL)
+		bn_stomp_disconnect(d->cons, 2000, daemon_stopped, d);
 	bn_stomp_disconnect(d->prod, 2000, daemon_stopped, d);
 }
 
@@ -577,6 +629,8 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_status_stop(d);
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
+	bn_tsub_free(d->tsub);
+	free(d->client_id);
 	bn_tls_ctx_free(d->broker_tls);
 	bn_preflight_free(d->pf);
 	bn_hmap_clear_free(&d->consumers);
@@ -584,6 +638,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_recv_free(d);
 	bn_lock_free(d->lock);
 	free(d->lock_queue);
+	free(d->tsub_queue);
 	free(d->role_reason);
 	if (d->lock_wait_ev != NULL)
 		event_free(d->lock_wait_ev);

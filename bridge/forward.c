@@ -44,6 +44,7 @@
 #include "brokernet/selector.h"
 #include "brokernet/stomp.h"
 #include "brokernet/topic.h"
+#include "brokernet/tsub.h"
 
 /* The reason of a pause: logged at debug level, it comes and goes. */
 static const char fwd_paused[] = "paced: the peer's consumers are behind";
@@ -89,12 +90,20 @@ bn_fwd_is_delivery_header(const char *name)
 	return false;
 }
 
+/* Network subscriptions to topics are durable (tsub.h). */
+static bool
+fwd_durable(const struct bn_fwd_sub *s)
+{
+	return !s->is_static && !s->is_replay && bn_topic_is(s->dest) &&
+	    s->link->peer != NULL;
+}
+
 static void
 fwd_subscribe(struct bn_fwd_sub *s)
 {
 	struct bn_daemon	*d = s->link->d;
-	struct bn_header	 h[4];
-	struct bn_buf		 sel = { 0 }, dest = { 0 };
+	struct bn_header	 h[5];
+	struct bn_buf		 sel = { 0 }, dest = { 0 }, dur = { 0 };
 	char			 prefetch[24], prio[16];
 	size_t			 n = 0;
 
@@ -120,6 +129,12 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	    s->is_replay, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
+	if (fwd_durable(s)) {
+		/* kept by the broker while we or the peer are away (tsub.h) */
+		bn_tsub_name(s->link->peer, s->dest, &dur);
+		h[n].name = "activemq.subscriptionName";
+		h[n++].value = dur.data;
+	}
 	if (bn_topic_is(s->dest))
 		bn_buf_addstr(&dest, s->dest);
 	else
@@ -141,6 +156,7 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	}
 	bn_buf_free(&sel);
 	bn_buf_free(&dest);
+	bn_buf_free(&dur);
 }
 
 static void
@@ -153,6 +169,15 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	bn_hold_drop(s);
 	if (s->subscribed && d->broker_up)
 		bn_stomp_unsubscribe(d->cons, s->id);
+	/*
+	 * A durable one is deleted when the peer, still here, no longer
+	 * wants it; else the broker keeps what comes for the peer.
+	 */
+	if (fwd_durable(s) && !d->stopping && l->state == BN_LINK_UP &&
+	    why != fwd_paused)
+		bn_tsub_unwanted(d->tsub, l->peer, s->dest);
+	else if (fwd_durable(s))
+		bn_tsub_detached(d->tsub, l->peer, s->dest);
 	if (why == fwd_paused)
 		log_debug("forward: %s -> %s: subscription %s paused (%llu"
 		    " forwarded, %llu in flight, %llu left to the broker)",
@@ -211,6 +236,8 @@ fwd_new_sub(struct bn_link *l, const char *key, const char *dest,
 	TAILQ_INSERT_TAIL(&l->subs, s, entry);
 	bn_hmap_put(&l->subs_by_dest, key, s);
 	bn_hmap_put(&d->subs_by_id, s->id, s);
+	if (fwd_durable(s))
+		bn_tsub_attached(d->tsub, l->peer, s->dest);
 	fwd_subscribe(s);
 	return s;
 }

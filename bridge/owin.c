@@ -182,8 +182,9 @@ in_json_id(const struct bn_ow_id *id)
 }
 
 /*
- * An advisory's ConsumerInfo or RemoveInfo as the JSON of ActiveMQ's
- * jms-advisory-json transformation (the fields advisory.c reads).
+ * An advisory's ConsumerInfo, RemoveInfo or RemoveSubscriptionInfo as the
+ * JSON of ActiveMQ's jms-advisory-json transformation (the fields
+ * advisory.c reads).
  */
 static int
 in_advisory_json(struct bn_owsess *o, const struct bn_ow_raw *ds,
@@ -231,6 +232,17 @@ in_advisory_json(struct bn_owsess *o, const struct bn_ow_raw *ds,
 		json_object_set_new(in, "objectId",
 		    in_json_id(&c.u.remove.object_id));
 		json_object_set_new(root, "RemoveInfo", in);
+	} else if (c.type == BN_OW_REMOVE_SUBSCRIPTION_INFO) {
+		/* a durable subscription was deleted */
+		d = json_object();
+		json_object_set_new(d, "value",
+		    in_json_str(&c.u.remove_sub.connection_id.str));
+		json_object_set_new(in, "connectionId", d);
+		json_object_set_new(in, "clientId",
+		    in_json_str(&c.u.remove_sub.client_id));
+		json_object_set_new(in, "subscriptionName",
+		    in_json_str(&c.u.remove_sub.subscription_name));
+		json_object_set_new(root, "RemoveSubscriptionInfo", in);
 	} else {
 		json_decref(in);
 		json_decref(root);
@@ -490,7 +502,8 @@ in_dispatch(struct bn_owsess *o, const struct bn_ow_dispatch *d,
 	if (d->redelivery_counter > 0)
 		bn_frame_add_header(f, "redelivered", "true");
 	advisory = m->data_structure.type == BN_OW_CONSUMER_INFO ||
-	    m->data_structure.type == BN_OW_REMOVE_INFO;
+	    m->data_structure.type == BN_OW_REMOVE_INFO ||
+	    m->data_structure.type == BN_OW_REMOVE_SUBSCRIPTION_INFO;
 	pwhy = in_props(o, m, f, k->native && !advisory);
 	if (advisory)
 		(void)in_advisory_json(o, &m->data_structure, f);

@@ -25,6 +25,7 @@
 #include "brokernet/receive.h"
 #include "brokernet/router.h"
 #include "brokernet/stomp.h"
+#include "brokernet/tsub.h"
 
 void
 bn_router_queue_changed(struct bn_daemon *d, const char *q)
@@ -142,8 +143,10 @@ router_up(struct bn_link *l)
 		bn_advert_all(l);
 		bn_pace_link_up(l);
 	}
-	if (l->we_forward)
+	if (l->we_forward) {
+		bn_tsub_peer(l->d->tsub, l->peer, true);
 		bn_fwd_sync_static(l);
+	}
 }
 
 static void
@@ -153,6 +156,8 @@ router_closed(struct bn_link *l)
 	struct bn_buf		 changed = { 0 };
 
 	bn_fwd_link_closed(l);
+	if (l->we_forward)
+		bn_tsub_peer(d->tsub, l->peer, false);
 	bn_pace_tx_free_all(l);
 	bn_recv_link_closed(d, l->id);
 	bn_demand_remote_clear_link(&d->demand, l->id, &changed);

@@ -482,9 +482,11 @@ status_doc(struct bn_daemon *d)
 	status_set(o, "management", status_str(d->cfg->management_uri));
 	br = status_obj();
 	status_set(br, "uri", status_str(d->cfg->broker.uri));
-	status_set(br, "current", status_str(d->cons ?
-	    bn_stomp_current_uri(d->cons) : NULL));
-	status_set(br, "state", status_str(d->broker_up ? "connected" :
+	/* A standby has no consumer session: its store session counts. */
+	status_set(br, "current", status_str(bn_stomp_current_uri(d->cons ?
+	    d->cons : d->prod)));
+	status_set(br, "state", status_str(d->broker_up || (d->cons == NULL &&
+	    d->prod != NULL && bn_stomp_connected(d->prod)) ? "connected" :
 	    "disconnected"));
 	status_set(br, "connects", status_u64(d->c.broker_connects));
 	status_set(br, "store_inflight", status_u64(d->prod ?

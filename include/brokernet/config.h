@@ -151,6 +151,9 @@ struct bn_config {
 	size_t		 nusers;
 	uint64_t	 dup_window_count;	/* duplicateWindow, 100000 */
 	uint64_t	 dup_window_age_ms;	/* duplicateWindowAge, 3600000 */
+	/* offlineNetworkSubscriptionTimeout: how long a durable network
+	 * subscription to a topic waits for its peer; 0: for ever */
+	uint64_t	 tsub_offline_ms;	/* 86400000 */
 	char		*state_dir;	/* dataDirectory, NULL = none */
 	/* <sslContext>: PEM files for ssl:// links (NULL when absent) */
 	char		*ssl_cert;	/* certificate (chain) */

@@ -32,6 +32,7 @@ struct bn_config;
 struct bn_network_connector;
 struct bn_transport_connector;
 struct bn_stomp;
+struct bn_tsub;
 struct bn_mdns;
 struct bn_endpoint;
 struct bn_daemon;
@@ -96,6 +97,9 @@ struct bn_daemon {
 	struct bn_stomp		*prod;		/* SENDs of received messages */
 	struct bn_lock		*lock;		/* on the prod session */
 	char			*lock_queue;
+	char			*client_id;	/* the consumer session's */
+	struct bn_tsub		*tsub;		/* durable topic subs */
+	char			*tsub_queue;
 	enum bn_role		 role;
 	uint64_t		 role_since_ms;	/* wall clock */
 	char			*role_reason;

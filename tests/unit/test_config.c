@@ -121,6 +121,7 @@ test_defaults(void **state)
 	assert_int_equal(c->nusers, 0);
 	assert_int_equal(c->dup_window_count, 100000);
 	assert_int_equal(c->dup_window_age_ms, 3600000);
+	assert_int_equal(c->tsub_offline_ms, 86400000);
 	assert_null(c->state_dir);
 	bn_config_free(c);
 	bn_config_free(NULL);
@@ -130,7 +131,8 @@ static const char full_xml[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<!-- comment -->\n"
     "<brokernet name=\"A-1.x_y\" dataDirectory=\"/var/lib/bn\" "
-    "duplicateWindow=\"5000\" duplicateWindowAge=\"60000\">\n"
+    "duplicateWindow=\"5000\" duplicateWindowAge=\"60000\" "
+    "offlineNetworkSubscriptionTimeout=\"0\">\n"
     "  <?ignored processing instruction?>\n"
     "  <broker uri=\"failover:(stomp://127.0.0.1:61613,tcp://127.0.0.1:61614)"
     "?randomize=false&amp;maxReconnectAttempts=5\"\n"
@@ -189,6 +191,7 @@ test_full(void **state)
 	assert_string_equal(c->state_dir, "/var/lib/bn");
 	assert_int_equal(c->dup_window_count, 5000);
 	assert_int_equal(c->dup_window_age_ms, 60000);
+	assert_int_equal(c->tsub_offline_ms, 0);
 
 	assert_int_equal(c->broker.line, 5);
 	assert_int_equal(c->broker.failover.nuris, 2);
@@ -613,7 +616,7 @@ static const struct bad bads[] = {
 	    "<broker uri=\"stomp://h:1\"/>" TAIL,
 	    "t.xml:1: unknown attribute \"brokerName\" on <brokernet> "
 	    "(allowed: name, dataDirectory, duplicateWindow, "
-	    "duplicateWindowAge)" },
+	    "duplicateWindowAge, offlineNetworkSubscriptionTimeout)" },
 	{ "<!-- x -->\n<broker uri=\"stomp://h:1\"/>\n",
 	    "t.xml:2: unknown root element <broker> (expected <brokernet>)" },
 	{ "<brokernet name=\"A\">\n\n</brokernet>\n",

@@ -8,6 +8,7 @@
  * fuzz_owsess found fixed.
  */
 #include "owsess_fixture.h"
+#include "brokernet/advisory.h"
 
 /* 3. MessageDispatch to a plain subscription: MESSAGE. */
 static void
@@ -131,7 +132,8 @@ test_message_native(void **state)
 	bn_buf_free(&body);
 }
 
-/* An advisory's ConsumerInfo/RemoveInfo as jms-advisory-json. */
+/* An advisory's ConsumerInfo/RemoveInfo/RemoveSubscriptionInfo as
+ * jms-advisory-json. */
 static void
 test_advisory(void **state)
 {
@@ -165,6 +167,33 @@ test_advisory(void **state)
 	assert_non_null(strstr(f->body, "\"priority\":-2"));
 	assert_non_null(strstr(f->body, "\"connectionId\":\"ID:other\""));
 	assert_null(bn_frame_get(f, "brokernet-unfaithful"));
+	bn_frame_free(f);
+
+	/* A deleted durable subscription: what advisory.c reads of it. */
+	memset(&ci, 0, sizeof(ci));
+	ci.type = BN_OW_REMOVE_SUBSCRIPTION_INFO;
+	ci.u.remove_sub.connection_id = (struct bn_ow_id){
+	    BN_OW_CONNECTION_ID, { "ID:other", 8 }, 0, 0 };
+	ci.u.remove_sub.client_id = (struct bn_ow_str){ "dur1", 4 };
+	ci.u.remove_sub.subscription_name = (struct bn_ow_str){ "s1", 2 };
+	bn_buf_reset(&enc);
+	assert_int_equal(bn_ow_encode(&enc, &ci, &fmt, err, sizeof(err)), 0);
+	dispatch(&c, 1, BN_OW_MESSAGE, NULL, NULL, 2);
+	c.u.dispatch.message.data_structure = (struct bn_ow_raw){
+	    BN_OW_REMOVE_SUBSCRIPTION_INFO, 0,
+	    { (uint8_t *)enc.data + 5, enc.len - 5 } };
+	f = feed(t, &c);
+	{
+		struct bn_advisory	 adv;
+		const char		*why;
+
+		assert_int_equal(bn_advisory_parse(f->body, f->body_len, &adv,
+		    &why), 0);
+		assert_int_equal(adv.kind, BN_ADV_REMOVE_SUB);
+		assert_string_equal(adv.subscription, "s1");
+		assert_string_equal(adv.client_id, "dur1");
+		assert_string_equal(adv.connection_id, "ID:other");
+	}
 	bn_frame_free(f);
 	bn_buf_free(&enc);
 }
