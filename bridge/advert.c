@@ -1,7 +1,8 @@
 /*
  * Demand adverts we send: what each link's peer is told about each queue
  * or topic (DEMAND with hops and path, and offline:true when only offline
- * durable topic subscriptions make it; or NODEMAND), kept in the link's
+ * durable topic subscriptions make it; or NODEMAND, held:true when only
+ * our broker being away withdraws a topic), kept in the link's
  * adverts map as "hops path[ offline]" so that only changes go out. The demand table says what
  * there is (demand.c); the connector's filter what may be told.
  */
@@ -59,6 +60,12 @@ bn_advert_sync(struct bn_link *l, const char *q)
 	} else {
 		f = bn_frame_new("NODEMAND");
 		bn_frame_add_header(f, "destination", q);
+		/*
+		 * Withdrawn only while our broker is away: what the peer
+		 * keeps for its durable subscriptions (tsub.h) it keeps.
+		 */
+		if (!d->broker_up && bn_topic_is(q))
+			bn_frame_add_header(f, "held", "true");
 		free(bn_hmap_del(&l->adverts, q));
 		log_debug("link %s: withdrawing %s", bn_link_name(l), q);
 	}

@@ -112,7 +112,9 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 {
 	struct bn_buf		 names = { 0 };
 	struct bn_demand_q	*q;
-	size_t			 off;
+	struct bn_hmap_ent	*e;
+	const char		*nl;
+	size_t			 off, i;
 
 	demand_collect(d, demand_has_local, 0, &names);
 	for (off = 0; off < names.len; off += strlen(names.data + off) + 1) {
@@ -125,10 +127,26 @@ bn_demand_local_clear(struct bn_demand *d, struct bn_buf *changed)
 	if (changed != NULL && names.len > 0)
 		bn_buf_add(changed, names.data, names.len);
 	bn_buf_free(&names);
-	bn_hmap_clear_free(&d->durables);
-	bn_hmap_init(&d->durables);
+	/*
+	 * A durable subscription lives on the broker: it stays demand, now
+	 * offline (its subscriber's consumer id was the lost session's),
+	 * until the replay shows its subscriber or it is deleted.
+	 */
 	bn_hmap_clear_free(&d->durable_ids);
 	bn_hmap_init(&d->durable_ids);
+	for (e = bn_hmap_first(&d->durables, &i); e != NULL;
+	    e = bn_hmap_next(&d->durables, e, &i)) {
+		free(e->value);
+		e->value = xstrdup("");
+		nl = strchr(e->key, '\n');
+		bn_buf_reset(&names);
+		bn_buf_add(&names, e->key, (size_t)(nl - e->key));
+		bn_buf_add(&names, "", 1);
+		q = demand_q(d, names.data, true);
+		q->local++;
+		q->local_offline++;
+	}
+	bn_buf_free(&names);
 }
 
 /* Adds delta to name's local count; name to changed on 0 <-> 1. */

@@ -174,10 +174,11 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	 * wants it; else the broker keeps what comes for the peer.
 	 */
 	if (fwd_durable(s) && !d->stopping && l->state == BN_LINK_UP &&
-	    why != fwd_paused)
+	    why != fwd_paused && bn_hmap_get(&l->remote_held, s->dest) == NULL)
 		bn_tsub_unwanted(d->tsub, l->peer, s->dest);
 	else if (fwd_durable(s))
-		bn_tsub_detached(d->tsub, l->peer, s->dest);
+		bn_tsub_detached(d->tsub, l->peer, s->dest,
+		    bn_hmap_get(&l->remote_held, s->dest) != NULL);
 	if (why == fwd_paused)
 		log_debug("forward: %s -> %s: subscription %s paused (%llu"
 		    " forwarded, %llu in flight, %llu left to the broker)",

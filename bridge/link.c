@@ -158,6 +158,7 @@ bn_link_close(struct bn_link *l, const char *reason)
 		event_free(l->ack_ev);
 	bn_hmap_clear_free(&l->adverts);
 	bn_hmap_clear_free(&l->remote);
+	bn_hmap_clear(&l->remote_held);
 	bn_hmap_clear(&l->subs_by_dest);
 	bn_buf_free(&l->acks);
 	bn_buf_free(&l->out);
@@ -580,6 +581,7 @@ bn_link_new(struct bn_daemon *d, struct bufferevent *bev, const char *addr)
 	l->limits.max_frame_size = BN_LINK_HANDSHAKE_FRAME_MAX;
 	bn_hmap_init(&l->adverts);
 	bn_hmap_init(&l->remote);
+	bn_hmap_init(&l->remote_held);
 	bn_hmap_init(&l->subs_by_dest);
 	bn_hmap_init(&l->pace_tx);
 	TAILQ_INIT(&l->subs);

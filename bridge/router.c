@@ -76,6 +76,7 @@ router_on_demand(struct bn_link *l, struct bn_frame *f, bool add)
 			    " of broker names");
 			return false;
 		}
+		bn_hmap_del(&l->remote_held, q);
 		if (bn_hmap_get(&l->remote, q) == NULL) {
 			if (bn_hmap_count(&l->remote) >= BN_LINK_MAX_ADVERTS) {
 				bn_link_close(l, "peer advertised more than the"
@@ -97,7 +98,14 @@ router_on_demand(struct bn_link *l, struct bn_frame *f, bool add)
 			changed = true;
 	} else {
 		free(bn_hmap_del(&l->remote, q));
-		log_debug("link %s: no more demand for %s", bn_link_name(l), q);
+		bn_hmap_del(&l->remote_held, q);
+		if (bn_frame_get(f, "held") != NULL && strcmp(bn_frame_get(f,
+		    "held"), "true") == 0 && bn_hmap_count(&l->remote_held) <
+		    BN_LINK_MAX_ADVERTS)
+			bn_hmap_put(&l->remote_held, q, l);
+		log_debug("link %s: no more demand for %s%s", bn_link_name(l),
+		    q, bn_hmap_get(&l->remote_held, q) ? " (its broker is"
+		    " away)" : "");
 		if (!l->we_forward)
 			return true;
 		changed = bn_demand_remote_del(&d->demand, q, l->id);

@@ -10,6 +10,7 @@
 #include "brokernet/demand.h"
 #include "brokernet/link.h"
 #include "brokernet/topic.h"
+#include "brokernet/tsub.h"
 #include "brokernet/util.h"
 
 /* Appends "name":{...} members for every topic in the demand table. */
@@ -75,16 +76,42 @@ topicstatus_subs(const struct bn_daemon *d, struct bn_buf *b)
 		}
 }
 
+struct topicstatus_list {
+	struct bn_buf	*b;
+	size_t		 n;
+};
+
+static void
+topicstatus_tsub(const char *name, const char *peer, const char *topic,
+    bool attached, void *arg)
+{
+	struct topicstatus_list	*tl = arg;
+
+	bn_buf_addstr(tl->b, tl->n++ > 0 ? ",{\"peer\":" : "{\"peer\":");
+	bn_buf_add_json_str(tl->b, peer);
+	bn_buf_addstr(tl->b, ",\"topic\":");
+	bn_buf_add_json_str(tl->b, topic + BN_TOPIC_PREFIX_LEN);
+	bn_buf_printf(tl->b, ",\"attached\":%s}", attached ? "true" :
+	    "false");
+}
+
 void
 bn_topic_status_json(const struct bn_daemon *d, struct bn_buf *b)
 {
-	size_t	offline, all;
+	struct topicstatus_list	 tl = { b, 0 };
+	size_t			 offline, all, net, net_offline;
 
 	all = bn_demand_durable_count(&d->demand, &offline);
+	net = bn_tsub_count(d->tsub, &net_offline);
 	bn_buf_addstr(b, "{\"demand\":{");
 	topicstatus_demand(d, b);
 	bn_buf_printf(b, "},\"durable_subscriptions\":%zu,"
-	    "\"durable_offline\":%zu,\"subscriptions\":[", all, offline);
+	    "\"durable_offline\":%zu,\"durable_network_subscriptions\":"
+	    "{\"count\":%zu,\"offline\":%zu,\"deleted\":%llu,\"list\":[",
+	    all, offline, net, net_offline,
+	    (unsigned long long)bn_tsub_deleted(d->tsub));
+	bn_tsub_each(d->tsub, topicstatus_tsub, &tl);
+	bn_buf_addstr(b, "]},\"subscriptions\":[");
 	topicstatus_subs(d, b);
 	bn_buf_addstr(b, "]}");
 }

@@ -29,6 +29,7 @@ struct tsub_ent {
 	bool		 deleting;	/* its UNSUBSCRIBE is out */
 	bool		 gone;		/* deleted: only the registry left */
 	bool		 reg_sent;	/* registry SEND out, not seen back */
+	bool		 held;		/* the peer's broker is away */
 	char		*reg_ack;	/* its registry message, held */
 	uint64_t	 since_ms;	/* detached (monotonic) */
 };
@@ -193,7 +194,7 @@ tsub_sweep_cb(evutil_socket_t fd, short ev, void *arg)
 			continue;
 		if (!e->unwanted) {
 			up = tsub_peer_up_ms(t, e->peer);
-			if (up != 0 && now - up >= BN_TSUB_GRACE_MS &&
+			if (up != 0 && !e->held && now - up >= BN_TSUB_GRACE_MS &&
 			    now - e->since_ms >= BN_TSUB_GRACE_MS) {
 				log_info("topics: %s: %s is connected and has"
 				    " not asked for it again; deleting",
@@ -276,18 +277,20 @@ bn_tsub_attached(struct bn_tsub *t, const char *peer, const char *topic)
 	struct tsub_ent	*e = tsub_get(t, peer, topic, &name);
 
 	e->attached = true;
-	e->unwanted = e->gone = false;
+	e->unwanted = e->gone = e->held = false;
 	tsub_register(t, name.data, e);
 	bn_buf_free(&name);
 }
 
 void
-bn_tsub_detached(struct bn_tsub *t, const char *peer, const char *topic)
+bn_tsub_detached(struct bn_tsub *t, const char *peer, const char *topic,
+    bool held)
 {
 	struct bn_buf	 name = { 0 };
 	struct tsub_ent	*e = tsub_get(t, peer, topic, &name);
 
 	e->attached = false;
+	e->held = held;
 	e->since_ms = bn_now_ms();
 	bn_buf_free(&name);
 }
@@ -461,6 +464,21 @@ bn_tsub_count(const struct bn_tsub *t, size_t *offline)
 	if (offline != NULL)
 		*offline = off;
 	return n;
+}
+
+void
+bn_tsub_each(const struct bn_tsub *t, bn_tsub_each_cb cb, void *arg)
+{
+	struct bn_hmap_ent	*he;
+	const struct tsub_ent	*e;
+	size_t			 i;
+
+	for (he = bn_hmap_first(&t->ents, &i); he != NULL;
+	    he = bn_hmap_next(&t->ents, he, &i)) {
+		e = he->value;
+		if (!e->gone)
+			cb(he->key, e->peer, e->topic, e->attached, arg);
+	}
 }
 
 uint64_t

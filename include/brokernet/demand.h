@@ -55,9 +55,10 @@ void	 bn_demand_free(struct bn_demand *);
 /* Adds delta (may be negative) to the local count, never below zero.
  * Returns the new count. */
 uint32_t bn_demand_local_add(struct bn_demand *, const char *q, int delta);
-/* Sets every local count to zero (broker away) and forgets the durable
- * subscriptions; the queues whose count changed are appended to changed
- * (NUL-separated names) when non-NULL. */
+/* Sets every local count to zero (broker away), but for the durable
+ * subscriptions, which stay demand, all offline; the queues whose count
+ * was cleared are appended to changed (NUL-separated names) when
+ * non-NULL. */
 void	 bn_demand_local_clear(struct bn_demand *, struct bn_buf *changed);
 /*
  * Durable topic subscriptions (ActiveMQ's dynamicOnly="false"): a durable

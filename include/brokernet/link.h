@@ -87,6 +87,8 @@ struct bn_link {
 	struct bn_frame_limits	 limits;
 	struct bn_hmap		 adverts;	/* queue -> "hops path" sent */
 	struct bn_hmap		 remote;	/* queues the peer advertised */
+	/* topics it withdrew only while its broker was away (held:true) */
+	struct bn_hmap		 remote_held;
 	struct bn_fwd_subq	 subs;
 	struct bn_hmap		 subs_by_dest;
 	struct bn_inflightq	 inflight;

@@ -48,6 +48,8 @@ struct bn_daemon;
  * topicstatus.c: appends the "topics" object of /status to b:
  * {"demand":{"T":{"local":n,"remote":[{"peer","hops","path"}]}},
  *  "durable_subscriptions":n,"durable_offline":n,
+ *  "durable_network_subscriptions":{"count","offline","deleted",
+ *  "list":[{"peer","topic","attached"}]},
  *  "subscriptions":[{"peer","topic","id","subscribed","draining","hops",
  *  "inflight","forwarded"}]}. Names are JSON-escaped here.
  */

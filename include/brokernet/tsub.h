@@ -61,9 +61,11 @@ void		 bn_tsub_consumer(struct bn_tsub *, struct bn_stomp *cons);
 /* forward.c: a network subscription for (peer, topic) exists ... */
 void		 bn_tsub_attached(struct bn_tsub *, const char *peer,
 		    const char *topic);
-/* ... ended while still wanted (link, broker session or sidecar gone) ... */
+/* ... ended while still wanted (link, broker session or sidecar gone;
+ * held: the peer withdrew it only while its broker is away, so the grace
+ * period does not apply) ... */
 void		 bn_tsub_detached(struct bn_tsub *, const char *peer,
-		    const char *topic);
+		    const char *topic, bool held);
 /* ... or ended because the peer no longer wants it: deleted. */
 void		 bn_tsub_unwanted(struct bn_tsub *, const char *peer,
 		    const char *topic);
@@ -72,6 +74,11 @@ void		 bn_tsub_peer(struct bn_tsub *, const char *peer, bool up);
 
 /* Known subscriptions; *offline: of them, not attached. */
 size_t		 bn_tsub_count(const struct bn_tsub *, size_t *offline);
+/* Calls cb for each known subscription (topic: "/topic/NAME"). */
+typedef void	(*bn_tsub_each_cb)(const char *name, const char *peer,
+		    const char *topic, bool attached, void *arg);
+void		 bn_tsub_each(const struct bn_tsub *, bn_tsub_each_cb,
+		    void *arg);
 /* Subscriptions deleted since the start. */
 uint64_t	 bn_tsub_deleted(const struct bn_tsub *);
 

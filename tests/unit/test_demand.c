@@ -959,6 +959,7 @@ test_durable(void **state)
 	struct bn_buf		ch = { 0 };
 	struct bn_advisory	a;
 	size_t			off;
+	const struct bn_demand_q *q;
 
 	bn_demand_init(&d);
 	/* a non-durable topic subscriber, a queue consumer: not ours */
@@ -1013,10 +1014,33 @@ test_durable(void **state)
 	assert_string_equal(ch.data, "/topic/t");
 	assert_null(bn_demand_get(&d, "/topic/t"));
 	assert_int_equal(bn_demand_durable_count(&d, NULL), 0);
-	/* the broker going away forgets them */
+	/*
+	 * The broker session going away keeps them as offline demand (the
+	 * broker keeps the subscription; its subscriber's consumer id was
+	 * the lost session's): a crash of the broker must not withdraw the
+	 * demand that its durable subscribers' messages travel on.
+	 */
 	a = durable_adv(BN_ADV_ADD, "c/4/1", "/topic/t", "s3");
 	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
 	bn_demand_local_clear(&d, NULL);
+	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
+	assert_int_equal(off, 1);
+	assert_non_null(q = bn_demand_get(&d, "/topic/t"));
+	assert_int_equal(q->local, 1);
+	assert_int_equal(q->local_offline, 1);
+	/* the old session's consumer id means nothing any more */
+	a = durable_adv(BN_ADV_REMOVE, "c/4/1", "/topic/t", "s3");
+	assert_false(bn_demand_durable(&d, &a, NULL, &ch));
+	/* the replay after the reconnect shows its subscriber: online */
+	a = durable_adv(BN_ADV_ADD, "c/9/1", "/topic/t", "s3");
+	assert_true(bn_demand_durable(&d, &a, NULL, &ch));
+	assert_int_equal(bn_demand_durable_count(&d, &off), 1);
+	assert_int_equal(off, 0);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local_offline, 0);
+	assert_int_equal(bn_demand_get(&d, "/topic/t")->local, 1);
+	/* deleted: no demand */
+	a = durable_adv(BN_ADV_REMOVE_SUB, "", "/topic/t", "s3");
+	assert_true(bn_demand_durable(&d, &a, "t", &ch));
 	assert_int_equal(bn_demand_durable_count(&d, NULL), 0);
 	assert_null(bn_demand_get(&d, "/topic/t"));
 	bn_buf_free(&ch);

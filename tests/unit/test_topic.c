@@ -12,12 +12,14 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <event2/event.h>
 
 #include "brokernet/advisory.h"
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
 #include "brokernet/topic.h"
+#include "brokernet/tsub.h"
 
 #include "destlist.h"
 #include "brokernet/util.h"
@@ -148,9 +150,17 @@ test_status_json(void **state)
 	struct bn_advisory	 a;
 	json_error_t		 err;
 	json_t			*j, *t;
+	struct event_base	*base;
 
 	assert_non_null(d);
 	TAILQ_INIT(&d->links);
+	assert_non_null(base = event_base_new());
+	d->tsub = bn_tsub_new(base, "/queue/brokernet.topicsubs.A", "boot", 0);
+	bn_tsub_attached(d->tsub, "B", "/topic/x");
+	bn_tsub_attached(d->tsub, "C", "/topic/y");
+	bn_tsub_detached(d->tsub, "C", "/topic/y", false);
+	/* without a consumer session, an unwanted one waits to be deleted */
+	bn_tsub_unwanted(d->tsub, "C", "/topic/z");
 	bn_demand_init(&d->demand);
 	bn_demand_local_add(&d->demand, "orders", 1);
 	bn_demand_local_add(&d->demand, "/topic/prices\"x", 2);
@@ -184,7 +194,29 @@ test_status_json(void **state)
 	    "durable_offline")), 1);
 	assert_int_equal(json_array_size(json_object_get(j, "subscriptions")),
 	    0);
+	t = json_object_get(j, "durable_network_subscriptions");
+	assert_int_equal(json_integer_value(json_object_get(t, "count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(t, "offline")), 2);
+	assert_int_equal(json_integer_value(json_object_get(t, "deleted")), 0);
+	assert_int_equal(json_array_size(json_object_get(t, "list")), 3);
+	{
+		size_t	 i, seen = 0;
+		json_t	*e;
+
+		json_array_foreach(json_object_get(t, "list"), i, e)
+			if (strcmp(json_string_value(json_object_get(e,
+			    "topic")), "y") == 0) {
+				assert_string_equal(json_string_value(
+				    json_object_get(e, "peer")), "C");
+				assert_false(json_is_true(json_object_get(e,
+				    "attached")));
+				seen++;
+			}
+		assert_int_equal(seen, 1);
+	}
 	json_decref(j);
+	bn_tsub_free(d->tsub);
+	event_base_free(base);
 	bn_buf_free(&b);
 	bn_buf_free(&ch);
 	bn_demand_free(&d->demand);
