@@ -546,7 +546,7 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		fwd_skip(s, f);
 		return;
 	}
-	if (s->nhold > 0 || !bn_pace_may_send(s)) {
+	if (s->nhold > 0 || !bn_pace_may_send(l, s->dest, s->pace)) {
 		bn_hold_add(s, f);
 		/*
 		 * More than the window waits here (a prefetch from before the

@@ -68,7 +68,8 @@ hold_send(struct bn_fwd_sub *s)
 
 	/* hold_ms stays: a hold that never empties pauses (the tick) */
 	while (s->nhold > 0 && !s->draining &&
-	    s->link->state == BN_LINK_UP && bn_pace_may_send(s)) {
+	    s->link->state == BN_LINK_UP &&
+	    bn_pace_may_send(s->link, s->dest, s->pace)) {
 		f = s->hold[s->hold_head];
 		s->hold_head = (s->hold_head + 1) % s->hold_cap;
 		s->nhold--;
@@ -76,8 +77,10 @@ hold_send(struct bn_fwd_sub *s)
 	}
 }
 
-void
-bn_hold_release(struct bn_link *l, const char *q)
+/* A report for q came: held messages go on as far as the credit allows;
+ * a paused (l, q) resumes when it may. */
+static void
+hold_release(struct bn_link *l, const char *q)
 {
 	struct bn_fwd_sub	*s;
 	struct bn_buf		 key = { 0 };
@@ -93,8 +96,10 @@ bn_hold_release(struct bn_link *l, const char *q)
 		bn_fwd_sync(l, q);	/* resumes when the credit is back */
 }
 
-bool
-bn_hold_tick(struct bn_daemon *d)
+/* Pauses what held too long, resumes what may; true while any holds or
+ * waits. */
+static bool
+hold_tick(struct bn_daemon *d)
 {
 	struct bn_link		*l;
 	struct bn_fwd_sub	*s, *next;
@@ -138,3 +143,7 @@ bn_hold_tick(struct bn_daemon *d)
 	return busy;
 }
 
+const struct bn_pace_ops bn_hold_pace_ops = {
+	.credit = hold_release,
+	.tick = hold_tick,
+};
