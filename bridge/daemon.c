@@ -20,7 +20,7 @@
 #include "brokernet/dial.h"
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
-#include "brokernet/fwdhold.h"
+#include "brokernet/fwdpace.h"
 #include "brokernet/link.h"
 #include "brokernet/listen.h"
 #include "brokernet/lock.h"
@@ -363,7 +363,7 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
 	/* pacing's reports and timer go up to forwarding (pace.h) */
-	bn_pace_init(d, &bn_hold_pace_ops);
+	bn_pace_init(d, &bn_fwdpace_ops);
 	bn_recv_init(d);
 	xasprintf(&d->lock_queue, "/queue/%s%s", BN_LOCK_PREFIX, d->self);
 	d->lock = bn_lock_new(d->lock_queue, d->boot_id, &daemon_lock_ops, d);

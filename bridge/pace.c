@@ -1,9 +1,9 @@
 /*
  * Consumer-paced forwarding (pace.h): the receiving side's statistics
  * requests and BN_PACE reports, the sending side's credit per (link,
- * queue). Holding, pausing and resuming subscriptions is forward.c's and
- * fwdhold.c's: this file calls neither and tells fwdhold.c of a report or
- * a tick through struct bn_pace_ops.
+ * queue). Holding, pausing and resuming subscriptions is forward.c's,
+ * fwdhold.c's and fwdpace.c's: this file calls none of them and tells
+ * fwdpace.c of a report or a tick through struct bn_pace_ops.
  */
 #include <inttypes.h>
 #include <stdio.h>

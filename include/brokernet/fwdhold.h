@@ -1,24 +1,24 @@
 /*
  * What a paced network subscription holds for credit (fwdhold.c): the
  * messages dispatched to it while the peer's consumers have no room
- * (pace.h), released as reports come, paused when held too long. Reports
- * and the pace timer come through bn_hold_pace_ops: pace.c does not call
- * this module by name.
+ * (pace.h), in dispatch order, until the credit lets them go. Below
+ * forward.c, which holds and drops; it asks pace.c for the credit and
+ * calls nothing of forward.c or fwdpace.c (which lets them go and pauses
+ * what held too long).
  */
 #ifndef BN_FWDHOLD_H
 #define BN_FWDHOLD_H
 
 struct bn_frame;
 struct bn_fwd_sub;
-struct bn_pace_ops;
 
+/* Keeps f (dispatched to s, taken) until the credit lets it go. */
 void	 bn_hold_add(struct bn_fwd_sub *, struct bn_frame *);
 /* Forgets the held messages (unacked: the broker gives them to others once
  * the subscription goes; it must not be wanted again, see fwd_want). */
 void	 bn_hold_drop(struct bn_fwd_sub *);
-/* Pacing's calls (pace.h): a report lets held messages go as far as the
- * credit allows and a paused (link, queue) resume; the pace timer pauses
- * what held too long. The daemon gives it to bn_pace_init. */
-extern const struct bn_pace_ops bn_hold_pace_ops;
+/* The first held message when it may go now (credit, link up, not
+ * draining), out of the hold and the caller's; else NULL. */
+struct bn_frame *bn_hold_next(struct bn_fwd_sub *);
 
 #endif /* BN_FWDHOLD_H */

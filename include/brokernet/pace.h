@@ -23,9 +23,9 @@
  * its prefetch, when the backlog fell under half the window. Acks on the
  * source still follow the peer's store, never its consumption.
  *
- * Pacing is below forwarding: it keeps the credit and calls neither
- * forward.c nor fwdhold.c. A report and its timer go up through struct
- * bn_pace_ops (fwdhold.c's), set at bn_pace_init.
+ * Pacing is below forwarding: it keeps the credit and calls none of
+ * forward.c, fwdhold.c and fwdpace.c. A report and its timer go up through
+ * struct bn_pace_ops (fwdpace.c's), set at bn_pace_init.
  */
 #ifndef BN_PACE_H
 #define BN_PACE_H
@@ -86,7 +86,7 @@ int	 bn_pace_parse_stats(const char *body, size_t len, uint64_t *size,
 	    uint64_t *inflight);
 
 /*
- * What pacing tells the forwarding above it (fwdhold.c): pace.c owns the
+ * What pacing tells the forwarding above it (fwdpace.c): pace.c owns the
  * credit, not the subscriptions that wait for it.
  */
 struct bn_pace_ops {
