@@ -20,10 +20,12 @@
 #include "brokernet/dial.h"
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
+#include "brokernet/fwdpace.h"
 #include "brokernet/link.h"
 #include "brokernet/listen.h"
 #include "brokernet/lock.h"
 #include "brokernet/log.h"
+#include "brokernet/pace.h"
 #include "brokernet/preflight.h"
 #include "brokernet/receive.h"
 #include "brokernet/router.h"
@@ -411,6 +413,8 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	    cfg->dup_window_age_ms);
 	bn_hmap_init(&d->consumers);
 	bn_hmap_init(&d->subs_by_id);
+	/* pacing's reports and timer go up to forwarding (pace.h) */
+	bn_pace_init(d, &bn_fwdpace_ops);
 	bn_recv_init(d);
 	xasprintf(&d->lock_queue, "/queue/%s%s", BN_LOCK_PREFIX, d->self);
 	d->lock = bn_lock_new(d->lock_queue, d->boot_id, &daemon_lock_ops, d);
@@ -636,6 +640,7 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_hmap_clear_free(&d->consumers);
 	bn_hmap_clear(&d->subs_by_id);
 	bn_recv_free(d);
+	bn_pace_free(d);
 	bn_lock_free(d->lock);
 	free(d->lock_queue);
 	free(d->tsub_queue);

@@ -22,6 +22,9 @@
  * dispatched (fwdhold.c); held too long, it pauses: drained and dropped,
  * so the broker gives the held messages to its other consumers, and made
  * again with the credit as its prefetch once the peer's backlog fell.
+ * fwdpace.c, above this file, sends what is held as reports come, pauses
+ * and resumes (bn_fwd_send, bn_fwd_pause, bn_fwd_sync); this file calls
+ * fwdhold.c and pace.c, never fwdpace.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -574,7 +577,7 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		fwd_skip(s, f);
 		return;
 	}
-	if (s->nhold > 0 || !bn_pace_may_send(s)) {
+	if (s->nhold > 0 || !bn_pace_may_send(l, s->dest, s->pace)) {
 		bn_hold_add(s, f);
 		/*
 		 * More than the window waits here (a prefetch from before the

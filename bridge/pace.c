@@ -1,7 +1,9 @@
 /*
  * Consumer-paced forwarding (pace.h): the receiving side's statistics
  * requests and BN_PACE reports, the sending side's credit per (link,
- * queue). Holding, pausing and resuming subscriptions is forward.c's.
+ * queue). Holding, pausing and resuming subscriptions is forward.c's,
+ * fwdhold.c's and fwdpace.c's: this file calls none of them and tells
+ * fwdpace.c of a report or a tick through struct bn_pace_ops.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,8 +14,6 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
-#include "brokernet/forward.h"
-#include "brokernet/fwdhold.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/pace.h"
@@ -49,6 +49,7 @@ struct pace_rl {
 
 struct bn_pace {
 	struct bn_daemon	*d;
+	const struct bn_pace_ops *ops;		/* the forwarding above */
 	enum pace_state		 state;
 	uint64_t		 probe_ms;
 	bool			 warned;
@@ -138,12 +139,13 @@ pace_kick(struct bn_pace *p)
 }
 
 void
-bn_pace_init(struct bn_daemon *d)
+bn_pace_init(struct bn_daemon *d, const struct bn_pace_ops *ops)
 {
 	struct bn_pace	*p;
 
 	p = xcalloc(1, sizeof(*p));
 	p->d = d;
+	p->ops = ops;
 	bn_hmap_init(&p->rq);
 	bn_hmap_init(&p->rl);
 	if (d->base != NULL &&
@@ -460,7 +462,7 @@ pace_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (pace_rx_tick(p, now))
 		busy = true;
-	if (bn_hold_tick(d))
+	if (p->ops->tick(d))
 		busy = true;
 	if (busy && !d->stopping)
 		pace_kick(p);
@@ -524,6 +526,7 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 	const char		*on = bn_frame_get(f, "on");
 	const char		*want = bn_frame_get(f, "want");
 	struct bn_pace_tx	*t;
+	struct bn_pace		*p = l->d->pace;
 	uint64_t		 backlog, stored;
 
 	if (on != NULL) {
@@ -540,8 +543,8 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 			bn_link_close(l, "bad BN_PACE frame: no destination");
 			return false;
 		}
-		if (l->d->pace != NULL)
-			pace_want(l->d->pace, l->id, q, strcmp(want, "1") == 0);
+		if (p != NULL)
+			pace_want(p, l->id, q, strcmp(want, "1") == 0);
 		return true;
 	}
 	if (q == NULL || *q == '\0' || bs == NULL || ss == NULL ||
@@ -562,9 +565,10 @@ bn_pace_on_frame(struct bn_link *l, const struct bn_frame *f)
 	t->rep_stored = stored;
 	t->rep_ms = bn_now_ms();
 	t->reported = true;
-	bn_hold_release(l, q);
-	if (l->d->pace != NULL)
-		pace_kick(l->d->pace);
+	if (p != NULL) {
+		p->ops->credit(l, q);	/* held messages go on, paused resume */
+		pace_kick(p);
+	}
 	return true;
 }
 
@@ -668,13 +672,14 @@ bn_pace_active(struct bn_link *l, const char *q)
 }
 
 bool
-bn_pace_may_send(struct bn_fwd_sub *s)
+bn_pace_may_send(struct bn_link *l, const char *q,
+    const struct bn_pace_tx *t)
 {
-	if (s->pace == NULL || s->is_static)
+	if (t == NULL)
 		return true;
-	if (!bn_pace_active(s->link, s->dest))
+	if (!bn_pace_active(l, q))
 		return true;
-	return bn_pace_credit(s->pace, BN_PACE_WINDOW) > 0;
+	return bn_pace_credit(t, BN_PACE_WINDOW) > 0;
 }
 
 uint64_t

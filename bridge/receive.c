@@ -656,7 +656,6 @@ bn_recv_init(struct bn_daemon *d)
 	bn_hmap_init(&d->pending_tx);
 	TAILQ_INIT(&d->parked);
 	d->recovering = true;
-	bn_pace_init(d);
 	snprintf(d->boot_id, sizeof(d->boot_id), "%llx",
 	    (unsigned long long)bn_wall_ms());
 	xasprintf(&d->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
@@ -690,5 +689,4 @@ bn_recv_free(struct bn_daemon *d)
 	if (d->rx_batch_ev != NULL)
 		event_free(d->rx_batch_ev);
 	bn_markers_free(d->markers);
-	bn_pace_free(d);
 }

@@ -1,149 +1,37 @@
 /*
  * multicast:// discovery over mDNS/DNS-SD with avahi-client on the
- * daemon's libevent loop.
+ * daemon's libevent loop: the client, publishing, and the calls of mdns.h.
  *
  * One avahi client per struct bn_mdns, created with AVAHI_CLIENT_NO_FAIL.
  * When the client reaches RUNNING we publish our link listener and browse
- * the group's subtype; when avahi-daemon goes away the client fails with
+ * the group's subtype (mdnsbrowse.c: instances, resolvers and the peers
+ * reported); when avahi-daemon goes away the client fails with
  * AVAHI_ERR_DISCONNECTED and is replaced (from a timer, never from inside
  * avahi's own callback) by a new one that waits for the daemon to return.
- *
- * Browse events arrive per (interface, protocol, instance name); resolving
- * an instance gives its TXT broker= name. Peers are keyed by broker name:
- * a peer is reported up when its first instance resolves (or when the
- * address it was reported at is no longer offered by any instance) and
- * down when its last instance is removed. Across a daemon restart the
- * peers are kept, marked stale, and only reported down if the new browser
- * has not seen them again after MDNS_SWEEP_MS: liveness comes from link
- * heart-beats, mDNS only says where to dial.
  */
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/queue.h>
 
 #include <event2/event.h>
 
 #include <avahi-client/client.h>
-#include <avahi-client/lookup.h>
 #include <avahi-client/publish.h>
-#include <avahi-common/address.h>
 #include <avahi-common/alternative.h>
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
-#include <avahi-common/strlst.h>
 
 #include "brokernet/avahipoll.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
-#include "brokernet/names.h"
+#include "brokernet/mdnsbrowse.h"
+#include "brokernet/mdnsstate.h"
 #include "brokernet/util.h"
-
-#define MDNS_TYPE		"_brokernet._tcp"
-#define MDNS_VERSION		"1"
-#define MDNS_LABEL_MAX		63	/* one DNS label (instance name) */
-#define MDNS_TXT_MAX		255	/* one TXT string, "key=value" */
-#define MDNS_RETRY_MIN_MS	1000
-#define MDNS_RETRY_MAX_MS	30000
-#define MDNS_REDO_MS		5000	/* re-publish / re-browse delay */
-#define MDNS_SWEEP_MS		8000	/* stale peers after a reconnect */
-#define MDNS_RENAME_MAX		100
-
-enum mdns_state {
-	MDNS_CONNECTING,
-	MDNS_RUNNING,
-	MDNS_FAILED
-};
-
-/* One browse result: (interface, protocol, instance name). */
-struct mdns_inst {
-	TAILQ_ENTRY(mdns_inst)	 entry;
-	struct bn_mdns		*m;
-	AvahiIfIndex		 ifindex;
-	AvahiProtocol		 proto;
-	char			*name;
-	char			*domain;
-	AvahiServiceResolver	*resolver;
-	bool			 resolved;	/* our group, v=1, address */
-	bool			 warned;	/* logged why it is ignored */
-	char			*broker;	/* when resolved */
-	char			 host[AVAHI_ADDRESS_STR_MAX];
-	uint16_t		 port;
-};
-
-/* One reported peer, keyed by broker name. */
-struct mdns_peer {
-	TAILQ_ENTRY(mdns_peer)	 entry;
-	char			*broker;
-	char			 host[AVAHI_ADDRESS_STR_MAX];
-	uint16_t		 port;
-	AvahiIfIndex		 ifindex;
-	bool			 stale;		/* not seen since a reconnect */
-};
-
-struct bn_mdns {
-	struct event_base		*base;
-	struct bn_avahipoll		*ap;
-	char				*group;
-	char				*self;
-	char				*iface;
-	AvahiIfIndex			 ifindex;
-	uint16_t			 port;
-	bn_mdns_peer_fn			 cb;
-	void				*arg;
-
-	char				*name;		/* instance name */
-	char				*subtype;
-	char				*txt_group;
-	char				*txt_broker;
-
-	AvahiClient			*client;
-	AvahiEntryGroup			*eg;
-	AvahiServiceBrowser		*browser;
-	enum mdns_state			 state;
-	bool				 published;
-	int				 renames;
-	int				 retry_ms;
-	bool				 warned_connect;
-
-	struct event			*reconnect_ev;
-	struct event			*republish_ev;
-	struct event			*rebrowse_ev;
-	struct event			*sweep_ev;
-
-	TAILQ_HEAD(mdns_instq, mdns_inst)	 insts;
-	TAILQ_HEAD(mdns_peerq, mdns_peer)	 peers;
-};
 
 static void	mdns_client_cb(AvahiClient *, AvahiClientState, void *);
 static void	mdns_publish(struct bn_mdns *);
-static void	mdns_browse_start(struct bn_mdns *);
-
-static void
-mdns_after(struct event *ev, int ms)
-{
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_add(ev, &tv);
-}
-
-static const char *
-mdns_ifname(AvahiIfIndex ifindex, char *buf)
-{
-	if (ifindex < 0 || if_indextoname((unsigned)ifindex, buf) == NULL)
-		return "any";
-	return buf;
-}
-
-static const char *
-mdns_client_error(struct bn_mdns *m)
-{
-	if (m->client == NULL)
-		return "no client";
-	return avahi_strerror(avahi_client_errno(m->client));
-}
 
 /* "_GROUP._sub._brokernet._tcp" with GROUP reduced to one safe label. */
 static char *
@@ -178,349 +66,6 @@ mdns_instance_name(const char *self)
 	while (n > 0 && ((unsigned char)self[n] & 0xc0) == 0x80)
 		n--;
 	return xstrndup(self, n);
-}
-
-/* ---- peers */
-
-static struct mdns_peer *
-mdns_peer_find(struct bn_mdns *m, const char *broker)
-{
-	struct mdns_peer	*p;
-
-	TAILQ_FOREACH(p, &m->peers, entry)
-		if (strcmp(p->broker, broker) == 0)
-			return p;
-	return NULL;
-}
-
-static void
-mdns_peer_remove(struct bn_mdns *m, struct mdns_peer *p, const char *why)
-{
-	char	ifbuf[IF_NAMESIZE];
-
-	log_info("mdns %s: lost %s (was %s:%u on %s): %s", m->group,
-	    p->broker, p->host, p->port, mdns_ifname(p->ifindex, ifbuf), why);
-	TAILQ_REMOVE(&m->peers, p, entry);
-	m->cb(m->arg, p->broker, p->host, p->port, false);
-	free(p->broker);
-	free(p);
-}
-
-/*
- * Re-derives what we report about one broker from the instances that
- * carry its name: up once, again only when its address changed; down
- * when none is left (stale peers wait for the sweep instead).
- */
-static void
-mdns_peer_update(struct bn_mdns *m, const char *broker)
-{
-	struct mdns_peer	*p = mdns_peer_find(m, broker);
-	struct mdns_inst	*i, *best = NULL;
-	char			 ifbuf[IF_NAMESIZE];
-	bool			 moved;
-
-	TAILQ_FOREACH(i, &m->insts, entry) {
-		if (!i->resolved || strcmp(i->broker, broker) != 0)
-			continue;
-		if (best == NULL)
-			best = i;
-		if (p != NULL && strcmp(i->host, p->host) == 0 &&
-		    i->port == p->port) {
-			best = i;
-			break;
-		}
-	}
-	if (best == NULL) {
-		if (p != NULL && !p->stale)
-			mdns_peer_remove(m, p, "service withdrawn");
-		return;
-	}
-	if (p == NULL) {
-		p = xcalloc(1, sizeof(*p));
-		p->broker = xstrdup(broker);
-		TAILQ_INSERT_TAIL(&m->peers, p, entry);
-		moved = true;
-	} else
-		moved = strcmp(p->host, best->host) != 0 ||
-		    p->port != best->port;
-	p->stale = false;
-	p->ifindex = best->ifindex;
-	if (!moved)
-		return;
-	memcpy(p->host, best->host, sizeof(p->host));
-	p->port = best->port;
-	log_info("mdns %s: discovered %s at %s:%u on %s (instance \"%s\")",
-	    m->group, p->broker, p->host, p->port,
-	    mdns_ifname(p->ifindex, ifbuf), best->name);
-	m->cb(m->arg, p->broker, p->host, p->port, true);
-}
-
-/* ---- instances and their resolvers */
-
-static struct mdns_inst *
-mdns_inst_find(struct bn_mdns *m, AvahiIfIndex ifindex, AvahiProtocol proto,
-    const char *name)
-{
-	struct mdns_inst	*i;
-
-	TAILQ_FOREACH(i, &m->insts, entry)
-		if (i->ifindex == ifindex && i->proto == proto &&
-		    strcmp(i->name, name) == 0)
-			return i;
-	return NULL;
-}
-
-/* Frees one instance; the caller re-derives its broker's peer. */
-static void
-mdns_inst_free(struct bn_mdns *m, struct mdns_inst *i)
-{
-	TAILQ_REMOVE(&m->insts, i, entry);
-	if (i->resolver != NULL)
-		avahi_service_resolver_free(i->resolver);
-	free(i->name);
-	free(i->domain);
-	free(i->broker);
-	free(i);
-}
-
-/*
- * TXT value of key as a new string, or NULL when absent. A NUL inside the
- * value becomes 0x01, so that a name check refuses it instead of the C
- * string quietly ending there.
- */
-static char *
-mdns_txt(AvahiStringList *txt, const char *key)
-{
-	AvahiStringList	*l = avahi_string_list_find(txt, key);
-	char		*k = NULL, *v = NULL, *r = NULL;
-	size_t		 size = 0, i;
-
-	if (l == NULL || avahi_string_list_get_pair(l, &k, &v, &size) < 0)
-		return NULL;
-	if (v != NULL)
-		for (i = 0; i < size; i++)
-			if (v[i] == '\0')
-				v[i] = '\x01';
-	r = v != NULL ? xstrdup(v) : xstrdup("");
-	avahi_free(k);
-	avahi_free(v);
-	return r;
-}
-
-/* Marks an instance unusable and re-derives the peer it stood for. */
-static void
-mdns_inst_unresolve(struct bn_mdns *m, struct mdns_inst *i)
-{
-	char	*old = i->broker;
-
-	i->resolved = false;
-	i->broker = NULL;
-	if (old != NULL) {
-		mdns_peer_update(m, old);
-		free(old);
-	}
-}
-
-static void
-mdns_resolve_cb(AvahiServiceResolver *r, AvahiIfIndex ifindex,
-    AvahiProtocol proto, AvahiResolverEvent event, const char *name,
-    const char *type, const char *domain, const char *host_name,
-    const AvahiAddress *a, uint16_t port, AvahiStringList *txt,
-    AvahiLookupResultFlags flags, void *userdata)
-{
-	struct mdns_inst	*i = userdata;
-	struct bn_mdns		*m = i->m;
-	char			*group = NULL, *broker = NULL, *v = NULL;
-	const char		*why;
-	char			 host[AVAHI_ADDRESS_STR_MAX];
-
-	if (event != AVAHI_RESOLVER_FOUND) {
-		/* Keep what we knew: only the browser says it is gone. */
-		log_debug("mdns %s: cannot resolve \"%s\": %s", m->group,
-		    name, avahi_strerror(avahi_client_errno(
-		    avahi_service_resolver_get_client(r))));
-		return;
-	}
-	group = mdns_txt(txt, "group");
-	v = mdns_txt(txt, "v");
-	broker = mdns_txt(txt, "broker");
-	if (group == NULL || strcmp(group, m->group) != 0) {
-		if (!i->warned)
-			log_debug("mdns %s: \"%s\" is in group %s; ignored",
-			    m->group, name, group ? group : "(none)");
-		i->warned = true;
-		mdns_inst_unresolve(m, i);
-		goto out;
-	}
-	if (v == NULL || strcmp(v, MDNS_VERSION) != 0) {
-		if (!i->warned)
-			log_warnx("mdns %s: \"%s\" at %s:%u speaks discovery"
-			    " v=%s, we speak v=%s; ignored", m->group, name,
-			    host_name, port, v ? v : "(none)", MDNS_VERSION);
-		i->warned = true;
-		mdns_inst_unresolve(m, i);
-		goto out;
-	}
-	if (a == NULL || a->proto != AVAHI_PROTO_INET || port == 0) {
-		mdns_inst_unresolve(m, i);
-		goto out;
-	}
-	avahi_address_snprint(host, sizeof(host), a);
-	if (broker == NULL || *broker == '\0') {
-		free(broker);
-		broker = xstrdup(name);
-	}
-	/* The name goes into paths, labels and dial logs: one rule. */
-	if ((why = bn_name_check_str(broker)) != NULL) {
-		if (!i->warned)
-			log_warnx("mdns %s: \"%s\" at %s:%u announces a broker"
-			    " name that %s; ignored", m->group, name,
-			    host_name, port, why);
-		i->warned = true;
-		mdns_inst_unresolve(m, i);
-		goto out;
-	}
-	if (i->broker != NULL && strcmp(i->broker, broker) != 0)
-		mdns_inst_unresolve(m, i);	/* renamed in place */
-	i->warned = false;
-	free(i->broker);
-	i->broker = broker;
-	broker = NULL;
-	memcpy(i->host, host, sizeof(i->host));
-	i->port = port;
-	i->resolved = true;
-	log_debug("mdns %s: resolved \"%s\" -> broker %s at %s:%u", m->group,
-	    name, i->broker, i->host, i->port);
-	mdns_peer_update(m, i->broker);
-out:
-	free(group);
-	free(broker);
-	free(v);
-}
-
-/* ---- browsing */
-
-static void
-mdns_browse_cb(AvahiServiceBrowser *b, AvahiIfIndex ifindex,
-    AvahiProtocol proto, AvahiBrowserEvent event, const char *name,
-    const char *type, const char *domain, AvahiLookupResultFlags flags,
-    void *userdata)
-{
-	struct bn_mdns		*m = userdata;
-	struct mdns_inst	*i;
-	char			*broker;
-
-	switch (event) {
-	case AVAHI_BROWSER_NEW:
-		if (flags & AVAHI_LOOKUP_RESULT_OUR_OWN)
-			return;
-		if (mdns_inst_find(m, ifindex, proto, name) != NULL)
-			return;
-		i = xcalloc(1, sizeof(*i));
-		i->m = m;
-		i->ifindex = ifindex;
-		i->proto = proto;
-		i->name = xstrdup(name);
-		i->domain = xstrdup(domain);
-		TAILQ_INSERT_TAIL(&m->insts, i, entry);
-		/* Kept open: it reports a port or address change. */
-		i->resolver = avahi_service_resolver_new(m->client, ifindex,
-		    proto, name, MDNS_TYPE, domain, AVAHI_PROTO_INET, 0,
-		    mdns_resolve_cb, i);
-		if (i->resolver == NULL) {
-			log_warnx("mdns %s: cannot resolve \"%s\": %s",
-			    m->group, name, mdns_client_error(m));
-			mdns_inst_free(m, i);
-		}
-		break;
-	case AVAHI_BROWSER_REMOVE:
-		if ((i = mdns_inst_find(m, ifindex, proto, name)) == NULL)
-			return;
-		broker = i->broker;
-		i->broker = NULL;
-		mdns_inst_free(m, i);
-		if (broker != NULL) {
-			mdns_peer_update(m, broker);
-			free(broker);
-		}
-		break;
-	case AVAHI_BROWSER_ALL_FOR_NOW:
-	case AVAHI_BROWSER_CACHE_EXHAUSTED:
-		break;
-	case AVAHI_BROWSER_FAILURE:
-		log_warnx("mdns %s: browsing failed: %s; again in %d s",
-		    m->group, avahi_strerror(avahi_client_errno(
-		    avahi_service_browser_get_client(b))), MDNS_REDO_MS / 1000);
-		/* Freed from the timer, not inside avahi's callback. */
-		mdns_after(m->rebrowse_ev, MDNS_REDO_MS);
-		break;
-	}
-}
-
-/*
- * Drops the browser and every instance. Peers stay, marked stale: a new
- * browser confirms them or the sweep reports them down.
- */
-static void
-mdns_browse_stop(struct bn_mdns *m)
-{
-	struct mdns_inst	*i;
-	struct mdns_peer	*p;
-
-	event_del(m->rebrowse_ev);
-	event_del(m->sweep_ev);
-	while ((i = TAILQ_FIRST(&m->insts)) != NULL)
-		mdns_inst_free(m, i);
-	if (m->browser != NULL) {
-		avahi_service_browser_free(m->browser);
-		m->browser = NULL;
-	}
-	TAILQ_FOREACH(p, &m->peers, entry) {
-		p->stale = true;
-	}
-}
-
-static void
-mdns_browse_start(struct bn_mdns *m)
-{
-	if (m->browser != NULL)
-		return;
-	m->browser = avahi_service_browser_new(m->client, m->ifindex,
-	    AVAHI_PROTO_INET, m->subtype, NULL, 0, mdns_browse_cb, m);
-	if (m->browser == NULL) {
-		log_warnx("mdns %s: cannot browse %s: %s; again in %d s",
-		    m->group, m->subtype, mdns_client_error(m),
-		    MDNS_REDO_MS / 1000);
-		mdns_after(m->rebrowse_ev, MDNS_REDO_MS);
-		return;
-	}
-	log_debug("mdns %s: browsing %s", m->group, m->subtype);
-	if (!TAILQ_EMPTY(&m->peers))
-		mdns_after(m->sweep_ev, MDNS_SWEEP_MS);
-}
-
-static void
-mdns_rebrowse_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct bn_mdns	*m = arg;
-
-	mdns_browse_stop(m);
-	if (m->state == MDNS_RUNNING)
-		mdns_browse_start(m);
-}
-
-static void
-mdns_sweep_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct bn_mdns		*m = arg;
-	struct mdns_peer	*p, *next;
-
-	for (p = TAILQ_FIRST(&m->peers); p != NULL; p = next) {
-		next = TAILQ_NEXT(p, entry);
-		if (p->stale)
-			mdns_peer_remove(m, p, "not seen again after"
-			    " reconnecting to avahi-daemon");
-	}
 }
 
 /* ---- publishing */
@@ -636,7 +181,7 @@ mdns_republish_cb(evutil_socket_t fd, short what, void *arg)
 static void
 mdns_drop_avahi(struct bn_mdns *m)
 {
-	mdns_browse_stop(m);
+	bn_mdnsbrowse_stop(m);
 	event_del(m->republish_ev);
 	if (m->eg != NULL) {
 		avahi_entry_group_free(m->eg);
@@ -699,7 +244,7 @@ mdns_client_cb(AvahiClient *c, AvahiClientState state, void *userdata)
 		m->retry_ms = MDNS_RETRY_MIN_MS;
 		m->warned_connect = false;
 		mdns_publish(m);
-		mdns_browse_start(m);
+		bn_mdnsbrowse_start(m);
 		break;
 	case AVAHI_CLIENT_S_COLLISION:
 	case AVAHI_CLIENT_S_REGISTERING:
@@ -762,16 +307,12 @@ bn_mdns_new(struct event_base *base, const char *group, const char *self,
 	xasprintf(&m->txt_group, "group=%s", group);
 	xasprintf(&m->txt_broker, "broker=%s", self);
 	m->retry_ms = MDNS_RETRY_MIN_MS;
-	TAILQ_INIT(&m->insts);
-	TAILQ_INIT(&m->peers);
+	bn_mdnsbrowse_init(m);
 	m->ap = bn_avahipoll_new(base);
 	m->reconnect_ev = evtimer_new(base, mdns_reconnect_cb, m);
 	m->republish_ev = evtimer_new(base, mdns_republish_cb, m);
-	m->rebrowse_ev = evtimer_new(base, mdns_rebrowse_cb, m);
-	m->sweep_ev = evtimer_new(base, mdns_sweep_cb, m);
 	if (m->ap == NULL || m->reconnect_ev == NULL ||
-	    m->republish_ev == NULL || m->rebrowse_ev == NULL ||
-	    m->sweep_ev == NULL)
+	    m->republish_ev == NULL)
 		fatalx("mdns: out of memory");
 	log_debug("mdns %s: starting (instance \"%s\", %s, interface %s)",
 	    group, m->name, m->subtype, iface ? iface : "any");
@@ -782,20 +323,12 @@ bn_mdns_new(struct event_base *base, const char *group, const char *self,
 void
 bn_mdns_free(struct bn_mdns *m)
 {
-	struct mdns_peer	*p;
-
 	if (m == NULL)
 		return;
 	mdns_drop_avahi(m);
-	while ((p = TAILQ_FIRST(&m->peers)) != NULL) {
-		TAILQ_REMOVE(&m->peers, p, entry);
-		free(p->broker);
-		free(p);
-	}
+	bn_mdnsbrowse_free(m);
 	event_free(m->reconnect_ev);
 	event_free(m->republish_ev);
-	event_free(m->rebrowse_ev);
-	event_free(m->sweep_ev);
 	bn_avahipoll_free(m->ap);
 	free(m->group);
 	free(m->self);
@@ -810,10 +343,7 @@ bn_mdns_free(struct bn_mdns *m)
 void
 bn_mdns_status_json(const struct bn_mdns *m, struct bn_buf *b)
 {
-	const struct mdns_peer	*p;
-	const char		*state;
-	char			 ifbuf[IF_NAMESIZE];
-	bool			 first = true;
+	const char	*state;
 
 	if (m == NULL) {
 		bn_buf_addstr(b, "null");
@@ -830,18 +360,7 @@ bn_mdns_status_json(const struct bn_mdns *m, struct bn_buf *b)
 		bn_buf_add_json_str(b, m->name);
 	else
 		bn_buf_addstr(b, "null");
-	bn_buf_addstr(b, ",\"peers\":[");
-	TAILQ_FOREACH(p, &m->peers, entry) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_addstr(b, "{\"broker\":");
-		bn_buf_add_json_str(b, p->broker);
-		bn_buf_addstr(b, ",\"host\":");
-		bn_buf_add_json_str(b, p->host);
-		bn_buf_printf(b, ",\"port\":%u,\"interface\":", p->port);
-		bn_buf_add_json_str(b, mdns_ifname(p->ifindex, ifbuf));
-		bn_buf_addstr(b, ",\"source\":\"mdns\"}");
-	}
-	bn_buf_addstr(b, "]}");
+	bn_buf_addstr(b, ",\"peers\":");
+	bn_mdnsbrowse_peers_json(m, b);
+	bn_buf_addc(b, '}');
 }

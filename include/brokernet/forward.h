@@ -84,7 +84,8 @@ void	 bn_fwd_start(struct bn_daemon *);
 /* Stops taking new messages (graceful stop). */
 void	 bn_fwd_quiesce(struct bn_daemon *);
 uint64_t bn_fwd_total_inflight(struct bn_daemon *);
-/* Sends broker message f of s over s's link; takes f. */
+/* Sends broker message f of s over s's link; takes f. Also fwdpace.c's,
+ * for what s held (fwdhold.h). */
 void	 bn_fwd_send(struct bn_fwd_sub *, struct bn_frame *);
 /* Pacing: s drains and drops; bn_fwd_sync makes it again when the credit
  * is back (pace.h). */

@@ -1,27 +1,24 @@
 /*
  * What a paced network subscription holds for credit (fwdhold.c): the
  * messages dispatched to it while the peer's consumers have no room
- * (pace.h), released as reports come, paused when held too long.
+ * (pace.h), in dispatch order, until the credit lets them go. Below
+ * forward.c, which holds and drops; it asks pace.c for the credit and
+ * calls nothing of forward.c or fwdpace.c (which lets them go and pauses
+ * what held too long).
  */
 #ifndef BN_FWDHOLD_H
 #define BN_FWDHOLD_H
 
-#include <stdbool.h>
-
-struct bn_daemon;
 struct bn_frame;
 struct bn_fwd_sub;
-struct bn_link;
 
+/* Keeps f (dispatched to s, taken) until the credit lets it go. */
 void	 bn_hold_add(struct bn_fwd_sub *, struct bn_frame *);
 /* Forgets the held messages (unacked: the broker gives them to others once
  * the subscription goes; it must not be wanted again, see fwd_want). */
 void	 bn_hold_drop(struct bn_fwd_sub *);
-/* A report for q came: held messages go on as far as the credit allows;
- * a paused (link, q) resumes when it may. */
-void	 bn_hold_release(struct bn_link *, const char *q);
-/* Pauses what held too long, resumes what may; true while any holds or
- * waits. */
-bool	 bn_hold_tick(struct bn_daemon *);
+/* The first held message when it may go now (credit, link up, not
+ * draining), out of the hold and the caller's; else NULL. */
+struct bn_frame *bn_hold_next(struct bn_fwd_sub *);
 
 #endif /* BN_FWDHOLD_H */

@@ -5,7 +5,9 @@
  * service type _brokernet._tcp (instance = broker name, TXT group=, broker=,
  * v=1, plus subtype _GROUP._sub._brokernet._tcp) and browses the group,
  * reporting resolved peers. mDNS is only a hint of where to dial: peer
- * liveness comes from link heart-beats.
+ * liveness comes from link heart-beats. Two files share its state
+ * (mdnsstate.h): mdns.c (the avahi client, publishing, the calls below)
+ * and mdnsbrowse.c (browsing and resolving, below mdns.c).
  */
 #ifndef BN_MDNS_H
 #define BN_MDNS_H

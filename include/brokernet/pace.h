@@ -22,6 +22,10 @@
  * the held messages to other consumers) and made again, with the credit as
  * its prefetch, when the backlog fell under half the window. Acks on the
  * source still follow the peer's store, never its consumption.
+ *
+ * Pacing is below forwarding: it keeps the credit and calls none of
+ * forward.c, fwdhold.c and fwdpace.c. A report and its timer go up through
+ * struct bn_pace_ops (fwdpace.c's), set at bn_pace_init.
  */
 #ifndef BN_PACE_H
 #define BN_PACE_H
@@ -33,7 +37,6 @@
 struct bn_daemon;
 struct bn_link;
 struct bn_frame;
-struct bn_fwd_sub;
 
 /* Undispatched messages a paced peer may have per queue (its consumers'
  * prefetch comes on top). */
@@ -82,8 +85,22 @@ bool	 bn_pace_may_resume(const struct bn_pace_tx *, uint64_t window);
 int	 bn_pace_parse_stats(const char *body, size_t len, uint64_t *size,
 	    uint64_t *inflight);
 
+/*
+ * What pacing tells the forwarding above it (fwdpace.c): pace.c owns the
+ * credit, not the subscriptions that wait for it.
+ */
+struct bn_pace_ops {
+	/* A report for q came on the link: its credit changed. */
+	void	(*credit)(struct bn_link *, const char *q);
+	/* The pace timer ran: true while subscriptions still wait on it
+	 * (messages held, a (link, queue) paused), to run it again soon. */
+	bool	(*tick)(struct bn_daemon *);
+};
+
 /* Daemon side. */
-void	 bn_pace_init(struct bn_daemon *);
+/* The daemon's pacing (d->pace, freed by bn_pace_free); ops stays the
+ * caller's. */
+void	 bn_pace_init(struct bn_daemon *, const struct bn_pace_ops *);
 void	 bn_pace_free(struct bn_daemon *);
 /* The store session is up: subscribe for replies, probe for the plugin. */
 void	 bn_pace_store_connected(struct bn_daemon *);
@@ -111,8 +128,10 @@ struct bn_pace_tx *bn_pace_tx(struct bn_link *, const char *q);
 void	 bn_pace_tx_free_all(struct bn_link *);
 /* Whether q is paced on link now (a report, and someone else to take). */
 bool	 bn_pace_active(struct bn_link *, const char *q);
-/* Whether s may forward one more message now. */
-bool	 bn_pace_may_send(struct bn_fwd_sub *);
+/* Whether a subscription of link for q with pace state t (NULL: not
+ * paced, static or a topic) may forward one more message now. */
+bool	 bn_pace_may_send(struct bn_link *, const char *q,
+	    const struct bn_pace_tx *);
 /* The prefetch a new subscription of link for q gets. */
 uint64_t bn_pace_prefetch(struct bn_link *, const char *q, uint64_t prefetch);
 /* Whether the subscription of link for q waits for credit (clears the
