@@ -18,6 +18,7 @@
 #include "brokernet/config.h"
 #include "brokernet/daemon.h"
 #include "brokernet/dial.h"
+#include "brokernet/durables.h"
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
 #include "brokernet/fwdpace.h"
@@ -61,6 +62,13 @@ daemon_set_role(struct bn_daemon *d, enum bn_role r, const char *why)
 
 static struct bn_stomp *daemon_broker_session(struct bn_daemon *,
 		    const char *, const struct bn_stomp_cbs *, const char *);
+
+/* Durable subscriptions read back from the broker are demand again. */
+static void
+daemon_durables_changed(const struct bn_buf *changed, void *arg)
+{
+	bn_router_queues_changed(arg, changed);
+}
 
 static bool
 daemon_is_own(struct bn_daemon *d, const char *connection_id)
@@ -106,7 +114,7 @@ daemon_on_advisory(struct bn_daemon *d, struct bn_frame *f)
 	if (daemon_is_own(d, adv.connection_id))
 		return;
 	/* durable topic subscriptions stay demand while offline */
-	if (bn_demand_durable(&d->demand, &adv, bn_advisory_topic_of(
+	if (bn_durables_advisory(d->durables, &adv, bn_advisory_topic_of(
 	    bn_frame_get(f, "destination")), &changed)) {
 		bn_router_queues_changed(d, &changed);
 		bn_buf_free(&changed);
@@ -294,6 +302,7 @@ daemon_lock_acquired(void *arg)
 	/* First the duplicate window, from the broker's markers. */
 	bn_recv_store_connected(d);
 	bn_tsub_connected(d->tsub, d->prod);
+	bn_durables_connected(d->durables, d->prod);
 	if (was == BN_ROLE_STANDBY) {
 		if (bn_listen_start(d) == -1 || bn_dial_all(d) == -1) {
 			log_warnx("role: cannot start listeners or connectors;"
@@ -332,6 +341,7 @@ daemon_lock_wait_cb(evutil_socket_t fd, short ev, void *arg)
 	daemon_set_role(d, BN_ROLE_STANDBY, "another sidecar holds the lock");
 	bn_recv_abandon(d);
 	bn_tsub_lost(d->tsub);
+	bn_durables_lost(d->durables);
 	bn_dial_stop_all(d);
 	bn_link_shutdown_all(d, "sidecar became a standby");
 	bn_dial_free_all(d);
@@ -349,8 +359,10 @@ daemon_prod_message(struct bn_stomp *s, struct bn_frame *f, void *arg)
 		return;
 	if (bn_lock_is_theirs(f))
 		bn_lock_on_message(d->lock, f);
-	else if (bn_tsub_is_theirs(f))
+	else if (bn_tsub_is_theirs(d->tsub, f))
 		bn_tsub_on_message(d->tsub, f);
+	else if (bn_durables_is_theirs(d->durables, f))
+		bn_durables_on_message(d->durables, f);
 	else if (sub != NULL && strcmp(sub, ADVISORY_SUB_ID) == 0)
 		daemon_on_advisory(d, f);
 	else {
@@ -374,6 +386,7 @@ daemon_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
 	bn_lock_lost(d->lock);
 	bn_recv_store_lost(d);
 	bn_tsub_lost(d->tsub);
+	bn_durables_lost(d->durables);
 	/* its advisory subscription went with it */
 	d->adv_subscribed = false;
 	daemon_clear_consumers(d);
@@ -439,6 +452,10 @@ bn_daemon_new(struct event_base *base, struct bn_config *cfg)
 	    d->self);
 	d->tsub = bn_tsub_new(base, d->tsub_queue, d->boot_id,
 	    cfg->tsub_offline_ms);
+	xasprintf(&d->durables_queue, "/queue/%sdurables.%s",
+	    BN_PRIVATE_PREFIX, d->self);
+	d->durables = bn_durables_new(d->durables_queue, d->boot_id,
+	    &d->demand, daemon_durables_changed, d);
 	return d;
 }
 
@@ -634,6 +651,8 @@ bn_daemon_free(struct bn_daemon *d)
 	bn_stomp_free(d->cons);
 	bn_stomp_free(d->prod);
 	bn_tsub_free(d->tsub);
+	bn_durables_free(d->durables);
+	free(d->durables_queue);
 	free(d->client_id);
 	bn_tls_ctx_free(d->broker_tls);
 	bn_preflight_free(d->pf);

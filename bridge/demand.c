@@ -242,6 +242,24 @@ bn_demand_durable(struct bn_demand *d, const struct bn_advisory *adv,
 	return handled;
 }
 
+bool
+bn_demand_durable_restore(struct bn_demand *d, const char *topic,
+    const char *subscription, struct bn_buf *changed)
+{
+	struct bn_buf	key = { 0 };
+	bool		added = false;
+
+	bn_buf_printf(&key, "%s\n%s", topic, subscription);
+	if (bn_hmap_get(&d->durables, key.data) == NULL) {
+		bn_hmap_put(&d->durables, key.data, xstrdup(""));
+		demand_durable_count(d, topic, 1, changed);
+		demand_offline_add(d, topic, 1, changed);
+		added = true;
+	}
+	bn_buf_free(&key);
+	return added;
+}
+
 size_t
 bn_demand_durable_count(const struct bn_demand *d, size_t *offline)
 {

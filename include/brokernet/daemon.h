@@ -33,6 +33,7 @@ struct bn_network_connector;
 struct bn_transport_connector;
 struct bn_stomp;
 struct bn_tsub;
+struct bn_durables;
 struct bn_mdns;
 struct bn_endpoint;
 struct bn_daemon;
@@ -100,6 +101,8 @@ struct bn_daemon {
 	char			*client_id;	/* the consumer session's */
 	struct bn_tsub		*tsub;		/* durable topic subs */
 	char			*tsub_queue;
+	struct bn_durables	*durables;	/* durable demand, kept */
+	char			*durables_queue;
 	enum bn_role		 role;
 	uint64_t		 role_since_ms;	/* wall clock */
 	char			*role_reason;

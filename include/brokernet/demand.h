@@ -76,6 +76,13 @@ void	 bn_demand_local_clear(struct bn_demand *, struct bn_buf *changed);
  */
 bool	 bn_demand_durable(struct bn_demand *, const struct bn_advisory *,
 	    const char *adv_topic, struct bn_buf *changed);
+/*
+ * A durable subscription known from before (kept with the broker, see
+ * durables.h): demand, offline, unless already known. Returns whether it
+ * was new; changed as for bn_demand_durable.
+ */
+bool	 bn_demand_durable_restore(struct bn_demand *, const char *topic,
+	    const char *subscription, struct bn_buf *changed);
 /* Durable subscriptions known, and how many of them are offline. */
 size_t	 bn_demand_durable_count(const struct bn_demand *, size_t *offline);
 

@@ -19,8 +19,8 @@
  * the subscription is deleted), so a sidecar that starts, restarts or takes
  * over knows the subscriptions it must resume or clean up.
  *
- * I/O: the registry on the store session, deletions on the consumer
- * session; both are handed in by the daemon. Calls no other module but the
+ * I/O: the registry on the store session (bset.h), deletions on the
+ * consumer session; both are handed in by the daemon. Calls bset, the
  * broker session, frames and the hash map.
  */
 #ifndef BN_TSUB_H
@@ -52,7 +52,8 @@ void		 bn_tsub_name(const char *peer, const char *topic,
 void		 bn_tsub_connected(struct bn_tsub *, struct bn_stomp *store);
 /* The store session is gone (or the sidecar became a standby). */
 void		 bn_tsub_lost(struct bn_tsub *);
-bool		 bn_tsub_is_theirs(const struct bn_frame *);
+bool		 bn_tsub_is_theirs(const struct bn_tsub *,
+		    const struct bn_frame *);
 void		 bn_tsub_on_message(struct bn_tsub *, const struct bn_frame *);
 
 /* The consumer session (NULL or unconnected: none), where deletions go. */

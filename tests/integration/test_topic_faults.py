@@ -19,6 +19,15 @@ import test_topics as _tt
 N = 3000
 
 
+def _tt_grace():
+    """BN_TSUB_GRACE_MS (include/brokernet/tsub.h), in seconds."""
+    import os
+    import re
+    h = os.path.join(os.path.dirname(__file__), "..", "..", "include", "brokernet", "tsub.h")
+    with open(h) as f:
+        return int(re.search(r"BN_TSUB_GRACE_MS\s+(\d+)", f.read()).group(1)) / 1000.0
+
+
 class TopicFaults(NetTestCase):
     BROKERS = ("A", "B")
 
@@ -69,7 +78,7 @@ class TopicFaults(NetTestCase):
                 try:
                     self.publish("A", t, 100, start=published[0])
                     published[0] += 100
-                    time.sleep(0.2)
+                    time.sleep(0.1)
                 except Exception as e:      # broker A restarting
                     if time.monotonic() > deadline:
                         errors.append(e)
@@ -104,7 +113,7 @@ class TopicFaults(NetTestCase):
                     continue
                 delivered.append(int(f.headers["n"]))
                 last = time.monotonic()
-        take(N // 3, 20)
+        take(N // 3 + 50, 20)     # inside a chunk: messages in flight
         at_fault = (published[0], len(delivered))
         t0 = time.monotonic()
         victim(a, b, sub)
@@ -212,6 +221,40 @@ class TopicFaults(NetTestCase):
         self.wait_topic_subs(a, t, 1)
         self.publish("A", t, 5, start=50)
         self.assertEqual(self.gather({"c": c}, 5, idle=3)["c"], list(range(50, 55)))
+
+    def test_offline_durable_demand_survives_receiving_sidecar_restart(self):
+        """A durable subscriber on B is offline when B's sidecar is killed
+        and restarted. No advisory tells the new sidecar of it: it reads it
+        back from its broker (brokernet.durables.B) and advertises it again,
+        so what is published on A while the subscriber is away, also long
+        after the restart, waits for it on B."""
+        a, b = self.pair()
+        t = self.topic("offline")
+        cid = "dur-" + uuid.uuid4().hex[:6]
+        d = self.durable("B", t, cid, "s1")
+        self.wait_topic_subs(a, t, 1)
+        d.disconnect()
+        self.clients.remove(d)
+        self.publish("A", t, 100)
+        wait_for(lambda: b.status()["counters"]["stored"] >= 100, 20,
+                 what="B stored the first 100")
+        self.restart(b)
+        a.wait_link("B")
+        wait_for(lambda: b.status()["topics"]["demand"].get(t, {}).get("local") == 1, 10,
+                 what="B's new sidecar knows the offline durable subscription")
+        self.wait_topic_subs(a, t, 1)
+        # longer than the grace after which A deletes what B no longer wants
+        time.sleep(_tt_grace() + 2)
+        self.assertEqual(self.tsub_of(a, t)["attached"], True)
+        self.publish("A", t, 100, start=100)
+        wait_for(lambda: b.status()["counters"]["stored"] >= 100, 20,
+                 what="B's new sidecar stored the second 100")
+        d = self.durable("B", t, cid, "s1")
+        got = self.gather({"d": d}, 200, idle=4)["d"]
+        metric("topics: offline durable subscriber across a kill -9 of the receiving"
+               " sidecar: %d of 200 once, in order: %s" % (len(set(got)),
+                                                           got == list(range(200))))
+        self.assertEqual(got, list(range(200)))
 
     def subscriber_on(self, broker, t):
         c = self.client(broker)
