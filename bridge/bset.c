@@ -21,7 +21,7 @@
 
 struct bset_ent {
 	char		**hdrs;		/* name, value, ..., NULL */
-	bool		 gone;		/* deleted: its message is acked */
+	bool		 gone;		/* deleted: ack its message */
 	bool		 sent;		/* SEND out, not seen back */
 	char		*ack;		/* its message, held */
 };
@@ -36,7 +36,7 @@ struct bn_bset {
 	bool			 reading;
 	unsigned long long	 gen;
 	char			 probe[64];
-	struct bn_hmap		 ents;		/* key -> struct bset_ent */
+	struct bn_hmap		 ents;	/* key -> struct bset_ent */
 };
 
 static void

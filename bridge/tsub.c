@@ -24,7 +24,7 @@ struct tsub_ent {
 	bool		 attached;	/* forward.c has it */
 	bool		 unwanted;	/* to be deleted */
 	bool		 deleting;	/* its UNSUBSCRIBE is out */
-	bool		 held;		/* the peer's broker is away */
+	bool		 held;		/* its peer's broker away */
 	uint64_t	 since_ms;	/* detached (monotonic) */
 };
 
@@ -37,7 +37,7 @@ struct bn_tsub {
 	uint64_t	 offline_ms;
 	struct bn_bset	*reg;		/* the list, on the broker */
 	struct bn_stomp	*cons;
-	struct bn_hmap	 ents;		/* name -> struct tsub_ent */
+	struct bn_hmap	 ents;		/* name -> tsub_ent */
 	struct bn_hmap	 peers_up;	/* peer -> uint64_t up since */
 	struct event	*sweep_ev;
 	uint64_t	 deleted;
@@ -103,7 +103,7 @@ tsub_deleted_cb(struct bn_stomp *st, void *ctx, bool ok,
 			t->deleted++;
 			tsub_forget(t, dl->name);
 		} else
-			e->deleting = false;	/* session lost: again later */
+			e->deleting = false;	/* session lost: later */
 	} else if (e != NULL)
 		e->deleting = false;
 	free(dl->name);

@@ -22,7 +22,8 @@ struct bn_stomp;
 
 struct bn_bset_ops {
 	/* An entry read from the broker that this run did not add. */
-	void	(*found)(const char *key, const struct bn_frame *, void *arg);
+	void	(*found)(const char *key, const struct bn_frame *,
+		    void *arg);
 	/* The read is over: every entry on the broker was seen. */
 	void	(*read)(size_t entries, void *arg);
 };
@@ -35,13 +36,15 @@ void		 bn_bset_free(struct bn_bset *);
 const char	*bn_bset_queue(const struct bn_bset *);
 
 /* The store session holds the lock: read the set back, then keep it. */
-void		 bn_bset_connected(struct bn_bset *, struct bn_stomp *store);
+void		 bn_bset_connected(struct bn_bset *,
+		    struct bn_stomp *store);
 /* The store session is gone (or the sidecar became a standby). */
 void		 bn_bset_lost(struct bn_bset *);
 bool		 bn_bset_reading(const struct bn_bset *);
 bool		 bn_bset_is_theirs(const struct bn_bset *,
 		    const struct bn_frame *);
-void		 bn_bset_on_message(struct bn_bset *, const struct bn_frame *);
+void		 bn_bset_on_message(struct bn_bset *,
+		    const struct bn_frame *);
 
 /*
  * Keeps key on the broker with headers (name, value pairs, NULL-ended;

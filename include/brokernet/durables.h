@@ -40,7 +40,8 @@ bool		 bn_durables_advisory(struct bn_durables *,
 		    struct bn_buf *changed);
 
 /* The store session, as bset.h. */
-void		 bn_durables_connected(struct bn_durables *, struct bn_stomp *);
+void		 bn_durables_connected(struct bn_durables *,
+		    struct bn_stomp *);
 void		 bn_durables_lost(struct bn_durables *);
 bool		 bn_durables_is_theirs(const struct bn_durables *,
 		    const struct bn_frame *);

@@ -49,12 +49,14 @@ void		 bn_tsub_name(const char *peer, const char *topic,
 		    struct bn_buf *);
 
 /* The store session holds the lock: read the registry, then keep it. */
-void		 bn_tsub_connected(struct bn_tsub *, struct bn_stomp *store);
+void		 bn_tsub_connected(struct bn_tsub *,
+		    struct bn_stomp *store);
 /* The store session is gone (or the sidecar became a standby). */
 void		 bn_tsub_lost(struct bn_tsub *);
 bool		 bn_tsub_is_theirs(const struct bn_tsub *,
 		    const struct bn_frame *);
-void		 bn_tsub_on_message(struct bn_tsub *, const struct bn_frame *);
+void		 bn_tsub_on_message(struct bn_tsub *,
+		    const struct bn_frame *);
 
 /* The consumer session (NULL or unconnected: none), where deletions go. */
 void		 bn_tsub_consumer(struct bn_tsub *, struct bn_stomp *cons);
