@@ -51,7 +51,7 @@ static const char *const conf_nc_attrs[] = { "name", "uri", "networkTTL",
 	"messageTTL", "consumerTTL", "duplex", "dynamicOnly",
 	"decreaseNetworkConsumerPriority", "prefetchSize",
 	"conduitSubscriptions", "userName", "password", "replayDelay",
-	"useCompression", NULL };
+	"useCompression", "durableTopicSubscriptions", NULL };
 static const char *const conf_dest_attrs[] = { "physicalName", NULL };
 static const char *const conf_mgmt_attrs[] = { "uri", NULL };
 static const char *const conf_ssl_attrs[] = { "certificate", "privateKey",
@@ -285,6 +285,7 @@ conf_network_connector(struct bn_xml_state *st, xmlNode *node)
 	nc->decrease_priority = true;
 	nc->prefetch = 1000;
 	nc->conduit = true;
+	nc->durable_topics = true;
 	nc->replay_delay_ms = 1000;
 	nc->use_compression = -1;
 
@@ -318,6 +319,8 @@ conf_network_connector(struct bn_xml_state *st, xmlNode *node)
 	    bn_xml_u64(st, node, "prefetchSize", 1, INT32_MAX,
 	    &nc->prefetch) == -1 ||
 	    bn_xml_bool(st, node, "conduitSubscriptions", &nc->conduit) == -1 ||
+	    bn_xml_bool(st, node, "durableTopicSubscriptions",
+	    &nc->durable_topics) == -1 ||
 	    bn_xml_str(st, node, "userName", false, true,
 	    &nc->username) == -1 ||
 	    bn_xml_secret(st, node, "password", false, &nc->password) == -1 ||

@@ -93,12 +93,13 @@ bn_fwd_is_delivery_header(const char *name)
 	return false;
 }
 
-/* Network subscriptions to topics are durable (tsub.h). */
+/* Network subscriptions to topics are durable (tsub.h), unless the
+ * connector says durableTopicSubscriptions="false". */
 static bool
 fwd_durable(const struct bn_fwd_sub *s)
 {
 	return !s->is_static && !s->is_replay && bn_topic_is(s->dest) &&
-	    s->link->peer != NULL;
+	    s->link->peer != NULL && s->link->nc->durable_topics;
 }
 
 static void

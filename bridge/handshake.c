@@ -100,6 +100,9 @@ bn_handshake_hello(struct bn_link *l)
 	bn_frame_add_header(f, "version", BN_LINK_VERSION);
 	bn_frame_add_header(f, "connector", nc->name);
 	bn_frame_add_header(f, "duplex", l->duplex ? "true" : "false");
+	/* a duplex peer subscribes for us as we would */
+	if (!nc->durable_topics)
+		bn_frame_add_header(f, "durable-topics", "false");
 	snprintf(num, sizeof(num), "%lld", (long long)nc->message_ttl);
 	bn_frame_add_header(f, "message-ttl", num);
 	snprintf(num, sizeof(num), "%lld", (long long)nc->consumer_ttl);
@@ -188,6 +191,7 @@ handshake_nc_from_hello(const struct bn_frame *f, const char **err)
 	bn_reconnect_defaults(&nc->reconnect);
 	nc->decrease_priority = true;
 	nc->conduit = true;
+	nc->durable_topics = true;
 	nc->prefetch = 1000;
 	if (handshake_hdr_ttl(f, "message-ttl", &nc->message_ttl) == -1 ||
 	    handshake_hdr_ttl(f, "consumer-ttl", &nc->consumer_ttl) == -1) {
@@ -198,6 +202,11 @@ handshake_nc_from_hello(const struct bn_frame *f, const char **err)
 	if ((v = bn_frame_get(f, "duplex")) != NULL &&
 	    bn_strtobool(v, &nc->duplex) == -1) {
 		*err = "bad duplex in BN_HELLO";
+		goto fail;
+	}
+	if ((v = bn_frame_get(f, "durable-topics")) != NULL &&
+	    bn_strtobool(v, &nc->durable_topics) == -1) {
+		*err = "bad durable-topics in BN_HELLO";
 		goto fail;
 	}
 	if ((v = bn_frame_get(f, "decrease-priority")) != NULL &&

@@ -602,6 +602,7 @@ bn_status_metrics(struct bn_daemon *d, struct bn_buf *b)
 		    sc->help, sc->metric, sc->type, sc->metric,
 		    (unsigned long long)sc->get(d));
 	}
+	bn_topic_metrics(d, b);
 	TAILQ_FOREACH(l, &d->links, entry) {
 		if (l->peer == NULL)
 			continue;

@@ -2,12 +2,13 @@
  * The topics part of /status, as one JSON object that status.c embeds
  * (like preflight's): topic demand apart from queue demand, durable
  * subscriptions counted as demand, and the network subscriptions to
- * topics per link.
+ * topics per link; and the topic lines of /metrics.
  */
 #include <string.h>
 
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
+#include "brokernet/forward.h"
 #include "brokernet/link.h"
 #include "brokernet/topic.h"
 #include "brokernet/tsub.h"
@@ -114,4 +115,64 @@ bn_topic_status_json(const struct bn_daemon *d, struct bn_buf *b)
 	bn_buf_addstr(b, "]},\"subscriptions\":[");
 	topicstatus_subs(d, b);
 	bn_buf_addstr(b, "]}");
+}
+
+/* One gauge or counter line, with its HELP and TYPE. */
+static void
+topicstatus_metric(struct bn_buf *b, const char *name, const char *type,
+    const char *help, unsigned long long v)
+{
+	bn_buf_printf(b, "# HELP brokernet_%s %s\n# TYPE brokernet_%s %s\n"
+	    "brokernet_%s %llu\n", name, help, name, type, name, v);
+}
+
+void
+bn_topic_metrics(const struct bn_daemon *d, struct bn_buf *b)
+{
+	struct bn_hmap_ent	*e;
+	const struct bn_link	*l;
+	const struct bn_fwd_sub	*s;
+	size_t			 i, local = 0, remote = 0, subs = 0;
+	size_t			 dur, dur_off, net, net_off;
+	unsigned long long	 fwd = 0;
+
+	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
+	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
+		const struct bn_demand_q	*q = e->value;
+
+		if (!bn_topic_is(q->name))
+			continue;
+		local += q->local > 0;
+		remote += q->nremote > 0;
+	}
+	TAILQ_FOREACH(l, &d->links, entry)
+		TAILQ_FOREACH(s, &l->subs, entry)
+			if (bn_topic_is(s->dest)) {
+				subs++;
+				fwd += s->forwarded;
+			}
+	dur = bn_demand_durable_count(&d->demand, &dur_off);
+	net = bn_tsub_count(d->tsub, &net_off);
+	topicstatus_metric(b, "topics_local_demand", "gauge",
+	    "Topics (or patterns) with subscribers on this broker.", local);
+	topicstatus_metric(b, "topics_remote_demand", "gauge",
+	    "Topics (or patterns) that peers advertised.", remote);
+	topicstatus_metric(b, "topic_network_subscriptions", "gauge",
+	    "Network subscriptions to topics, over all links.", subs);
+	topicstatus_metric(b, "topic_network_subscriptions_forwarded", "gauge",
+	    "Messages the current network subscriptions to topics forwarded.",
+	    fwd);
+	topicstatus_metric(b, "durable_subscriptions", "gauge",
+	    "Durable subscriptions on this broker counted as demand.", dur);
+	topicstatus_metric(b, "durable_subscriptions_offline", "gauge",
+	    "Of them, those whose subscriber is offline.", dur_off);
+	topicstatus_metric(b, "durable_network_subscriptions", "gauge",
+	    "Durable network subscriptions to topics this sidecar keeps.",
+	    net);
+	topicstatus_metric(b, "durable_network_subscriptions_offline", "gauge",
+	    "Of them, those whose peer is away (the broker keeps messages).",
+	    net_off);
+	topicstatus_metric(b, "durable_network_subscriptions_deleted_total",
+	    "counter", "Durable network subscriptions deleted.",
+	    (unsigned long long)bn_tsub_deleted(d->tsub));
 }

@@ -78,7 +78,9 @@ class Bench:
         bnharness.start_all(*self.brokers, timeout=120)
         sb = Sidecar("B", self.base, b)
         sc = Sidecar("C", self.base, c)
-        sa = Sidecar("A", self.base, a, [connector_xml("to-BC", [sb.link_port, sc.link_port])])
+        attrs = dict(kv.split("=", 1) for kv in self.o.connector_attrs.split(",") if kv)
+        sa = Sidecar("A", self.base, a, [connector_xml("to-BC", [sb.link_port, sc.link_port],
+                                                       **attrs)])
         self.sidecars = [sb, sc, sa]
         for s in self.sidecars:
             s.start()
@@ -152,6 +154,9 @@ class Bench:
                  "- %d messages per case, one producer on A, one subscriber on B and one on C;"
                  " %d repetitions, medians; load average at end %s" % (
                      self.o.count, self.o.reps, " ".join(open("/proc/loadavg").read().split()[:3])),
+                 "- daemon %s; sidecar A's connector attributes: %s" % (
+                     os.environ.get("BN_BINARY", "bin/brokernetd"),
+                     self.o.connector_attrs or "defaults"),
                  "",
                  "| case | native msg/s | brokernet msg/s | brokernet/native | native CPU s/10k |"
                  " brokernet CPU s/10k (brokers+sidecars) | lost or duplicated |",
@@ -181,6 +186,9 @@ def main():
     p.add_argument("--cases", default="")
     p.add_argument("--out", default="")
     p.add_argument("--keep", action="store_true")
+    p.add_argument("--connector-attrs", default="",
+                   help="sidecar A's <networkConnector> attributes, e.g."
+                   " durableTopicSubscriptions=false")
     o = p.parse_args()
     b = Bench(o)
     try:

@@ -117,6 +117,9 @@ struct bn_network_connector {
 					   true */
 	uint64_t	 prefetch;	/* prefetchSize, 1000 (>= 1) */
 	bool		 conduit;	/* conduitSubscriptions, true */
+	/* durableTopicSubscriptions, true: network subscriptions to topics
+	 * are durable (tsub.h) */
+	bool		 durable_topics;
 	char		*username;	/* userName, NULL if absent */
 	char		*password;	/* password */
 	uint64_t	 replay_delay_ms; /* replayDelay, 1000 */

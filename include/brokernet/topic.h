@@ -54,5 +54,11 @@ struct bn_daemon;
  *  "inflight","forwarded"}]}. Names are JSON-escaped here.
  */
 void	bn_topic_status_json(const struct bn_daemon *, struct bn_buf *);
+/*
+ * topicstatus.c: the topic gauges and counters of /metrics, apart from
+ * the queues': topics with local and remote demand, network subscriptions
+ * to topics, durable subscriptions and durable network subscriptions.
+ */
+void	bn_topic_metrics(const struct bn_daemon *, struct bn_buf *);
 
 #endif /* BN_TOPIC_H */

@@ -66,6 +66,7 @@ check_nc_defaults(const struct bn_network_connector *nc)
 	assert_true(nc->decrease_priority);
 	assert_int_equal(nc->prefetch, 1000);
 	assert_true(nc->conduit);
+	assert_true(nc->durable_topics);
 	assert_null(nc->username);
 	assert_null(nc->password);
 	assert_int_equal(nc->replay_delay_ms, 1000);
@@ -149,7 +150,7 @@ static const char full_xml[] =
     "        networkTTL=\"3\" messageTTL=\"2\" consumerTTL=\"-1\" "
     "duplex=\"true\" dynamicOnly=\"TRUE\"\n"
     "        decreaseNetworkConsumerPriority=\"false\" prefetchSize=\"1\" "
-    "conduitSubscriptions=\"false\"\n"
+    "conduitSubscriptions=\"false\" durableTopicSubscriptions=\"false\"\n"
     "        userName=\"net\" password=\"\" replayDelay=\"0\" "
     "useCompression=\"true\">\n"
     "      <dynamicallyIncludedDestinations>\n"
@@ -241,6 +242,7 @@ test_full(void **state)
 	assert_false(nc->decrease_priority);
 	assert_int_equal(nc->prefetch, 1);
 	assert_false(nc->conduit);
+	assert_false(nc->durable_topics);
 	assert_string_equal(nc->username, "net");
 	assert_string_equal(nc->password, "");
 	assert_int_equal(nc->replay_delay_ms, 0);
@@ -560,7 +562,8 @@ struct bad {
 
 #define NC_ALLOWED "name, uri, networkTTL, messageTTL, consumerTTL, duplex, " \
 	"dynamicOnly, decreaseNetworkConsumerPriority, prefetchSize, " \
-	"conduitSubscriptions, userName, password, replayDelay, useCompression"
+	"conduitSubscriptions, userName, password, replayDelay, useCompression, " \
+	"durableTopicSubscriptions"
 #define NC_OPEN	HEAD "<networkConnectors>\n"
 #define NC_CLOSE "</networkConnectors>\n" TAIL
 #define NC_URI	"uri=\"static:(tcp://127.0.0.1:61701)\""
