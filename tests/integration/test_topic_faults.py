@@ -256,6 +256,20 @@ class TopicFaults(NetTestCase):
                                                            got == list(range(200))))
         self.assertEqual(got, list(range(200)))
 
+    def test_durable_topic_subscriptions_off(self):
+        """durableTopicSubscriptions="false": plain network subscriptions to
+        topics (faster, nothing kept for an absent peer), still forwarded."""
+        b = self.sidecar("B")
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port],
+                                             durableTopicSubscriptions="false")])
+        a.wait_link("B")
+        t = self.topic("plain")
+        c = self.subscriber_on("B", t)
+        self.wait_topic_subs(a, t, 1)
+        self.assertIsNone(self.tsub_of(a, t), "no durable network subscription")
+        self.publish("A", t, 20)
+        self.assertEqual(self.gather({"c": c}, 20)["c"], list(range(20)))
+
     def subscriber_on(self, broker, t):
         c = self.client(broker)
         c.subscribe("/topic/" + t, "t1", ack="client-individual", receipt=True)

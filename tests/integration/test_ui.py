@@ -29,6 +29,7 @@ import time
 import unittest
 import urllib.parse
 import urllib.request
+import uuid
 
 from netbase import NetTestCase, OUT, ROOT, connector_xml, metric, wait_for
 
@@ -429,6 +430,43 @@ class TopologyUI(NetTestCase):
         got = self.collect(cons, n_msgs, idle=5, limit=90)
         self.assertEqual(len(set(self.ns(got))), n_msgs)
         metric("ui: 2000 messages A->C in %.1f s, all consumed on C" % span)
+
+    def test_topics_panel(self):
+        """Topics are shown apart from queues: C's subscriber (local demand),
+        the peers that want the topic from A and B, and the durable network
+        subscriptions A and B keep for it; and /metrics has the topic
+        gauges."""
+        a, b, c = self.network()
+        t = "test.ui.%s" % uuid.uuid4().hex[:8]
+        sub = self.client("C")
+        sub.subscribe("/topic/" + t, "t1", ack="auto", receipt=True)
+        wait_for(lambda: any(s["topic"] == t for s in
+                             a.status()["topics"]["durable_network_subscriptions"]["list"]),
+                 15, what="A's durable network subscription for the topic")
+        ch = self.browser()
+        self.open_ui(ch, a)
+        js = ("[...document.querySelectorAll('#topics tr')].map(r => [r.dataset.topic,"
+              " r.dataset.broker, r.dataset.kind, r.textContent])")
+
+        def shown():
+            rows = ch.eval(js)
+            kinds = {(r[1], r[2]) for r in rows if r[0] == t}
+            return rows if {("C", "local"), ("A", "remote"), ("A", "durable")} <= kinds else None
+        rows = wait_for(shown, 20, interval=0.2, what="the topic in the Topics panel")
+        metric("ui: Topics panel rows for one subscriber on C: %d (%s)"
+               % (len([r for r in rows if r[0] == t]),
+                  "; ".join(r[3] for r in rows if r[0] == t)))
+        self.assertEqual(self.queue_selector_has(ch, "/topic/" + t), False,
+                         "a topic is not offered as a queue")
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % a.mgmt_port,
+                                    timeout=5) as r:
+            m = r.read().decode()
+        self.assertRegex(m, r"\nbrokernet_topics_remote_demand [1-9]")
+        self.assertRegex(m, r"\nbrokernet_durable_network_subscriptions [1-9]")
+
+    def queue_selector_has(self, ch, name):
+        return name in ch.eval("[...document.getElementById('queue').options]"
+                               ".map(o => o.value)")
 
     def test_failing_connector_and_unreachable_sidecar(self):
         b = self.sidecar("B")
