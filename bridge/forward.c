@@ -128,8 +128,10 @@ fwd_subscribe(struct bn_fwd_sub *s)
 		h[n].name = "brokernet-native";
 		h[n++].value = "true";
 	}
+	/* what a plain peer could not take stays here, not offered again */
 	bn_selector_netsub(s->link->peer, s->link->nc->message_ttl,
-	    s->is_replay, &sel);
+	    s->is_replay, !s->link->peer_native &&
+	    d->cfg->broker.unfaithful == BN_UNFAITHFUL_KEEP, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
 	if (fwd_durable(s)) {
