@@ -70,11 +70,6 @@ void	 bn_fwd_resubscribe_all(struct bn_daemon *);
 void	 bn_fwd_broker_lost(struct bn_daemon *);
 /* A MESSAGE from the broker for a network subscription. */
 void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
-/* True for headers that belong to one delivery (ack, message-id, ...). */
-bool	 bn_fwd_is_delivery_header(const char *);
-/* Appends the headers of f that travel on, escaped, each as "\nname:value";
- * hop: leave out brokernet_path and brokernet_hops too. */
-void	 bn_fwd_wire_headers(const struct bn_frame *, bool hop, struct bn_buf *);
 /* An ACK from a link: ack those messages on our broker. */
 int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
 /* Drops every subscription and in-flight entry of a closing link. */
