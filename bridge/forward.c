@@ -539,18 +539,6 @@ bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 	bn_frame_free(f);
 }
 
-static struct bn_inflight *
-fwd_find_inflight(struct bn_link *l, uint64_t seq)
-{
-	struct bn_inflight	*inf;
-
-	/* Acks come in order almost always: the head matches. */
-	TAILQ_FOREACH(inf, &l->inflight, entry)
-		if (inf->seq == seq)
-			return inf;
-	return NULL;
-}
-
 /*
  * Pops the confirmed head of s's dispatch-ordered list; the last one from
  * the current broker session becomes the cumulative ACK to send (returns
@@ -582,91 +570,24 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 	return due;
 }
 
-SLIST_HEAD(fwd_touchedq, bn_fwd_sub);
-
-/* The peer stored seq: mark it, remember its subscription in touched. */
-static void
-fwd_ack_one(struct bn_link *l, uint64_t seq, struct fwd_touchedq *touched)
+void
+bn_fwd_settled(struct bn_fwd_sub *s)
 {
-	struct bn_inflight	*inf;
+	struct bn_link	*l = s->link;
+	char		*q;
 
-	if ((inf = fwd_find_inflight(l, seq)) == NULL || inf->acked) {
-		log_warnx("link %s: ACK for unknown seq %llu ignored",
-		    l->peer, (unsigned long long)seq);
+	if (fwd_settle_sub(l->d, s))
+		bn_stomp_ack(l->d->cons, s->ack_last.data);
+	if (!s->draining || s->inflight > 0)
 		return;
+	q = s->is_static || s->is_replay ? NULL : xstrdup(s->dest);
+	fwd_drop(s, s->pace != NULL && s->pace->paused ? fwd_paused :
+	    "no more demand");
+	if (q != NULL) {
+		/* demand may be back: a fresh subscription */
+		bn_fwd_sync(l, q);
+		free(q);
 	}
-	l->acks_in++;
-	inf->acked = true;
-	if (inf->sub != NULL && !inf->sub->ack_touched) {
-		inf->sub->ack_touched = true;
-		SLIST_INSERT_HEAD(touched, inf->sub, touched_entry);
-	}
-	if (inf->sub == NULL) {
-		/* its subscription is gone: nothing to ack */
-		TAILQ_REMOVE(&l->inflight, inf, entry);
-		l->ninflight--;
-		l->d->c.stale_acks++;
-		free(inf);
-	}
-}
-
-int
-bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
-{
-	struct bn_daemon	*d = l->d;
-	struct bn_fwd_sub	*s;
-	const char		*p = ids, *comma, *dash;
-	uint64_t		 seq, last;
-	size_t			 len;
-	struct fwd_touchedq	 touched = SLIST_HEAD_INITIALIZER(touched);
-
-	if (ids == NULL || *ids == '\0') {
-		bn_link_close(l, "bad ACK frame: no ids");
-		return -1;
-	}
-	for (;;) {
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		/* "7" or a range "7-9" (compact links); all must be in flight */
-		dash = memchr(p, '-', len);
-		if (bn_strntou64(p, dash ? (size_t)(dash - p) : len, UINT64_MAX,
-		    &seq) == -1 || (dash != NULL && (bn_strntou64(dash + 1,
-		    len - (size_t)(dash - p) - 1, UINT64_MAX, &last) == -1 ||
-		    last < seq || last - seq >= l->ninflight))) {
-			SLIST_FOREACH(s, &touched, touched_entry)
-				s->ack_touched = false;
-			bn_link_close(l, "bad ACK frame: ids not numbers or"
-			    " ranges of messages in flight");
-			return -1;
-		}
-		if (dash == NULL)
-			last = seq;
-		for (; seq <= last; seq++)
-			fwd_ack_one(l, seq, &touched);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	/* One cumulative ACK per touched subscription for the whole frame. */
-	while ((s = SLIST_FIRST(&touched)) != NULL) {
-		SLIST_REMOVE_HEAD(&touched, touched_entry);
-		s->ack_touched = false;
-		if (fwd_settle_sub(d, s))
-			bn_stomp_ack(d->cons, s->ack_last.data);
-		if (s->draining && s->inflight == 0) {
-			char	*q = s->is_static || s->is_replay ? NULL :
-				    xstrdup(s->dest);
-
-			fwd_drop(s, s->pace != NULL && s->pace->paused ?
-			    fwd_paused : "no more demand");
-			if (q != NULL) {
-				/* demand may be back: a fresh subscription */
-				bn_fwd_sync(l, q);
-				free(q);
-			}
-		}
-	}
-	return 0;
 }
 
 void

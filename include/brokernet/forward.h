@@ -70,8 +70,13 @@ void	 bn_fwd_resubscribe_all(struct bn_daemon *);
 void	 bn_fwd_broker_lost(struct bn_daemon *);
 /* A MESSAGE from the broker for a network subscription. */
 void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
-/* An ACK from a link: ack those messages on our broker. */
-int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
+/*
+ * s's confirmed head (messages stored by the peer, or settled here) is
+ * acked on our broker with one cumulative ACK; a draining s that has
+ * nothing more in flight goes (and is made again if demand came back).
+ * s may be freed. fwdack.c's, and forward.c's own.
+ */
+void	 bn_fwd_settled(struct bn_fwd_sub *);
 /* Drops every subscription and in-flight entry of a closing link. */
 void	 bn_fwd_link_closed(struct bn_link *);
 /* Starts the periodic stranded-message check. */
