@@ -39,9 +39,11 @@
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
 #include "brokernet/fwdhold.h"
+#include "brokernet/fwdunf.h"
 #include "brokernet/fwdwire.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
+#include "brokernet/owsess.h"
 #include "brokernet/pace.h"
 #include "brokernet/selector.h"
 #include "brokernet/stomp.h"
@@ -50,6 +52,8 @@
 
 /* The reason of a pause: logged at debug level, it comes and goes. */
 static const char fwd_paused[] = "paced: the peer's consumers are behind";
+/* A copy of an unfaithful message not stored: the broker gives it back. */
+static const char fwd_refused[] = "the broker did not store a copy";
 
 /* Network subscriptions to topics are durable (tsub.h). */
 static bool
@@ -63,7 +67,7 @@ static void
 fwd_subscribe(struct bn_fwd_sub *s)
 {
 	struct bn_daemon	*d = s->link->d;
-	struct bn_header	 h[5];
+	struct bn_header	 h[6];
 	struct bn_buf		 sel = { 0 }, dest = { 0 }, dur = { 0 };
 	char			 prefetch[24], prio[16];
 	size_t			 n = 0;
@@ -83,8 +87,12 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	}
 	if (s->link->peer_native) {
 		/* the whole message: class, typed properties, message id */
-		h[n].name = "brokernet-native";
+		h[n].name = BN_OWSESS_NATIVE_HDR;
 		h[n++].value = "true";
+	} else {
+		/* what the peer cannot take comes whole, to be copied */
+		h[n].name = BN_OWSESS_UNFAITHFUL_HDR;
+		h[n++].value = BN_OWSESS_WHOLE;
 	}
 	/* what a plain peer could not take stays here, not offered again */
 	bn_selector_netsub(s->link->peer, s->link->nc->message_ttl,
@@ -137,7 +145,8 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	 * wants it; else the broker keeps what comes for the peer.
 	 */
 	if (fwd_durable(s) && !d->stopping && l->state == BN_LINK_UP &&
-	    why != fwd_paused && bn_hmap_get(&l->remote_held, s->dest) == NULL)
+	    why != fwd_paused && why != fwd_refused &&
+	    bn_hmap_get(&l->remote_held, s->dest) == NULL)
 		bn_tsub_unwanted(d->tsub, l->peer, s->dest);
 	else if (fwd_durable(s))
 		bn_tsub_detached(d->tsub, l->peer, s->dest,
@@ -157,6 +166,11 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	while ((inf = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, inf, sub_entry);
 		inf->sub = NULL;
+		if (inf->copying) {
+			/* its receipt callback frees it (fwd_copied) */
+			TAILQ_REMOVE(&l->inflight, inf, entry);
+			l->ninflight--;
+		}
 	}
 	bn_buf_free(&s->ack_last);
 	bn_hmap_del(&d->subs_by_id, s->id);
@@ -403,6 +417,42 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 }
 
 /*
+ * An entry for a message that does not go over the link (seq UINT64_MAX),
+ * in its place in s's dispatch order, so that the cumulative ACK covers it
+ * only when acked is set and all before it are settled.
+ */
+static struct bn_inflight *
+fwd_place(struct bn_fwd_sub *s, const char *ack, bool acked)
+{
+	struct bn_link		*l = s->link;
+	struct bn_inflight	*inf;
+	size_t			 alen = strlen(ack);
+
+	inf = xcalloc(1, sizeof(*inf) + alen + 1);
+	inf->seq = UINT64_MAX;
+	inf->sub = s;
+	inf->broker_gen = l->d->broker_gen;
+	memcpy(inf->ack_id, ack, alen + 1);
+	inf->acked = acked;
+	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
+	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
+	l->ninflight++;
+	s->inflight++;
+	return inf;
+}
+
+/* Takes inf (never confirmed) out of s and frees it. */
+static void
+fwd_unplace(struct bn_fwd_sub *s, struct bn_inflight *inf)
+{
+	TAILQ_REMOVE(&s->pending, inf, sub_entry);
+	TAILQ_REMOVE(&s->link->inflight, inf, entry);
+	s->link->ninflight--;
+	s->inflight--;
+	free(inf);
+}
+
+/*
  * A message of a wildcard topic subscription that may not cross (a
  * system topic, an excluded one): it is settled without going out, in
  * its place in the dispatch order, so the cumulative ACK covers it.
@@ -410,54 +460,117 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 static void
 fwd_skip(struct bn_fwd_sub *s, struct bn_frame *f)
 {
-	struct bn_link		*l = s->link;
-	struct bn_daemon	*d = l->d;
+	struct bn_daemon	*d = s->link->d;
 	const char		*ack = bn_frame_get(f, "ack");
-	struct bn_inflight	*inf;
-	size_t			 alen = strlen(ack);
 
 	log_debug("forward: %s -> %s: not forwarded (filtered)",
-	    bn_frame_get(f, "destination"), l->peer);
-	if (TAILQ_EMPTY(&s->pending)) {
+	    bn_frame_get(f, "destination"), s->link->peer);
+	if (TAILQ_EMPTY(&s->pending))
 		bn_stomp_ack(d->cons, ack);
-		bn_frame_free(f);
+	else
+		(void)fwd_place(s, ack, true);
+	bn_frame_free(f);
+}
+
+/*
+ * The original of an unfaithful message stays unacked: s goes, so that
+ * the broker gives it back (with what s had in flight; the peers'
+ * duplicate windows drop what they stored already) and the replay tick
+ * makes s again. Not on a session already lost: it gives all back.
+ */
+static void
+fwd_give_back(struct bn_fwd_sub *s, uint64_t gen)
+{
+	struct bn_daemon	*d = s->link->d;
+
+	if (gen == d->broker_gen && d->broker_up &&
+	    bn_stomp_connected(d->cons))
+		fwd_drop(s, fwd_refused);
+}
+
+/* The broker stored the copy (ok), or did not: ack, or give back. */
+static void
+fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
+    const struct bn_frame *err)
+{
+	struct bn_inflight	*inf = ctx;
+	struct bn_fwd_sub	*s = inf->sub;
+	uint64_t		 gen = inf->broker_gen;
+	struct bn_link		*l;
+
+	inf->copying = false;
+	if (s == NULL) {
+		free(inf);	/* s went meanwhile: nothing to ack */
 		return;
 	}
-	inf = xmalloc(sizeof(*inf) + alen + 1);
-	inf->seq = UINT64_MAX;		/* never on the link */
-	inf->sub = s;
-	inf->broker_gen = d->broker_gen;
-	memcpy(inf->ack_id, ack, alen + 1);
-	inf->acked = true;
-	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
-	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
-	l->ninflight++;
-	s->inflight++;
-	bn_frame_free(f);
+	l = s->link;
+	if (ok) {
+		l->d->c.unfaithful++;
+		inf->acked = true;
+		bn_fwd_settled(s);
+		return;
+	}
+	log_warnx("forward: %s -> %s: the copy of an unfaithful message was "
+	    "not stored (%s); its original is not acked and comes back",
+	    s->dest, l->peer, err != NULL && bn_frame_get(err, "message") ?
+	    bn_frame_get(err, "message") : "broker session lost");
+	fwd_unplace(s, inf);
+	fwd_give_back(s, gen);
 }
 
 /*
  * A message the broker session could not hand over unchanged for this
  * link (a MapMessage or typed properties for a peer that stores plain
- * messages): never delivered changed. The session has put it whole in
- * ActiveMQ.DLQ on its own broker, with the reason (owsess.h); here it is
- * settled in its place like a filtered one, logged once per subscription,
- * counted.
+ * messages): never delivered changed. It comes whole (owsess.h); a copy
+ * (fwdunf.h) goes to its broker with a receipt, and the original, in its
+ * place in the dispatch order, is acked only once the copy is stored.
+ * Logged once per subscription, counted once stored.
  */
 static void
 fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 {
 	struct bn_daemon	*d = s->link->d;
-	const char		*dest = bn_frame_get(f, "destination");
+	enum bn_unfaithful	 mode = BN_UNFAITHFUL_DEAD_LETTER;
+	struct bn_frame		*copy;
+	struct bn_inflight	*inf;
 
-	d->c.unfaithful++;
 	if (!s->unfaithful_logged)
-		log_warnx("forward: %s -> %s: message %s dead-lettered, not "
-		    "forwarded changed: %s (the peer stores plain messages; "
-		    "use tcp:// broker URIs on both sides); logged once",
-		    dest, s->link->peer, bn_frame_get(f, "message-id"), why);
+		log_warnx("forward: %s -> %s: message %s %s, not forwarded "
+		    "changed: %s (the peer stores plain messages; use tcp:// "
+		    "broker URIs on both sides); logged once",
+		    bn_frame_get(f, "destination"), s->link->peer,
+		    bn_frame_get(f, "message-id"), bn_unf_done(mode), why);
 	s->unfaithful_logged = true;
-	fwd_skip(s, f);
+	switch (bn_unf_copy(f, mode, &copy)) {
+	case BN_UNF_SETTLE:
+		d->c.unfaithful++;
+		fwd_skip(s, f);
+		return;
+	case BN_UNF_REFUSE:
+		/*
+		 * Not whole (the session could not re-encode it): no copy
+		 * keeps it unchanged, and no ACK may cover it. A new session
+		 * makes the broker give it back (s may be in a caller's
+		 * loop: it is not dropped here).
+		 */
+		log_warnx("forward: %s -> %s: message %s cannot be copied "
+		    "whole; reconnecting so that the broker gives it back",
+		    s->dest, s->link->peer, bn_frame_get(f, "message-id"));
+		bn_frame_free(f);
+		bn_stomp_reconnect(d->cons, "a message to keep could not be "
+		    "copied whole");
+		return;
+	case BN_UNF_COPY:
+		break;
+	}
+	inf = fwd_place(s, bn_frame_get(f, "ack"), false);
+	inf->copying = true;
+	bn_frame_free(f);
+	if (bn_stomp_send(d->cons, copy, 0, fwd_copied, inf) == -1) {
+		/* no session: the broker gives the original back */
+		fwd_unplace(s, inf);
+	}
+	bn_frame_free(copy);
 }
 
 void
@@ -485,16 +598,15 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		bn_frame_free(f);
 		return;
 	}
-	if ((why = bn_frame_get(f, "brokernet-unfaithful")) != NULL) {
-		fwd_unfaithful(s, f, why);
-		return;
-	}
 	if (bn_topic_is(dest) && bn_topic_filter(l->nc, dest +
 	    BN_TOPIC_PREFIX_LEN) == BN_FILTER_DENY) {
 		fwd_skip(s, f);
 		return;
 	}
-	if (s->nhold > 0 || !bn_pace_may_send(l, s->dest, s->pace)) {
+	/* an unfaithful one needs no credit, but waits behind what is held */
+	why = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR);
+	if (s->nhold > 0 || (why == NULL &&
+	    !bn_pace_may_send(l, s->dest, s->pace))) {
 		bn_hold_add(s, f);
 		/*
 		 * More than the window waits here (a prefetch from before the
@@ -514,9 +626,14 @@ bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 	struct bn_daemon	*d = l->d;
 	const char		*ack = bn_frame_get(f, "ack");
 	const char		*dest = bn_frame_get(f, "destination");
+	const char		*why;
 	struct bn_inflight	*inf;
 	size_t			 alen;
 
+	if ((why = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR)) != NULL) {
+		fwd_unfaithful(s, f, why);	/* never over the link */
+		return;
+	}
 	alen = strlen(ack);
 	inf = xmalloc(sizeof(*inf) + alen + 1);
 	inf->seq = l->next_seq++;
@@ -557,12 +674,14 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 		TAILQ_REMOVE(&l->inflight, inf, entry);
 		l->ninflight--;
 		s->inflight--;
-		s->forwarded++;
+		if (inf->seq != UINT64_MAX)
+			s->forwarded++;
 		if (inf->broker_gen == d->broker_gen && d->broker_up) {
 			bn_buf_reset(&s->ack_last);
 			bn_buf_addstr(&s->ack_last, inf->ack_id);
 			due = true;
-			d->c.forward_acked++;
+			if (inf->seq != UINT64_MAX)
+				d->c.forward_acked++;
 		} else
 			d->c.stale_acks++;
 		free(inf);

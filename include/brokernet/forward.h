@@ -28,6 +28,9 @@ struct bn_inflight {
 	struct bn_fwd_sub	*sub;
 	uint64_t		 broker_gen;	/* broker session it came on */
 	bool			 acked;		/* the peer stored it */
+	/* an unfaithful one's copy awaits its receipt (never on the link:
+	 * seq UINT64_MAX); with sub NULL, fwd_copied frees it */
+	bool			 copying;
 	char			 ack_id[];	/* the broker's ack header */
 };
 TAILQ_HEAD(bn_inflightq, bn_inflight);
