@@ -522,15 +522,17 @@ fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
  * A message the broker session could not hand over unchanged for this
  * link (a MapMessage or typed properties for a peer that stores plain
  * messages): never delivered changed. It comes whole (owsess.h); a copy
- * (fwdunf.h) goes to its broker with a receipt, and the original, in its
- * place in the dispatch order, is acked only once the copy is stored.
- * Logged once per subscription, counted once stored.
+ * (fwdunf.h: in ActiveMQ.DLQ, or back on its queue with unfaithful="keep",
+ * where this link's selector no longer takes it) goes to its broker with a
+ * receipt, and the original, in its place in the dispatch order, is acked
+ * only once the copy is stored. Logged once per subscription, counted
+ * once stored.
  */
 static void
 fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 {
 	struct bn_daemon	*d = s->link->d;
-	enum bn_unfaithful	 mode = BN_UNFAITHFUL_DEAD_LETTER;
+	enum bn_unfaithful	 mode = d->cfg->broker.unfaithful;
 	struct bn_frame		*copy;
 	struct bn_inflight	*inf;
 

@@ -10,7 +10,9 @@ the shipped defaults apart from the broker URI.
 - over stomp:// with an OpenWire peer (mixed): a sidecar on tcp:// forwards
   to a peer on stomp:// only what STOMP carries unchanged; the rest is
   dead-lettered on A (ActiveMQ.DLQ), counted in /status and /metrics, never
-  delivered changed;
+  delivered changed; with <broker unfaithful="keep"> it stays on A's queue
+  instead, whole, for A's own consumers and for peers on tcp:// (C), and
+  the link to the stomp:// peer never takes it again;
 - over stomp:// on both sides: exactly the changes README "Over stomp://"
   lists (STOMP_CHANGES), nothing else.
 
@@ -58,7 +60,7 @@ def stomp_uri(broker):
 
 @unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
 class JmsNetwork(NetTestCase):
-    BROKERS = ("A", "B")
+    BROKERS = ("A", "B", "C")
 
     @classmethod
     def setUpClass(cls):
@@ -199,6 +201,95 @@ class JmsNetwork(NetTestCase):
             log = f.read()
         self.assertEqual(len(re.findall(r"dead-lettered, not forwarded changed", log)), 1,
                          "logged once per destination")
+
+    def test_openwire_to_stomp_peer_keeps_what_stomp_cannot_carry(self):
+        """unfaithful="keep" on A (tcp://), B on stomp://, C on tcp://: none
+        of the 12 crosses to B; each stays on A's queue, whole, and ActiveMQ.DLQ
+        stays empty. A local JMS consumer on A gets all 12 (class, body, typed
+        properties as sent: only the JMSMessageID is new, and the reason is a
+        brokernet_unfaithful property); the link to B never takes them again;
+        a second 12 kept the same way go on to a JMS consumer on C over the
+        whole-message link, unchanged but for the same two."""
+        b = self.sidecar("B", broker_uri=stomp_uri(self.brokers["B"]))
+        c = self.sidecar("C", broker_uri=openwire_uri(self.brokers["C"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port]),
+                               connector_xml("to-C", [c.link_port])],
+                         broker_uri=openwire_uri(self.brokers["A"]),
+                         broker_attrs=' unfaithful="keep"')
+        for s in (b, c):
+            a.wait_link(s.name)
+            s.wait_link("A")
+        kept = {}
+        for tag in ("keep", "keep-on"):
+            q = kept[tag] = self.queue(tag)
+            sent = os.path.join(self.tdir, q + ".sent")
+            rc, out = self.jms("produce", self.url("A"), q, sent)
+            self.assertEqual(rc, 0, out)
+            cons = self.consumer("B", q)
+            a.wait_subscription(q)
+            n = COUNT * len(kept)
+            wait_for(lambda: a.status()["counters"]["unfaithful"] >= n, 30,
+                     what="every message counted as kept")
+            # no loop: the link to B no longer takes what was kept
+            time.sleep(3)
+            counters = a.status()["counters"]
+            self.assertEqual(counters["unfaithful"], n)
+            self.assertEqual(counters["forwarded"], 0)
+            self.assertTrue(a.subscriptions(q)[0]["subscribed"])
+            self.assertEqual(self.collect(cons, 1, idle=1), [], "nothing arrives on B")
+        metric("JMS unfaithful=\"keep\", A on OpenWire -> B on STOMP: %d kept, %d "
+               "forwarded to B, %d in A's DLQ"
+               % (a.status()["counters"]["unfaithful"], a.status()["counters"]["forwarded"],
+                  len(self.drain("A", "ActiveMQ.DLQ"))))
+        self.assertEqual(self.drain("A", "ActiveMQ.DLQ"), [], "nothing dead-lettered")
+        self.assertRegex(a.metrics(), r"brokernet_unfaithful_total(\{[^}]*\})? %d"
+                         % (2 * COUNT))
+        with open(a.log_path) as f:
+            log = f.read()
+        lines = re.findall(r"forward: (\S+) -> B: message \S+ kept on its broker, not "
+                           r"forwarded changed", log)
+        self.assertEqual(sorted(lines), sorted("/queue/" + q for q in kept.values()),
+                         "logged once per destination")
+        # 1. a local JMS consumer on A takes the first 12, whole
+        q = kept["keep"]
+        check = self.jms_start("check", self.url("A"), q,
+                               os.path.join(self.tdir, q + ".sent"), "by-index",
+                               "brokernet_unfaithful")
+        out, _ = check.communicate(timeout=90)
+        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        reasons = sorted(set(re.findall(r"^property brokernet_unfaithful (.*)$", out, re.M)))
+        metric("JMS kept on A, taken by a JMS consumer on A: %s, differences per field %s,"
+               " brokernet_unfaithful %s" % (re.search(r"received \d+", out).group(0),
+                                             fields, reasons))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertEqual(fields, {"JMSMessageID": COUNT}, out)
+        checked = re.findall(r"^checked (\w+) ID:\S+ persistent=(\w+)", out, re.M)
+        self.assertEqual(sorted(checked), sorted(
+            (k, p) for k in ("Message", "Text", "Bytes", "Map", "Object", "Stream")
+            for p in ("true", "false")))
+        self.assertEqual(reasons, ["String:a property is not a String",
+                                   "String:it is a MapMessage",
+                                   "String:it is a StreamMessage",
+                                   "String:it is a plain Message (no body class in STOMP)",
+                                   "String:it is an ObjectMessage"])
+        # 2. the second 12 go on to C, over the whole-message link
+        q = kept["keep-on"]
+        check = self.jms_start("check", self.url("C"), q,
+                               os.path.join(self.tdir, q + ".sent"), "by-index",
+                               "brokernet_unfaithful")
+        out, _ = check.communicate(timeout=90)
+        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        metric("JMS kept on A, then taken by a JMS consumer on C (tcp://): %s,"
+               " differences per field %s" % (re.search(r"received \d+", out).group(0), fields))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertEqual(fields, {"JMSMessageID": COUNT}, out)
+        wait_for(lambda: a.status()["counters"]["forwarded"] == COUNT, 10,
+                 what="A counts the 12 forwarded to C")
+        self.assertEqual(c.status()["counters"]["stored"], COUNT)
+        self.assertEqual(b.status()["counters"]["received"], 0, "none crossed to B")
+        self.assertEqual(a.status()["counters"]["unfaithful"], 2 * COUNT)
+        for q in kept.values():
+            self.assertEqual(self.drain("A", q), [], "A's queue ends empty")
 
 
 if __name__ == "__main__":
