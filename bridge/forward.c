@@ -495,8 +495,9 @@ fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
 {
 	struct bn_inflight	*inf = ctx;
 	struct bn_fwd_sub	*s = inf->sub;
-	uint64_t		 gen = inf->broker_gen;
+	uint64_t		 gen = inf->broker_gen, n;
 	struct bn_link		*l;
+	struct bn_buf		 msg = { 0 };
 
 	inf->copying = false;
 	if (s == NULL) {
@@ -510,10 +511,18 @@ fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
 		bn_fwd_settled(s);
 		return;
 	}
-	log_warnx("forward: %s -> %s: the copy of an unfaithful message was "
-	    "not stored (%s); its original is not acked and comes back",
-	    s->dest, l->peer, err != NULL && bn_frame_get(err, "message") ?
-	    bn_frame_get(err, "message") : "broker session lost");
+	n = ++l->d->c.unfaithful_refused;
+	bn_buf_printf(&msg, "forward: %s -> %s: the copy of an unfaithful "
+	    "message was not stored (%s); its original is not acked and comes "
+	    "back (%llu refused so far)", s->dest, l->peer, err != NULL &&
+	    bn_frame_get(err, "message") ? bn_frame_get(err, "message") :
+	    "broker session lost", (unsigned long long)n);
+	/* a broker that refuses every copy would fill the log: 1, 2, 4, ... */
+	if ((n & (n - 1)) == 0)
+		log_warnx("%s", msg.data);
+	else
+		log_debug("%s", msg.data);
+	bn_buf_free(&msg);
 	fwd_unplace(s, inf);
 	fwd_give_back(s, gen);
 }

@@ -58,9 +58,35 @@ def stomp_uri(broker):
     return "stomp://127.0.0.1:%d" % broker.stomp_port
 
 
-@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
-class JmsNetwork(NetTestCase):
-    BROKERS = ("A", "B", "C")
+# ActiveMQ's own authorization on A: the sidecars' user "net" may do
+# anything but write to ActiveMQ.DLQ; anonymous clients (the tests' own) may
+# do anything. (An authorization map grants the union of every entry that
+# matches, so "ActiveMQ.DLQ" is left out of the queue entries for "net".)
+NO_DLQ_FOR_NET = """<plugins>
+      <simpleAuthenticationPlugin anonymousAccessAllowed="true">
+        <users><authenticationUser username="net" password="net" groups="net"/></users>
+      </simpleAuthenticationPlugin>
+      <authorizationPlugin><map><authorizationMap>
+        <authorizationEntries>
+          <authorizationEntry queue="test.&gt;" read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+          <authorizationEntry queue="brokernet.&gt;" read="net,anonymous"
+              write="net,anonymous" admin="net,anonymous"/>
+          <authorizationEntry queue="ActiveMQ.DLQ" read="net,anonymous" write="anonymous"
+              admin="net,anonymous"/>
+          <authorizationEntry topic="&gt;" read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+        </authorizationEntries>
+        <tempDestinationAuthorizationEntry>
+          <tempDestinationAuthorizationEntry read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+        </tempDestinationAuthorizationEntry>
+      </authorizationMap></map></authorizationPlugin>
+    </plugins>"""
+
+
+class JmsBase(NetTestCase):
+    """Compiles JmsCheck once per class; runs it."""
 
     @classmethod
     def setUpClass(cls):
@@ -94,6 +120,11 @@ class JmsNetwork(NetTestCase):
 
     def url(self, name):
         return openwire_uri(self.brokers[name])
+
+
+@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
+class JmsNetwork(JmsBase):
+    BROKERS = ("A", "B", "C")
 
     def fidelity_run(self, q):
         """The checker consumes on B first (demand), then the producer
@@ -290,6 +321,68 @@ class JmsNetwork(NetTestCase):
         self.assertEqual(a.status()["counters"]["unfaithful"], 2 * COUNT)
         for q in kept.values():
             self.assertEqual(self.drain("A", q), [], "A's queue ends empty")
+
+
+@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
+class JmsRefusedCopy(JmsBase):
+    """A broker that refuses the copy of an unfaithful message."""
+    BROKERS = ("A", "B")
+    BROKER_OPTS = {"A": {"extra_xml": NO_DLQ_FOR_NET}}
+
+    def test_refused_copy_leaves_the_original_unacked(self):
+        """A (tcp://, deadLetter) may not write to ActiveMQ.DLQ: every copy
+        is refused (an ExceptionResponse), so no original is acked. While B's
+        consumer wants them, none crosses, none is counted, and the broker
+        keeps giving them back; once the demand is gone, all 12 are still on
+        A's queue, whole."""
+        b = self.sidecar("B", broker_uri=stomp_uri(self.brokers["B"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
+                         broker_uri=openwire_uri(self.brokers["A"]),
+                         broker_attrs=' login="net" passcode="net"')
+        a.wait_link("B")
+        b.wait_link("A")
+        q = self.queue("refused")
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+
+        def refused():
+            with open(a.log_path) as f:
+                return re.findall(r"the copy of an unfaithful message was not stored "
+                                  r"\((.*)\); its original is not acked", f.read())
+        t0 = time.monotonic()
+        wait_for(lambda: a.status()["counters"]["unfaithful_refused"] >= 4, 30,
+                 what="copies refused, again and again")
+        time.sleep(3)
+        self.assertEqual(self.collect(cons, 1, idle=1), [], "nothing arrives on B")
+        counters = a.status()["counters"]
+        self.assertEqual(counters["unfaithful"], 0)
+        self.assertEqual(counters["forwarded"], 0)
+        reasons = refused()
+        self.assertIn("not authorized to write to: queue://ActiveMQ.DLQ", reasons[0])
+        # logged at the 1st, 2nd, 4th, ... refusal; all counted (it goes on)
+        n = counters["unfaithful_refused"]
+        later = a.status()["counters"]["unfaithful_refused"]
+        self.assertTrue(n.bit_length() <= len(reasons) <= later.bit_length(),
+                        (n, later, reasons))
+        self.assertRegex(a.metrics(), r"brokernet_unfaithful_refused_total(\{[^}]*\})? \d+")
+        cons.unsubscribe("c1")
+        wait_for(lambda: not a.subscriptions(q), 20, what="A's subscription gone")
+        metric("JMS dead-letter copy refused by A's broker: %d refusals in %.1f s "
+               "(%d logged), %d counted as dead-lettered, %d forwarded; reason %r"
+               % (n, time.monotonic() - t0, len(reasons), counters["unfaithful"],
+                  counters["forwarded"], reasons[0]))
+        self.assertEqual(self.drain("A", "ActiveMQ.DLQ"), [], "nothing dead-lettered")
+        check = self.jms_start("check", self.url("A"), q, sent, "by-index")
+        out, _ = check.communicate(timeout=90)
+        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        metric("JMS originals left on A after refused copies: %s, differences per field %s"
+               % (re.search(r"received \d+", out).group(0), fields))
+        self.assertIn("received %d" % COUNT, out)
+        # given back by the broker each time: redelivered, else as sent
+        self.assertEqual(set(fields) - {"JMSRedelivered"}, set(), out)
 
 
 if __name__ == "__main__":
