@@ -71,11 +71,15 @@ bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
-		/* "7" or a range "7-9" (compact links); all must be in flight */
+		/*
+		 * "7" or a range "7-9" (compact links); all must be in flight.
+		 * UINT64_MAX never is (and seq++ below would wrap).
+		 */
 		dash = memchr(p, '-', len);
-		if (bn_strntou64(p, dash ? (size_t)(dash - p) : len, UINT64_MAX,
-		    &seq) == -1 || (dash != NULL && (bn_strntou64(dash + 1,
-		    len - (size_t)(dash - p) - 1, UINT64_MAX, &last) == -1 ||
+		if (bn_strntou64(p, dash ? (size_t)(dash - p) : len,
+		    UINT64_MAX - 1, &seq) == -1 || (dash != NULL &&
+		    (bn_strntou64(dash + 1, len - (size_t)(dash - p) - 1,
+		    UINT64_MAX - 1, &last) == -1 ||
 		    last < seq || last - seq >= l->ninflight))) {
 			SLIST_FOREACH(s, &touched, touched_entry)
 				s->ack_touched = false;
