@@ -417,19 +417,20 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 }
 
 /*
- * An entry for a message that does not go over the link (seq UINT64_MAX),
- * in its place in s's dispatch order, so that the cumulative ACK covers it
- * only when acked is set and all before it are settled.
+ * An entry for a message of s in its place in s's dispatch order, so that
+ * the cumulative ACK covers it only once acked is set and all before it
+ * are settled: one sent over the link as seq, or one that never goes
+ * there (seq UINT64_MAX).
  */
 static struct bn_inflight *
-fwd_place(struct bn_fwd_sub *s, const char *ack, bool acked)
+fwd_place(struct bn_fwd_sub *s, const char *ack, uint64_t seq, bool acked)
 {
 	struct bn_link		*l = s->link;
 	struct bn_inflight	*inf;
 	size_t			 alen = strlen(ack);
 
 	inf = xcalloc(1, sizeof(*inf) + alen + 1);
-	inf->seq = UINT64_MAX;
+	inf->seq = seq;
 	inf->sub = s;
 	inf->broker_gen = l->d->broker_gen;
 	memcpy(inf->ack_id, ack, alen + 1);
@@ -468,7 +469,7 @@ fwd_skip(struct bn_fwd_sub *s, struct bn_frame *f)
 	if (TAILQ_EMPTY(&s->pending))
 		bn_stomp_ack(d->cons, ack);
 	else
-		(void)fwd_place(s, ack, true);
+		(void)fwd_place(s, ack, UINT64_MAX, true);
 	bn_frame_free(f);
 }
 
@@ -574,7 +575,7 @@ fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 	case BN_UNF_COPY:
 		break;
 	}
-	inf = fwd_place(s, bn_frame_get(f, "ack"), false);
+	inf = fwd_place(s, bn_frame_get(f, "ack"), UINT64_MAX, false);
 	inf->copying = true;
 	bn_frame_free(f);
 	if (bn_stomp_send(d->cons, copy, 0, fwd_copied, inf) == -1) {
@@ -639,23 +640,12 @@ bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 	const char		*dest = bn_frame_get(f, "destination");
 	const char		*why;
 	struct bn_inflight	*inf;
-	size_t			 alen;
 
 	if ((why = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR)) != NULL) {
 		fwd_unfaithful(s, f, why);	/* never over the link */
 		return;
 	}
-	alen = strlen(ack);
-	inf = xmalloc(sizeof(*inf) + alen + 1);
-	inf->seq = l->next_seq++;
-	inf->sub = s;
-	inf->broker_gen = d->broker_gen;
-	memcpy(inf->ack_id, ack, alen + 1);
-	inf->acked = false;
-	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
-	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
-	l->ninflight++;
-	s->inflight++;
+	inf = fwd_place(s, ack, l->next_seq++, false);
 	bn_fwd_wire(l, f, inf->seq, dest);
 	bn_link_write(l, l->out.data, l->out.len);
 	l->msgs_out++;

@@ -110,13 +110,26 @@ class JmsBase(NetTestCase):
         out, _ = p.communicate(timeout=timeout)
         return p.returncode, out
 
-    def pair(self, a_uri, b_uri):
+    def pair(self, a_uri, b_uri, a_broker_attrs=""):
         b = self.sidecar("B", broker_uri=b_uri(self.brokers["B"]))
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
-                         broker_uri=a_uri(self.brokers["A"]))
+                         broker_uri=a_uri(self.brokers["A"]),
+                         broker_attrs=a_broker_attrs)
         a.wait_link("B")
         b.wait_link("A")
         return a, b
+
+    def produce_wanted_on_b(self, a, tag):
+        """JmsCheck's messages into a new queue on A, then a STOMP consumer
+        on B and A's network subscription for it: (queue, the description
+        file, the consumer)."""
+        q = self.queue(tag)
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        return q, sent, cons
 
     def url(self, name):
         return openwire_uri(self.brokers[name])
@@ -212,12 +225,7 @@ class JmsNetwork(JmsBase):
         none may arrive changed: each is dead-lettered on A with its reason,
         counted, and B's consumer receives nothing."""
         a, b = self.pair(openwire_uri, stomp_uri)
-        q = self.queue("mixed")
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
+        q, sent, cons = self.produce_wanted_on_b(a, "mixed")
         wait_for(lambda: a.status()["counters"]["unfaithful"] >= COUNT, 30,
                  what="every message counted as not carried unchanged")
         self.assertEqual(a.status()["counters"]["unfaithful"], COUNT)
@@ -259,12 +267,8 @@ class JmsNetwork(JmsBase):
             s.wait_link("A")
         kept = {}
         for tag in ("keep", "keep-on"):
-            q = kept[tag] = self.queue(tag)
-            sent = os.path.join(self.tdir, q + ".sent")
-            rc, out = self.jms("produce", self.url("A"), q, sent)
-            self.assertEqual(rc, 0, out)
-            cons = self.consumer("B", q)
-            a.wait_subscription(q)
+            q, _, cons = self.produce_wanted_on_b(a, tag)
+            kept[tag] = q
             n = COUNT * len(kept)
             wait_for(lambda: a.status()["counters"]["unfaithful"] >= n, 30,
                      what="every message counted as kept")
@@ -288,13 +292,16 @@ class JmsNetwork(JmsBase):
                            r"forwarded changed", log)
         self.assertEqual(sorted(lines), sorted("/queue/" + q for q in kept.values()),
                          "logged once per destination")
-        # 1. a local JMS consumer on A takes the first 12, whole
-        q = kept["keep"]
-        check = self.jms_start("check", self.url("A"), q,
+
+        def check_kept(broker, q):
+            """JmsCheck on broker's q against what was sent to A's q: its
+            output and the differences per field."""
+            rc, out = self.jms("check", self.url(broker), q,
                                os.path.join(self.tdir, q + ".sent"), "by-index",
                                "brokernet_unfaithful")
-        out, _ = check.communicate(timeout=90)
-        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+            return out, {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        # 1. a local JMS consumer on A takes the first 12, whole
+        out, fields = check_kept("A", kept["keep"])
         reasons = sorted(set(re.findall(r"^property brokernet_unfaithful (.*)$", out, re.M)))
         metric("JMS kept on A, taken by a JMS consumer on A: %s, differences per field %s,"
                " brokernet_unfaithful %s" % (re.search(r"received \d+", out).group(0),
@@ -311,12 +318,7 @@ class JmsNetwork(JmsBase):
                                    "String:it is a plain Message (no body class in STOMP)",
                                    "String:it is an ObjectMessage"])
         # 2. the second 12 go on to C, over the whole-message link
-        q = kept["keep-on"]
-        check = self.jms_start("check", self.url("C"), q,
-                               os.path.join(self.tdir, q + ".sent"), "by-index",
-                               "brokernet_unfaithful")
-        out, _ = check.communicate(timeout=90)
-        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        out, fields = check_kept("C", kept["keep-on"])
         metric("JMS kept on A, then taken by a JMS consumer on C (tcp://): %s,"
                " differences per field %s" % (re.search(r"received \d+", out).group(0), fields))
         self.assertIn("received %d" % COUNT, out)
@@ -342,18 +344,8 @@ class JmsRefusedCopy(JmsBase):
         consumer wants them, none crosses, none is counted, and the broker
         keeps giving them back; once the demand is gone, all 12 are still on
         A's queue, whole."""
-        b = self.sidecar("B", broker_uri=stomp_uri(self.brokers["B"]))
-        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
-                         broker_uri=openwire_uri(self.brokers["A"]),
-                         broker_attrs=' login="net" passcode="net"')
-        a.wait_link("B")
-        b.wait_link("A")
-        q = self.queue("refused")
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
+        a, b = self.pair(openwire_uri, stomp_uri, ' login="net" passcode="net"')
+        q, sent, cons = self.produce_wanted_on_b(a, "refused")
 
         def refused():
             with open(a.log_path) as f:

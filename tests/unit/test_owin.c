@@ -421,7 +421,7 @@ test_unfaithful(void **state)
 	struct bn_frame	*f;
 	uint64_t	 count = 0;
 	char		 err[256];
-	size_t		 i, at, used;
+	size_t		 i, used;
 
 	up(t);
 	put(t, "SUBSCRIBE\nid:p\ndestination:/queue/X\nack:client\n\n");
@@ -432,24 +432,12 @@ test_unfaithful(void **state)
 	put(t, "SUBSCRIBE\nid:w\ndestination:/queue/X\nack:client\n"
 	    "brokernet-unfaithful:whole\n\n");
 	for (i = 0; i < NELEM(cases); i++) {
-		text(&body, "hi");
-		if (cases[i].type != BN_OW_TEXT_MESSAGE) {
-			bn_buf_reset(&body);
-			at = bn_ow_map_begin(&body);
-			v = bn_ow_prim_int(BN_OW_P_INT, 1);
-			bn_ow_map_put(&body, "a", 1, &v);
-			bn_ow_map_end(&body, at, 1);
-		}
-		bn_buf_reset(&pr);
-		at = bn_ow_map_begin(&pr);
-		v = bn_ow_prim_str("red", 3);
-		bn_ow_map_put(&pr, "color", 5, &v);
-		v = bn_ow_prim_int(BN_OW_P_INT, 7);
-		if (cases[i].prop == 1)
-			bn_ow_map_put(&pr, "pInt", 4, &v);
-		else if (cases[i].prop == 2)
-			bn_ow_map_put(&pr, "brokernet_hops", 14, &v);
-		bn_ow_map_end(&pr, at, cases[i].prop ? 2 : 1);
+		if (cases[i].type == BN_OW_TEXT_MESSAGE)
+			text(&body, "hi");
+		else
+			map_body(&body);
+		red_props(&pr, cases[i].prop == 1 ? "pInt" :
+		    cases[i].prop == 2 ? "brokernet_hops" : NULL);
 		dispatch(&c, cases[i].cons, cases[i].type, &body, &pr,
 		    (int64_t)i);
 		c.u.dispatch.message.compressed = cases[i].compressed;

@@ -540,21 +540,13 @@ test_copy_receipted(void **state)
 	struct bn_ow_prim v;
 	const char	*why;
 	char		 rid[8];
-	size_t		 i, at;
+	size_t		 i;
 
 	up(t);
 	put(t, "SUBSCRIBE\nid:w\ndestination:/queue/X\nack:client\n"
 	    "brokernet-unfaithful:whole\n\n");
-	at = bn_ow_map_begin(&body);
-	v = bn_ow_prim_int(BN_OW_P_INT, 1);
-	bn_ow_map_put(&body, "a", 1, &v);
-	bn_ow_map_end(&body, at, 1);
-	at = bn_ow_map_begin(&pr);
-	v = bn_ow_prim_str("red", 3);
-	bn_ow_map_put(&pr, "color", 5, &v);
-	v = bn_ow_prim_int(BN_OW_P_INT, 7);
-	bn_ow_map_put(&pr, "pInt", 4, &v);
-	bn_ow_map_end(&pr, at, 2);
+	map_body(&body);
+	red_props(&pr, "pInt");
 	for (i = 0; i < NELEM(copies); i++) {
 		dispatch(&d, 1, BN_OW_MAP_MESSAGE, &body, &pr,
 		    (int64_t)(20 + i));
