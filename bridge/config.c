@@ -45,7 +45,7 @@ static const char *const conf_root_attrs[] = { "name", "dataDirectory",
 	"duplicateWindow", "duplicateWindowAge",
 	"offlineNetworkSubscriptionTimeout", NULL };
 static const char *const conf_broker_attrs[] = { "uri", "flavor", "login",
-	"passcode", "heartBeat", "receiptWindow", NULL };
+	"passcode", "heartBeat", "receiptWindow", "unfaithful", NULL };
 static const char *const conf_tc_attrs[] = { "name", "uri", NULL };
 static const char *const conf_nc_attrs[] = { "name", "uri", "networkTTL",
 	"messageTTL", "consumerTTL", "duplex", "dynamicOnly",
@@ -193,45 +193,40 @@ conf_root(struct bn_xml_state *st, xmlNode *node)
 	return 0;
 }
 
+/* Spelled as config.h's enums count, for bn_xml_choice. */
+static const char *const conf_flavors[] = { "activemq", NULL };
+static const char *const conf_unfaithful[] = { "deadLetter", "keep", NULL };
+
 static int
 conf_broker(struct bn_xml_state *st, xmlNode *node)
 {
 	struct bn_broker_conf	*b = &st->conf->broker;
-	char			*flavor = NULL, buf[BN_XML_SNIP + 8];
 	char			 reason[512];
-	int			 rv = -1;
+	int			 flavor = BN_FLAVOR_ACTIVEMQ;
+	int			 unfaithful = BN_UNFAITHFUL_DEAD_LETTER;
 
 	st->seen_broker = true;
 	b->line = (int)bn_xml_line(node);
 	if (bn_xml_str(st, node, "uri", true, true, &b->uri) == -1)
-		goto out;
+		return -1;
 	if (bn_failover_parse(b->uri, &b->failover, reason,
-	    sizeof(reason)) == -1) {
-		bn_xml_err(st, bn_xml_uri_line(node), "bad uri on <broker>: %s",
-		    reason);
-		goto out;
-	}
-	if (bn_xml_str(st, node, "flavor", false, false, &flavor) == -1)
-		goto out;
-	if (flavor != NULL && strcmp(flavor, "activemq") != 0) {
-		bn_xml_err(st, bn_xml_attr_line(node, bn_xml_attr_find(node,
-		    "flavor")), "bad value \"%s\" for flavor on <broker> "
-		    "(allowed: activemq)", bn_xml_snip(flavor, buf,
-		    sizeof(buf)));
-		goto out;
-	}
-	b->flavor = BN_FLAVOR_ACTIVEMQ;
+	    sizeof(reason)) == -1)
+		return bn_xml_err(st, bn_xml_uri_line(node), "bad uri on "
+		    "<broker>: %s", reason);
+	if (bn_xml_choice(st, node, "flavor", conf_flavors, &flavor) == -1 ||
+	    bn_xml_choice(st, node, "unfaithful", conf_unfaithful,
+	    &unfaithful) == -1)
+		return -1;
+	b->flavor = (enum bn_flavor)flavor;
+	b->unfaithful = (enum bn_unfaithful)unfaithful;
 	if (bn_xml_str(st, node, "login", false, false, &b->login) == -1 ||
 	    bn_xml_secret(st, node, "passcode", false, &b->passcode) == -1 ||
 	    bn_xml_u64(st, node, "heartBeat", 0, INT64_MAX,
 	    &b->heartbeat_ms) == -1 ||
 	    bn_xml_u64(st, node, "receiptWindow", 1, INT64_MAX,
 	    &b->receipt_window) == -1)
-		goto out;
-	rv = 0;
-out:
-	free(flavor);
-	return rv;
+		return -1;
+	return 0;
 }
 
 static int
@@ -611,6 +606,7 @@ conf_load(const char *xml, size_t len, const char *name, char *err,
 	c->broker.flavor = BN_FLAVOR_ACTIVEMQ;
 	c->broker.heartbeat_ms = 10000;
 	c->broker.receipt_window = 1000;
+	c->broker.unfaithful = BN_UNFAITHFUL_DEAD_LETTER;
 	c->dup_window_count = 100000;
 	c->dup_window_age_ms = 3600000;
 	c->tsub_offline_ms = 86400000;

@@ -39,10 +39,11 @@
 #include "brokernet/filter.h"
 #include "brokernet/forward.h"
 #include "brokernet/fwdhold.h"
+#include "brokernet/fwdunf.h"
+#include "brokernet/fwdwire.h"
 #include "brokernet/link.h"
-#include "brokernet/linkhdr.h"
-#include "brokernet/linkz.h"
 #include "brokernet/log.h"
+#include "brokernet/owsess.h"
 #include "brokernet/pace.h"
 #include "brokernet/selector.h"
 #include "brokernet/stomp.h"
@@ -51,47 +52,8 @@
 
 /* The reason of a pause: logged at debug level, it comes and goes. */
 static const char fwd_paused[] = "paced: the peer's consumers are behind";
-
-/* Headers that belong to one delivery and are never carried on. */
-static const char *const fwd_strip[] = {
-	"ack", "subscription", "message-id", "receipt", "redelivered",
-	"destination", "content-length", "transaction", "seq",
-};
-
-/*
- * Appends "\nname:value" (escaped) for every header of f that travels on:
- * not the per-delivery ones and, when hop is set, not the path and hop
- * count (the forwarder writes new ones).
- */
-void
-bn_fwd_wire_headers(const struct bn_frame *f, bool hop, struct bn_buf *b)
-{
-	size_t	i;
-
-	for (i = 0; i < f->nheaders; i++) {
-		const char	*n = f->headers[i].name;
-
-		if (bn_fwd_is_delivery_header(n) || (hop &&
-		    (strcmp(n, "brokernet_path") == 0 ||
-		    strcmp(n, "brokernet_hops") == 0)))
-			continue;
-		bn_buf_addc(b, '\n');
-		bn_frame_escape(n, b);
-		bn_buf_addc(b, ':');
-		bn_frame_escape(f->headers[i].value, b);
-	}
-}
-
-bool
-bn_fwd_is_delivery_header(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(fwd_strip) / sizeof(fwd_strip[0]); i++)
-		if (strcmp(name, fwd_strip[i]) == 0)
-			return true;
-	return false;
-}
+/* A copy of an unfaithful message not stored: the broker gives it back. */
+static const char fwd_refused[] = "the broker did not store a copy";
 
 /* Network subscriptions to topics are durable (tsub.h), unless the
  * connector says durableTopicSubscriptions="false". */
@@ -106,7 +68,7 @@ static void
 fwd_subscribe(struct bn_fwd_sub *s)
 {
 	struct bn_daemon	*d = s->link->d;
-	struct bn_header	 h[5];
+	struct bn_header	 h[6];
 	struct bn_buf		 sel = { 0 }, dest = { 0 }, dur = { 0 };
 	char			 prefetch[24], prio[16];
 	size_t			 n = 0;
@@ -126,11 +88,17 @@ fwd_subscribe(struct bn_fwd_sub *s)
 	}
 	if (s->link->peer_native) {
 		/* the whole message: class, typed properties, message id */
-		h[n].name = "brokernet-native";
+		h[n].name = BN_OWSESS_NATIVE_HDR;
 		h[n++].value = "true";
+	} else {
+		/* what the peer cannot take comes whole, to be copied */
+		h[n].name = BN_OWSESS_UNFAITHFUL_HDR;
+		h[n++].value = BN_OWSESS_WHOLE;
 	}
+	/* what a plain peer could not take stays here, not offered again */
 	bn_selector_netsub(s->link->peer, s->link->nc->message_ttl,
-	    s->is_replay, &sel);
+	    s->is_replay, !s->link->peer_native &&
+	    d->cfg->broker.unfaithful == BN_UNFAITHFUL_KEEP, &sel);
 	h[n].name = "selector";
 	h[n++].value = sel.data;
 	if (fwd_durable(s)) {
@@ -178,7 +146,8 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	 * wants it; else the broker keeps what comes for the peer.
 	 */
 	if (fwd_durable(s) && !d->stopping && l->state == BN_LINK_UP &&
-	    why != fwd_paused && bn_hmap_get(&l->remote_held, s->dest) == NULL)
+	    why != fwd_paused && why != fwd_refused &&
+	    bn_hmap_get(&l->remote_held, s->dest) == NULL)
 		bn_tsub_unwanted(d->tsub, l->peer, s->dest);
 	else if (fwd_durable(s))
 		bn_tsub_detached(d->tsub, l->peer, s->dest,
@@ -198,6 +167,11 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 	while ((inf = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, inf, sub_entry);
 		inf->sub = NULL;
+		if (inf->copying) {
+			/* its receipt callback frees it (fwd_copied) */
+			TAILQ_REMOVE(&l->inflight, inf, entry);
+			l->ninflight--;
+		}
 	}
 	bn_buf_free(&s->ack_last);
 	bn_hmap_del(&d->subs_by_id, s->id);
@@ -444,46 +418,40 @@ bn_fwd_broker_lost(struct bn_daemon *d)
 }
 
 /*
- * Writes the link message for broker frame f directly in wire form, long or
- * compact as the link agreed (linkhdr.h).
+ * An entry for a message of s in its place in s's dispatch order, so that
+ * the cumulative ACK covers it only once acked is set and all before it
+ * are settled: one sent over the link as seq, or one that never goes
+ * there (seq UINT64_MAX).
  */
-static void
-fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
-    const char *dest)
+static struct bn_inflight *
+fwd_place(struct bn_fwd_sub *s, const char *ack, uint64_t seq, bool acked)
 {
-	struct bn_buf		*b = &l->out;
-	struct bn_linkhdr_state	*st = bn_linkz_tx(l);
-	struct bn_linkhdr_net	 net;
-	const char		*path = bn_frame_get(f, "brokernet_path");
-	const char		*hops_s = bn_frame_get(f, "brokernet_hops");
-	uint64_t		 hops = 0;
-	size_t			 i;
+	struct bn_link		*l = s->link;
+	struct bn_inflight	*inf;
+	size_t			 alen = strlen(ack);
 
-	if (hops_s != NULL && bn_strtou64(hops_s, 100000, &hops) == -1)
-		hops = 0;
-	net.self = l->d->self;
-	net.origin = bn_frame_get(f, "brokernet_origin");
-	if (net.origin == NULL)
-		net.origin = net.self;
-	net.origin_id = bn_frame_get(f, "brokernet_origin_id");
-	if (net.origin_id == NULL)
-		net.origin_id = bn_frame_get(f, "message-id");
-	net.prev_path = path != NULL && *path == ',' ? path : ",";
-	net.hops = hops + 1;
-	bn_buf_reset(b);
-	bn_linkhdr_begin(b, st, seq, dest);
-	for (i = 0; i < f->nheaders; i++) {
-		const char	*n = f->headers[i].name;
+	inf = xcalloc(1, sizeof(*inf) + alen + 1);
+	inf->seq = seq;
+	inf->sub = s;
+	inf->broker_gen = l->d->broker_gen;
+	memcpy(inf->ack_id, ack, alen + 1);
+	inf->acked = acked;
+	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
+	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
+	l->ninflight++;
+	s->inflight++;
+	return inf;
+}
 
-		/* the network's own headers are written below */
-		if (bn_fwd_is_delivery_header(n) || (strncmp(n, "brokernet_",
-		    10) == 0 && (strcmp(n + 10, "path") == 0 ||
-		    strcmp(n + 10, "hops") == 0 || strcmp(n + 10,
-		    "origin") == 0 || strcmp(n + 10, "origin_id") == 0)))
-			continue;
-		bn_linkhdr_add(b, st, n, f->headers[i].value);
-	}
-	bn_linkhdr_end(b, st, &net, f->body, f->body_len);
+/* Takes inf (never confirmed) out of s and frees it. */
+static void
+fwd_unplace(struct bn_fwd_sub *s, struct bn_inflight *inf)
+{
+	TAILQ_REMOVE(&s->pending, inf, sub_entry);
+	TAILQ_REMOVE(&s->link->inflight, inf, entry);
+	s->link->ninflight--;
+	s->inflight--;
+	free(inf);
 }
 
 /*
@@ -494,54 +462,128 @@ fwd_wire(struct bn_link *l, const struct bn_frame *f, uint64_t seq,
 static void
 fwd_skip(struct bn_fwd_sub *s, struct bn_frame *f)
 {
-	struct bn_link		*l = s->link;
-	struct bn_daemon	*d = l->d;
+	struct bn_daemon	*d = s->link->d;
 	const char		*ack = bn_frame_get(f, "ack");
-	struct bn_inflight	*inf;
-	size_t			 alen = strlen(ack);
 
 	log_debug("forward: %s -> %s: not forwarded (filtered)",
-	    bn_frame_get(f, "destination"), l->peer);
-	if (TAILQ_EMPTY(&s->pending)) {
+	    bn_frame_get(f, "destination"), s->link->peer);
+	if (TAILQ_EMPTY(&s->pending))
 		bn_stomp_ack(d->cons, ack);
-		bn_frame_free(f);
+	else
+		(void)fwd_place(s, ack, UINT64_MAX, true);
+	bn_frame_free(f);
+}
+
+/*
+ * The original of an unfaithful message stays unacked: s goes, so that
+ * the broker gives it back (with what s had in flight; the peers'
+ * duplicate windows drop what they stored already) and the replay tick
+ * makes s again. Not on a session already lost: it gives all back.
+ */
+static void
+fwd_give_back(struct bn_fwd_sub *s, uint64_t gen)
+{
+	struct bn_daemon	*d = s->link->d;
+
+	if (gen == d->broker_gen && d->broker_up &&
+	    bn_stomp_connected(d->cons))
+		fwd_drop(s, fwd_refused);
+}
+
+/* The broker stored the copy (ok), or did not: ack, or give back. */
+static void
+fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
+    const struct bn_frame *err)
+{
+	struct bn_inflight	*inf = ctx;
+	struct bn_fwd_sub	*s = inf->sub;
+	uint64_t		 gen = inf->broker_gen, n;
+	struct bn_link		*l;
+	struct bn_buf		 msg = { 0 };
+
+	inf->copying = false;
+	if (s == NULL) {
+		free(inf);	/* s went meanwhile: nothing to ack */
 		return;
 	}
-	inf = xmalloc(sizeof(*inf) + alen + 1);
-	inf->seq = UINT64_MAX;		/* never on the link */
-	inf->sub = s;
-	inf->broker_gen = d->broker_gen;
-	memcpy(inf->ack_id, ack, alen + 1);
-	inf->acked = true;
-	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
-	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
-	l->ninflight++;
-	s->inflight++;
-	bn_frame_free(f);
+	l = s->link;
+	if (ok) {
+		l->d->c.unfaithful++;
+		inf->acked = true;
+		bn_fwd_settled(s);
+		return;
+	}
+	n = ++l->d->c.unfaithful_refused;
+	bn_buf_printf(&msg, "forward: %s -> %s: the copy of an unfaithful "
+	    "message was not stored (%s); its original is not acked and comes "
+	    "back (%llu refused so far)", s->dest, l->peer, err != NULL &&
+	    bn_frame_get(err, "message") ? bn_frame_get(err, "message") :
+	    "broker session lost", (unsigned long long)n);
+	/* a broker that refuses every copy would fill the log: 1, 2, 4, ... */
+	if ((n & (n - 1)) == 0)
+		log_warnx("%s", msg.data);
+	else
+		log_debug("%s", msg.data);
+	bn_buf_free(&msg);
+	fwd_unplace(s, inf);
+	fwd_give_back(s, gen);
 }
 
 /*
  * A message the broker session could not hand over unchanged for this
  * link (a MapMessage or typed properties for a peer that stores plain
- * messages): never delivered changed. The session has put it whole in
- * ActiveMQ.DLQ on its own broker, with the reason (owsess.h); here it is
- * settled in its place like a filtered one, logged once per subscription,
- * counted.
+ * messages): never delivered changed. It comes whole (owsess.h); a copy
+ * (fwdunf.h: in ActiveMQ.DLQ, or back on its queue with unfaithful="keep",
+ * where this link's selector no longer takes it) goes to its broker with a
+ * receipt, and the original, in its place in the dispatch order, is acked
+ * only once the copy is stored. Logged once per subscription, counted
+ * once stored.
  */
 static void
 fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 {
 	struct bn_daemon	*d = s->link->d;
-	const char		*dest = bn_frame_get(f, "destination");
+	enum bn_unfaithful	 mode = d->cfg->broker.unfaithful;
+	struct bn_frame		*copy;
+	struct bn_inflight	*inf;
 
-	d->c.unfaithful++;
 	if (!s->unfaithful_logged)
-		log_warnx("forward: %s -> %s: message %s dead-lettered, not "
-		    "forwarded changed: %s (the peer stores plain messages; "
-		    "use tcp:// broker URIs on both sides); logged once",
-		    dest, s->link->peer, bn_frame_get(f, "message-id"), why);
+		log_warnx("forward: %s -> %s: message %s %s, not forwarded "
+		    "changed: %s (the peer stores plain messages; use tcp:// "
+		    "broker URIs on both sides); logged once",
+		    bn_frame_get(f, "destination"), s->link->peer,
+		    bn_frame_get(f, "message-id"), bn_unf_done(mode), why);
 	s->unfaithful_logged = true;
-	fwd_skip(s, f);
+	switch (bn_unf_copy(f, mode, &copy)) {
+	case BN_UNF_SETTLE:
+		d->c.unfaithful++;
+		fwd_skip(s, f);
+		return;
+	case BN_UNF_REFUSE:
+		/*
+		 * Not whole (the session could not re-encode it): no copy
+		 * keeps it unchanged, and no ACK may cover it. A new session
+		 * makes the broker give it back (s may be in a caller's
+		 * loop: it is not dropped here).
+		 */
+		log_warnx("forward: %s -> %s: message %s cannot be copied "
+		    "whole; reconnecting so that the broker gives it back",
+		    s->dest, s->link->peer, bn_frame_get(f, "message-id"));
+		bn_frame_free(f);
+		bn_stomp_reconnect(d->cons, "a message to keep could not be "
+		    "copied whole");
+		return;
+	case BN_UNF_COPY:
+		break;
+	}
+	inf = fwd_place(s, bn_frame_get(f, "ack"), UINT64_MAX, false);
+	inf->copying = true;
+	bn_frame_free(f);
+	if (bn_stomp_send(d->cons, copy, 0, fwd_copied, inf) == -1) {
+		/* no session: the broker gives the original back */
+		fwd_unplace(s, inf);
+	}
+	bn_frame_free(copy);
 }
 
 void
@@ -569,16 +611,15 @@ bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 		bn_frame_free(f);
 		return;
 	}
-	if ((why = bn_frame_get(f, "brokernet-unfaithful")) != NULL) {
-		fwd_unfaithful(s, f, why);
-		return;
-	}
 	if (bn_topic_is(dest) && bn_topic_filter(l->nc, dest +
 	    BN_TOPIC_PREFIX_LEN) == BN_FILTER_DENY) {
 		fwd_skip(s, f);
 		return;
 	}
-	if (s->nhold > 0 || !bn_pace_may_send(l, s->dest, s->pace)) {
+	/* an unfaithful one needs no credit, but waits behind what is held */
+	why = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR);
+	if (s->nhold > 0 || (why == NULL &&
+	    !bn_pace_may_send(l, s->dest, s->pace))) {
 		bn_hold_add(s, f);
 		/*
 		 * More than the window waits here (a prefetch from before the
@@ -598,21 +639,15 @@ bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 	struct bn_daemon	*d = l->d;
 	const char		*ack = bn_frame_get(f, "ack");
 	const char		*dest = bn_frame_get(f, "destination");
+	const char		*why;
 	struct bn_inflight	*inf;
-	size_t			 alen;
 
-	alen = strlen(ack);
-	inf = xmalloc(sizeof(*inf) + alen + 1);
-	inf->seq = l->next_seq++;
-	inf->sub = s;
-	inf->broker_gen = d->broker_gen;
-	memcpy(inf->ack_id, ack, alen + 1);
-	inf->acked = false;
-	TAILQ_INSERT_TAIL(&l->inflight, inf, entry);
-	TAILQ_INSERT_TAIL(&s->pending, inf, sub_entry);
-	l->ninflight++;
-	s->inflight++;
-	fwd_wire(l, f, inf->seq, dest);
+	if ((why = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR)) != NULL) {
+		fwd_unfaithful(s, f, why);	/* never over the link */
+		return;
+	}
+	inf = fwd_place(s, ack, l->next_seq++, false);
+	bn_fwd_wire(l, f, inf->seq, dest);
 	bn_link_write(l, l->out.data, l->out.len);
 	l->msgs_out++;
 	d->c.forwarded++;
@@ -621,18 +656,6 @@ bn_fwd_send(struct bn_fwd_sub *s, struct bn_frame *f)
 	log_trace("forward: %s -> %s seq %llu", dest, l->peer,
 	    (unsigned long long)inf->seq);
 	bn_frame_free(f);
-}
-
-static struct bn_inflight *
-fwd_find_inflight(struct bn_link *l, uint64_t seq)
-{
-	struct bn_inflight	*inf;
-
-	/* Acks come in order almost always: the head matches. */
-	TAILQ_FOREACH(inf, &l->inflight, entry)
-		if (inf->seq == seq)
-			return inf;
-	return NULL;
 }
 
 /*
@@ -653,12 +676,14 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 		TAILQ_REMOVE(&l->inflight, inf, entry);
 		l->ninflight--;
 		s->inflight--;
-		s->forwarded++;
+		if (inf->seq != UINT64_MAX)
+			s->forwarded++;
 		if (inf->broker_gen == d->broker_gen && d->broker_up) {
 			bn_buf_reset(&s->ack_last);
 			bn_buf_addstr(&s->ack_last, inf->ack_id);
 			due = true;
-			d->c.forward_acked++;
+			if (inf->seq != UINT64_MAX)
+				d->c.forward_acked++;
 		} else
 			d->c.stale_acks++;
 		free(inf);
@@ -666,91 +691,24 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 	return due;
 }
 
-SLIST_HEAD(fwd_touchedq, bn_fwd_sub);
-
-/* The peer stored seq: mark it, remember its subscription in touched. */
-static void
-fwd_ack_one(struct bn_link *l, uint64_t seq, struct fwd_touchedq *touched)
+void
+bn_fwd_settled(struct bn_fwd_sub *s)
 {
-	struct bn_inflight	*inf;
+	struct bn_link	*l = s->link;
+	char		*q;
 
-	if ((inf = fwd_find_inflight(l, seq)) == NULL || inf->acked) {
-		log_warnx("link %s: ACK for unknown seq %llu ignored",
-		    l->peer, (unsigned long long)seq);
+	if (fwd_settle_sub(l->d, s))
+		bn_stomp_ack(l->d->cons, s->ack_last.data);
+	if (!s->draining || s->inflight > 0)
 		return;
+	q = s->is_static || s->is_replay ? NULL : xstrdup(s->dest);
+	fwd_drop(s, s->pace != NULL && s->pace->paused ? fwd_paused :
+	    "no more demand");
+	if (q != NULL) {
+		/* demand may be back: a fresh subscription */
+		bn_fwd_sync(l, q);
+		free(q);
 	}
-	l->acks_in++;
-	inf->acked = true;
-	if (inf->sub != NULL && !inf->sub->ack_touched) {
-		inf->sub->ack_touched = true;
-		SLIST_INSERT_HEAD(touched, inf->sub, touched_entry);
-	}
-	if (inf->sub == NULL) {
-		/* its subscription is gone: nothing to ack */
-		TAILQ_REMOVE(&l->inflight, inf, entry);
-		l->ninflight--;
-		l->d->c.stale_acks++;
-		free(inf);
-	}
-}
-
-int
-bn_fwd_on_link_ack(struct bn_link *l, const char *ids)
-{
-	struct bn_daemon	*d = l->d;
-	struct bn_fwd_sub	*s;
-	const char		*p = ids, *comma, *dash;
-	uint64_t		 seq, last;
-	size_t			 len;
-	struct fwd_touchedq	 touched = SLIST_HEAD_INITIALIZER(touched);
-
-	if (ids == NULL || *ids == '\0') {
-		bn_link_close(l, "bad ACK frame: no ids");
-		return -1;
-	}
-	for (;;) {
-		comma = strchr(p, ',');
-		len = comma ? (size_t)(comma - p) : strlen(p);
-		/* "7" or a range "7-9" (compact links); all must be in flight */
-		dash = memchr(p, '-', len);
-		if (bn_strntou64(p, dash ? (size_t)(dash - p) : len, UINT64_MAX,
-		    &seq) == -1 || (dash != NULL && (bn_strntou64(dash + 1,
-		    len - (size_t)(dash - p) - 1, UINT64_MAX, &last) == -1 ||
-		    last < seq || last - seq >= l->ninflight))) {
-			SLIST_FOREACH(s, &touched, touched_entry)
-				s->ack_touched = false;
-			bn_link_close(l, "bad ACK frame: ids not numbers or"
-			    " ranges of messages in flight");
-			return -1;
-		}
-		if (dash == NULL)
-			last = seq;
-		for (; seq <= last; seq++)
-			fwd_ack_one(l, seq, &touched);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	/* One cumulative ACK per touched subscription for the whole frame. */
-	while ((s = SLIST_FIRST(&touched)) != NULL) {
-		SLIST_REMOVE_HEAD(&touched, touched_entry);
-		s->ack_touched = false;
-		if (fwd_settle_sub(d, s))
-			bn_stomp_ack(d->cons, s->ack_last.data);
-		if (s->draining && s->inflight == 0) {
-			char	*q = s->is_static || s->is_replay ? NULL :
-				    xstrdup(s->dest);
-
-			fwd_drop(s, s->pace != NULL && s->pace->paused ?
-			    fwd_paused : "no more demand");
-			if (q != NULL) {
-				/* demand may be back: a fresh subscription */
-				bn_fwd_sync(l, q);
-				free(q);
-			}
-		}
-	}
-	return 0;
 }
 
 void

@@ -376,58 +376,6 @@ in_native_body(struct bn_owsess *o, const struct bn_ow_message *m,
 	return 0;
 }
 
-/*
- * A message that cannot be handed over unchanged goes to ActiveMQ.DLQ on
- * its own broker, whole, with a brokernet_unfaithful property naming the
- * reason, before the session's owner acks it: on one connection the
- * broker takes the send before the ack. (A NACK would dead-letter only
- * persistent messages: ActiveMQ drops non-persistent ones by default.)
- */
-static void
-in_dead_letter(struct bn_owsess *o, const struct bn_ow_message *m,
-    const char *why, struct bn_buf *reply)
-{
-	struct bn_ow_map_iter	 it;
-	struct bn_ow_str	 name;
-	struct bn_ow_prim	 v;
-	struct bn_ow_bytes	 raw;
-	struct bn_ow_cmd	 c;
-	struct bn_buf		 props = { 0 };
-	char			 err[128];
-	uint32_t		 n = 0;
-	size_t			 at;
-
-	at = bn_ow_map_begin(&props);
-	if (m->properties.p != NULL && bn_ow_map_open(&it, m->properties.p,
-	    m->properties.len, err, sizeof(err)) == 0)
-		while (bn_ow_map_next(&it, &name, &v, &raw, err,
-		    sizeof(err)) == 1) {
-			bn_ow_map_put_raw(&props, &raw);
-			n++;
-		}
-	v = bn_ow_prim_str(why, strlen(why));
-	bn_ow_map_put(&props, "brokernet_unfaithful", 20, &v);
-	bn_ow_map_end(&props, at, n + 1);
-	memset(&c, 0, sizeof(c));
-	c.type = m->type;
-	c.u.msg = *m;
-	c.u.msg.original_destination = m->destination;
-	c.u.msg.destination = (struct bn_ow_dest){ BN_OW_QUEUE,
-	    bn_owsess_str("ActiveMQ.DLQ") };
-	c.u.msg.producer_id = (struct bn_ow_id){ BN_OW_PRODUCER_ID,
-	    bn_owsess_str(o->conn_id), 1, 1 };
-	memset(&c.u.msg.transaction_id, 0, sizeof(c.u.msg.transaction_id));
-	memset(&c.u.msg.target_consumer_id, 0,
-	    sizeof(c.u.msg.target_consumer_id));
-	memset(&c.u.msg.broker_path, 0, sizeof(c.u.msg.broker_path));
-	c.u.msg.redelivery_counter = 0;
-	c.u.msg.properties.p = (const uint8_t *)props.data;
-	c.u.msg.properties.len = props.len;
-	if (bn_owsess_emit(o, &c, NULL, reply, err, sizeof(err)) == -1)
-		log_warnx("%s: not dead-lettered: %s", o->name, err);
-	bn_buf_free(&props);
-}
-
 static void
 in_keep(struct ow_consumer *k, const struct bn_ow_message_id *id,
     uint64_t seq)
@@ -505,6 +453,9 @@ in_dispatch(struct bn_owsess *o, const struct bn_ow_dispatch *d,
 	    m->data_structure.type == BN_OW_REMOVE_INFO ||
 	    m->data_structure.type == BN_OW_REMOVE_SUBSCRIPTION_INFO;
 	pwhy = in_props(o, m, f, k->native && !advisory);
+	/* the session's own headers: never a property's (a STOMP client's) */
+	bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
+	bn_frame_del_header(f, BN_OWSESS_NATIVE_HDR);
 	if (advisory)
 		(void)in_advisory_json(o, &m->data_structure, f);
 	else if (k->native) {
@@ -513,13 +464,20 @@ in_dispatch(struct bn_owsess *o, const struct bn_ow_dispatch *d,
 	} else if ((why = in_plain_body(k, m, f, &o->scratch)) == NULL)
 		why = pwhy;
 	if (why != NULL) {
-		/* forward.c keeps it off the network; counted here */
+		/*
+		 * Flagged and counted; its owner decides what becomes of it
+		 * (forward.c: re-sent whole, receipted, then acked). Asked
+		 * for, the body is the whole message instead.
+		 */
 		o->unfaithful++;
-		in_dead_letter(o, m, why, reply);
-		bn_frame_add_header(f, "brokernet-unfaithful", why);
+		bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR, why);
+		if (k->whole && !k->native) {
+			bn_frame_del_header(f, "amq-msg-type");
+			if (in_native_body(o, m, f) == -1)
+				bn_frame_set_body(f, "", 0);
+		}
 	}
 	if (k->ack == OW_ACK_AUTO) {
-		/* after the dead-letter copy: the broker takes them in order */
 		memset(&c, 0, sizeof(c));
 		c.type = BN_OW_MESSAGE_ACK;
 		c.u.ack.destination = d->destination;

@@ -2,7 +2,8 @@
  * The OpenWire broker session, SEND (see include/brokernet/owsess.h): a
  * SEND frame to a message. A whole message (header brokernet-native) is
  * sent as it came, with the frame's destination and brokernet_*
- * properties; a plain one becomes a Bytes or Text message (amq-msg-type)
+ * properties (and, when asked, a new message id or an original
+ * destination); a plain one becomes a Bytes or Text message (amq-msg-type)
  * whose properties are the frame's other headers, as ActiveMQ's STOMP
  * transport makes them.
  */
@@ -161,7 +162,14 @@ bn_owsess_send(struct bn_owsess *o, const struct bn_frame *f,
 		m->redelivery_counter = 0;
 		m->arrival = 0;
 		m->broker_in_time = m->broker_out_time = 0;
-		if (ow_reentry(o, f)) {
+		if ((v = bn_frame_get(f, "original-destination")) != NULL &&
+		    bn_owsess_dest(o, v, &m->original_destination, out) == -1) {
+			snprintf(err, errlen, "SEND: original-destination %s "
+			    "is no destination", v);
+			return -1;
+		}
+		if (ow_reentry(o, f) || bn_owsess_hdr_true(f,
+		    BN_OWSESS_NEW_ID_HDR)) {
 			memset(&m->message_id, 0, sizeof(m->message_id));
 			m->message_id.set = true;
 			m->message_id.producer = (struct bn_ow_id){

@@ -325,6 +325,8 @@ ow_out_subscribe(struct bn_owsess *o, const struct bn_frame *f,
 	k->ack = ack == NULL || strcmp(ack, "auto") == 0 ? OW_ACK_AUTO :
 	    strcmp(ack, "client") == 0 ? OW_ACK_CLIENT : OW_ACK_INDIVIDUAL;
 	k->native = bn_owsess_hdr_true(f, BN_OWSESS_NATIVE_HDR);
+	k->whole = (v = bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR)) != NULL &&
+	    strcmp(v, BN_OWSESS_WHOLE) == 0;
 	k->map_json = (v = bn_frame_get(f, "transformation")) != NULL &&
 	    strcmp(v, "jms-map-json") == 0;
 	TAILQ_INIT(&k->unacked);

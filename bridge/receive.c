@@ -27,7 +27,7 @@
 #include <event2/event.h>
 
 #include "brokernet/daemon.h"
-#include "brokernet/forward.h"
+#include "brokernet/fwdwire.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/markers.h"

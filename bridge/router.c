@@ -18,6 +18,7 @@
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
 #include "brokernet/forward.h"
+#include "brokernet/fwdack.h"
 #include "brokernet/link.h"
 #include "brokernet/log.h"
 #include "brokernet/names.h"

@@ -26,12 +26,14 @@ selector_like_quote(struct bn_buf *b, const char *s)
 
 /*
  * The selector of a network subscription towards peer: never to a broker
- * already on the message's path, never beyond messageTTL hops. The
- * network's properties are strings (STOMP headers are), so hops are
- * matched as strings.
+ * already on the message's path, never beyond messageTTL hops, and with
+ * kept set never a message this network kept on its broker because a peer
+ * could not take it unchanged (brokernet_unfaithful). The network's
+ * properties are strings (STOMP headers are), so hops are matched as
+ * strings.
  */
 void
-bn_selector_netsub(const char *peer, int64_t ttl, bool replay,
+bn_selector_netsub(const char *peer, int64_t ttl, bool replay, bool kept,
     struct bn_buf *b)
 {
 	int64_t	i;
@@ -48,18 +50,20 @@ bn_selector_netsub(const char *peer, int64_t ttl, bool replay,
 	    " brokernet_path NOT LIKE '%,");
 	selector_like_quote(b, peer);
 	bn_buf_addstr(b, ",%' ESCAPE '!'");
-	if (ttl < 0 || ttl > 64) {
+	if (ttl < 0 || ttl > 64)
 		bn_buf_addc(b, ')');
-		return;
-	}
-	if (ttl <= 1) {
+	else if (ttl <= 1)
 		bn_buf_addstr(b, replay ? " OR brokernet_hops IS NOT NULL)" :
 		    ") AND brokernet_hops IS NULL");
-		return;
+	else {
+		bn_buf_addstr(b, replay ? " OR brokernet_hops NOT IN (" :
+		    ") AND (brokernet_hops IS NULL OR brokernet_hops IN (");
+		for (i = 1; i < ttl; i++)
+			bn_buf_printf(b, "%s'%lld'", i > 1 ? "," : "",
+			    (long long)i);
+		bn_buf_addstr(b, "))");
 	}
-	bn_buf_addstr(b, replay ? " OR brokernet_hops NOT IN (" :
-	    ") AND (brokernet_hops IS NULL OR brokernet_hops IN (");
-	for (i = 1; i < ttl; i++)
-		bn_buf_printf(b, "%s'%lld'", i > 1 ? "," : "", (long long)i);
-	bn_buf_addstr(b, "))");
+	/* every OR above is in parentheses: this AND holds for all */
+	if (kept)
+		bn_buf_addstr(b, " AND " BN_SELECTOR_NOT_KEPT);
 }

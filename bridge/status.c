@@ -179,6 +179,7 @@ STATUS_C(received)
 STATUS_C(stored)
 STATUS_C(store_failed)
 STATUS_C(unfaithful)
+STATUS_C(unfaithful_refused)
 STATUS_C(store_batches)
 STATUS_C(stored_plain)
 STATUS_C(links_accepted)
@@ -318,8 +319,11 @@ static const struct status_counter status_counters[] = {
 	    "received messages the local broker refused",
 	    status_c_store_failed },
 	{ "unfaithful", "unfaithful_total", "counter",
-	    "messages the network could not carry unchanged, dead-lettered"
-	    " on their broker", status_c_unfaithful },
+	    "messages the network could not carry unchanged, kept or"
+	    " dead-lettered on their broker", status_c_unfaithful },
+	{ "unfaithful_refused", "unfaithful_refused_total", "counter",
+	    "copies of such messages the broker refused (originals left"
+	    " unacked)", status_c_unfaithful_refused },
 	{ "store_transactions", NULL, NULL, NULL, status_c_store_batches },
 	{ "stored_plain", NULL, NULL, NULL, status_c_stored_plain },
 	{ "links_accepted", NULL, NULL, NULL, status_c_links_accepted },

@@ -296,7 +296,7 @@ stomp_dispatch(struct bn_stomp *s, struct bn_frame *f)
 			return;
 		}
 		if (!s->ow_on)
-			bn_stompwire_mark_text(f);
+			bn_stompwire_message_in(f);
 		if (s->cbs.message != NULL)
 			s->cbs.message(s, f, s->arg);
 		else

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "brokernet/frame.h"
+#include "brokernet/owsess.h"
 #include "brokernet/stompwire.h"
 #include "brokernet/util.h"
 
@@ -101,11 +102,16 @@ bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
  * ActiveMQ's STOMP transport writes a TextMessage without content-length
  * and a BytesMessage with it; "amq-msg-type:text" keeps a text a text when
  * the message is sent on (a SEND always has content-length, which would
- * make a BytesMessage).
+ * make a BytesMessage). The headers that only the OpenWire session sets
+ * (owsess.h) can come from a STOMP broker only as a client's own headers:
+ * taken for the session's, they would make a message look whole or
+ * unfaithful, so they are dropped.
  */
 void
-bn_stompwire_mark_text(struct bn_frame *f)
+bn_stompwire_message_in(struct bn_frame *f)
 {
+	bn_frame_del_header(f, BN_OWSESS_NATIVE_HDR);
+	bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
 	if (bn_frame_get(f, "content-length") == NULL &&
 	    bn_frame_get(f, "amq-msg-type") == NULL)
 		bn_frame_add_header(f, "amq-msg-type", "text");

@@ -288,6 +288,40 @@ bn_xml_bool(struct bn_xml_state *st, xmlNode *node, const char *name, bool *out)
 	return rv;
 }
 
+/*
+ * One of a fixed list of words, spelled exactly (allowed ends with NULL):
+ * *out is its index. Absent leaves *out alone.
+ */
+int
+bn_xml_choice(struct bn_xml_state *st, xmlNode *node, const char *name,
+    const char *const *allowed, int *out)
+{
+	xmlAttr		*a;
+	struct bn_buf	 list = { 0 };
+	char		*v, buf[BN_XML_SNIP + 8];
+	int		 i, rv = 0;
+
+	if ((a = bn_xml_attr_find(node, name)) == NULL)
+		return 0;
+	v = xml_attr_value(node, a);
+	for (i = 0; allowed[i] != NULL; i++)
+		if (strcmp(v, allowed[i]) == 0)
+			break;
+	if (allowed[i] != NULL)
+		*out = i;
+	else {
+		for (i = 0; allowed[i] != NULL; i++)
+			bn_buf_printf(&list, "%s%s", i > 0 ? ", " : "",
+			    allowed[i]);
+		rv = bn_xml_err(st, bn_xml_attr_line(node, a), "bad value "
+		    "\"%s\" for %s on <%s> (allowed: %s)", bn_xml_snip(v, buf,
+		    sizeof(buf)), name, node->name, list.data);
+		bn_buf_free(&list);
+	}
+	free(v);
+	return rv;
+}
+
 /* The line for an error about the uri attribute. */
 long
 bn_xml_uri_line(xmlNode *node)

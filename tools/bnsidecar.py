@@ -89,10 +89,11 @@ class Sidecar:
     def __init__(self, name, basedir, broker, connectors=(), link_port=None,
                  mgmt_port=None, users=None, extra_root_attrs="", broker_uri=None,
                  listener_opts="", extra_children="", listener_scheme="tcp",
-                 data_directory=False, heartbeat=2000):
+                 data_directory=False, heartbeat=2000, broker_attrs=""):
         """data_directory: False (the default, as the shipped configs: no
         dataDirectory), True (a state dir under the sidecar's dir) or a path.
-        heartbeat: the <broker heartBeat> in ms, or None for the default."""
+        heartbeat: the <broker heartBeat> in ms, or None for the default.
+        broker_attrs: more attributes of <broker>, e.g. ' unfaithful="keep"'."""
         self.name = name
         self.dir = os.path.join(basedir, "sidecar-" + name)
         os.makedirs(self.dir, exist_ok=True)
@@ -108,6 +109,7 @@ class Sidecar:
         self.listener_scheme = listener_scheme
         self.data_directory = data_directory
         self.heartbeat = heartbeat
+        self.broker_attrs = broker_attrs
         self.proc = None
         self.log_path = os.path.join(self.dir, "brokernetd.log")
         self.conf_path = os.path.join(self.dir, "brokernet.xml")
@@ -129,7 +131,7 @@ class Sidecar:
             state = ""
         hb = "" if self.heartbeat is None else ' heartBeat="%d"' % self.heartbeat
         xml = """<brokernet name=%s%s %s>
-  <broker uri=%s%s/>
+  <broker uri=%s%s%s/>
   <transportConnectors>
     <transportConnector name="link" uri="%s://127.0.0.1:%d%s"/>
   </transportConnectors>
@@ -141,6 +143,7 @@ class Sidecar:
   %s
 </brokernet>
 """ % (quoteattr(self.name), state, self.extra_root_attrs, quoteattr(buri), hb,
+       self.broker_attrs,
        self.listener_scheme, self.link_port,
        self.listener_opts, "\n    ".join(self.connectors), self.mgmt_port, plugins,
        self.extra_children)

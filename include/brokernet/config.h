@@ -57,6 +57,18 @@ enum bn_flavor {
 	BN_FLAVOR_ACTIVEMQ = 0
 };
 
+/*
+ * What becomes of a message the session in use cannot carry faithfully to
+ * a peer (a MapMessage or typed properties for a peer on stomp://): never
+ * forwarded changed, it is re-sent whole to ActiveMQ.DLQ (deadLetter) or to
+ * its own destination (keep), where local consumers still get it and
+ * links to such peers no longer take it (README "Broker session").
+ */
+enum bn_unfaithful {
+	BN_UNFAITHFUL_DEAD_LETTER = 0,	/* unfaithful="deadLetter" (default) */
+	BN_UNFAITHFUL_KEEP		/* unfaithful="keep" */
+};
+
 struct bn_broker_conf {
 	char		*uri;		/* as written */
 	struct bn_failover failover;	/* stomp://h:p -> a one-uri list */
@@ -65,6 +77,7 @@ struct bn_broker_conf {
 	char		*passcode;
 	uint64_t	 heartbeat_ms;	/* heartBeat, 10000; 0 = off */
 	uint64_t	 receipt_window;/* receiptWindow, 1000 */
+	enum bn_unfaithful unfaithful;	/* unfaithful, deadLetter */
 	int		 line;
 };
 

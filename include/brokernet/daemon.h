@@ -70,8 +70,11 @@ struct bn_counters {
 	uint64_t	received;	/* messages received from links */
 	uint64_t	stored;		/* ... and stored on our broker */
 	uint64_t	store_failed;
-	/* could not travel unchanged (owsess.h): dead-lettered instead */
+	/* could not travel unchanged (owsess.h): kept or dead-lettered
+	 * instead (the copy stored, the original acked) */
 	uint64_t	unfaithful;
+	/* ... whose copy the broker refused: the original given back */
+	uint64_t	unfaithful_refused;
 	uint64_t	links_accepted;
 	uint64_t	links_refused;
 	uint64_t	link_errors;

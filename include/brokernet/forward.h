@@ -28,6 +28,9 @@ struct bn_inflight {
 	struct bn_fwd_sub	*sub;
 	uint64_t		 broker_gen;	/* broker session it came on */
 	bool			 acked;		/* the peer stored it */
+	/* an unfaithful one's copy awaits its receipt (never on the link:
+	 * seq UINT64_MAX); with sub NULL, fwd_copied frees it */
+	bool			 copying;
 	char			 ack_id[];	/* the broker's ack header */
 };
 TAILQ_HEAD(bn_inflightq, bn_inflight);
@@ -70,13 +73,13 @@ void	 bn_fwd_resubscribe_all(struct bn_daemon *);
 void	 bn_fwd_broker_lost(struct bn_daemon *);
 /* A MESSAGE from the broker for a network subscription. */
 void	 bn_fwd_on_broker_message(struct bn_daemon *, struct bn_frame *);
-/* True for headers that belong to one delivery (ack, message-id, ...). */
-bool	 bn_fwd_is_delivery_header(const char *);
-/* Appends the headers of f that travel on, escaped, each as "\nname:value";
- * hop: leave out brokernet_path and brokernet_hops too. */
-void	 bn_fwd_wire_headers(const struct bn_frame *, bool hop, struct bn_buf *);
-/* An ACK from a link: ack those messages on our broker. */
-int	 bn_fwd_on_link_ack(struct bn_link *, const char *ids);
+/*
+ * s's confirmed head (messages stored by the peer, or settled here) is
+ * acked on our broker with one cumulative ACK; a draining s that has
+ * nothing more in flight goes (and is made again if demand came back).
+ * s may be freed. fwdack.c's, and forward.c's own.
+ */
+void	 bn_fwd_settled(struct bn_fwd_sub *);
 /* Drops every subscription and in-flight entry of a closing link. */
 void	 bn_fwd_link_closed(struct bn_link *);
 /* Starts the periodic stranded-message check. */

@@ -26,6 +26,16 @@
  *   body as a STOMP client would (Text, Bytes), properties as string
  *   headers, and an advisory's ConsumerInfo/RemoveInfo as the JSON that
  *   ActiveMQ's "jms-advisory-json" transformation gives (advisory.c).
+ * - a message that such a plain MESSAGE would change (a MapMessage, a typed
+ *   property, ...) carries the header "brokernet-unfaithful: REASON" and is
+ *   counted; the session sends nothing for it on its own. A subscription
+ *   made with "brokernet-unfaithful:whole" gets such a message whole
+ *   instead (as a native one), so that its owner can send it on unchanged
+ *   (forward.c: kept or dead-lettered, receipted before the ack). A SEND of
+ *   a whole message may carry "original-destination: /queue/X" (set as
+ *   ActiveMQ sets it on what it dead-letters) and "brokernet-new-id:true"
+ *   (a new message id: the broker that stored it would take the old one
+ *   for a duplicate).
  */
 #ifndef BN_OWSESS_H
 #define BN_OWSESS_H
@@ -42,6 +52,11 @@ struct bn_owsess;
 /* The value of the "brokernet-native" header of a whole-message body. */
 #define BN_OWSESS_NATIVE	"openwire-12"
 #define BN_OWSESS_NATIVE_HDR	"brokernet-native"
+/* MESSAGE: why the plain form would change it; SUBSCRIBE: "whole". */
+#define BN_OWSESS_UNFAITHFUL_HDR "brokernet-unfaithful"
+#define BN_OWSESS_WHOLE		"whole"
+/* SEND of a whole message: "true" gives it a new message id. */
+#define BN_OWSESS_NEW_ID_HDR	"brokernet-new-id"
 
 /*
  * name: for log lines; self: this sidecar's broker name (a message whose

@@ -41,6 +41,7 @@ struct ow_consumer {
 	char			*dname;
 	enum ow_ackmode		 ack;
 	bool			 native;
+	bool			 whole;		/* unfaithful ones whole */
 	bool			 map_json;	/* jms-map-json bodies */
 	uint64_t		 next_seq;
 	struct ow_unackq	 unacked;	/* dispatch order */

@@ -39,7 +39,9 @@ void	 bn_stompwire_heartbeat(const char *hb, uint64_t *sx, uint64_t *sy);
 void	 bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
 	    bool openwire, uint64_t *send, uint64_t *grace);
 
-/* A MESSAGE without content-length was a TextMessage: says so. */
-void	bn_stompwire_mark_text(struct bn_frame *);
+/* A MESSAGE from a STOMP broker for the session's owners: without
+ * content-length it was a TextMessage (says so); headers only the OpenWire
+ * session sets (owsess.h) are dropped. */
+void	bn_stompwire_message_in(struct bn_frame *);
 
 #endif /* BN_STOMPWIRE_H */

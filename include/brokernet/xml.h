@@ -91,6 +91,9 @@ int	 bn_xml_u64(struct bn_xml_state *, struct _xmlNode *,
 /* A TTL: -1 (unlimited) or 0.. */
 int	 bn_xml_ttl(struct bn_xml_state *, struct _xmlNode *,
 	    const char *name, int64_t *out);
+/* One of allowed (NULL-terminated, exact spelling): *out its index. */
+int	 bn_xml_choice(struct bn_xml_state *, struct _xmlNode *,
+	    const char *name, const char *const *allowed, int *out);
 /* true or false. */
 int	 bn_xml_bool(struct bn_xml_state *, struct _xmlNode *,
 	    const char *name, bool *out);

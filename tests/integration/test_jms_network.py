@@ -10,7 +10,9 @@ the shipped defaults apart from the broker URI.
 - over stomp:// with an OpenWire peer (mixed): a sidecar on tcp:// forwards
   to a peer on stomp:// only what STOMP carries unchanged; the rest is
   dead-lettered on A (ActiveMQ.DLQ), counted in /status and /metrics, never
-  delivered changed;
+  delivered changed; with <broker unfaithful="keep"> it stays on A's queue
+  instead, whole, for A's own consumers and for peers on tcp:// (C), and
+  the link to the stomp:// peer never takes it again;
 - over stomp:// on both sides: exactly the changes README "Over stomp://"
   lists (STOMP_CHANGES), nothing else.
 
@@ -56,9 +58,35 @@ def stomp_uri(broker):
     return "stomp://127.0.0.1:%d" % broker.stomp_port
 
 
-@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
-class JmsNetwork(NetTestCase):
-    BROKERS = ("A", "B")
+# ActiveMQ's own authorization on A: the sidecars' user "net" may do
+# anything but write to ActiveMQ.DLQ; anonymous clients (the tests' own) may
+# do anything. (An authorization map grants the union of every entry that
+# matches, so "ActiveMQ.DLQ" is left out of the queue entries for "net".)
+NO_DLQ_FOR_NET = """<plugins>
+      <simpleAuthenticationPlugin anonymousAccessAllowed="true">
+        <users><authenticationUser username="net" password="net" groups="net"/></users>
+      </simpleAuthenticationPlugin>
+      <authorizationPlugin><map><authorizationMap>
+        <authorizationEntries>
+          <authorizationEntry queue="test.&gt;" read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+          <authorizationEntry queue="brokernet.&gt;" read="net,anonymous"
+              write="net,anonymous" admin="net,anonymous"/>
+          <authorizationEntry queue="ActiveMQ.DLQ" read="net,anonymous" write="anonymous"
+              admin="net,anonymous"/>
+          <authorizationEntry topic="&gt;" read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+        </authorizationEntries>
+        <tempDestinationAuthorizationEntry>
+          <tempDestinationAuthorizationEntry read="net,anonymous" write="net,anonymous"
+              admin="net,anonymous"/>
+        </tempDestinationAuthorizationEntry>
+      </authorizationMap></map></authorizationPlugin>
+    </plugins>"""
+
+
+class JmsBase(NetTestCase):
+    """Compiles JmsCheck once per class; runs it."""
 
     @classmethod
     def setUpClass(cls):
@@ -82,16 +110,34 @@ class JmsNetwork(NetTestCase):
         out, _ = p.communicate(timeout=timeout)
         return p.returncode, out
 
-    def pair(self, a_uri, b_uri):
+    def pair(self, a_uri, b_uri, a_broker_attrs=""):
         b = self.sidecar("B", broker_uri=b_uri(self.brokers["B"]))
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
-                         broker_uri=a_uri(self.brokers["A"]))
+                         broker_uri=a_uri(self.brokers["A"]),
+                         broker_attrs=a_broker_attrs)
         a.wait_link("B")
         b.wait_link("A")
         return a, b
 
+    def produce_wanted_on_b(self, a, tag):
+        """JmsCheck's messages into a new queue on A, then a STOMP consumer
+        on B and A's network subscription for it: (queue, the description
+        file, the consumer)."""
+        q = self.queue(tag)
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        return q, sent, cons
+
     def url(self, name):
         return openwire_uri(self.brokers[name])
+
+
+@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
+class JmsNetwork(JmsBase):
+    BROKERS = ("A", "B", "C")
 
     def fidelity_run(self, q):
         """The checker consumes on B first (demand), then the producer
@@ -179,12 +225,7 @@ class JmsNetwork(NetTestCase):
         none may arrive changed: each is dead-lettered on A with its reason,
         counted, and B's consumer receives nothing."""
         a, b = self.pair(openwire_uri, stomp_uri)
-        q = self.queue("mixed")
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
+        q, sent, cons = self.produce_wanted_on_b(a, "mixed")
         wait_for(lambda: a.status()["counters"]["unfaithful"] >= COUNT, 30,
                  what="every message counted as not carried unchanged")
         self.assertEqual(a.status()["counters"]["unfaithful"], COUNT)
@@ -193,12 +234,154 @@ class JmsNetwork(NetTestCase):
         self.assertEqual(got, [], "nothing may arrive changed on B")
         metrics = a.metrics()
         self.assertRegex(metrics, r"brokernet_unfaithful_total(\{[^}]*\})? %d" % COUNT)
-        dlq = self.drain("A", "ActiveMQ.DLQ")
-        self.assertEqual(len(dlq), COUNT, "each one dead-lettered on A")
+        # each one whole in A's DLQ, as ActiveMQ dead-letters: the same id
+        check = self.jms_start("check", self.url("A"), "ActiveMQ.DLQ", sent,
+                               "brokernet_unfaithful")
+        out, _ = check.communicate(timeout=90)
+        metric("JMS dead-lettered on A, taken from ActiveMQ.DLQ by a JMS consumer: %s, %s"
+               % (re.search(r"received \d+", out).group(0),
+                  re.search(r"differences \d+", out).group(0)))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertIn("differences 0", out)
         with open(a.log_path) as f:
             log = f.read()
         self.assertEqual(len(re.findall(r"dead-lettered, not forwarded changed", log)), 1,
                          "logged once per destination")
+
+    def test_openwire_to_stomp_peer_keeps_what_stomp_cannot_carry(self):
+        """unfaithful="keep" on A (tcp://), B on stomp://, C on tcp://: none
+        of the 12 crosses to B; each stays on A's queue, whole, and ActiveMQ.DLQ
+        stays empty. A local JMS consumer on A gets all 12 (class, body, typed
+        properties as sent: only the JMSMessageID is new, and the reason is a
+        brokernet_unfaithful property); the link to B never takes them again;
+        a second 12 kept the same way go on to a JMS consumer on C over the
+        whole-message link, unchanged but for the same two."""
+        b = self.sidecar("B", broker_uri=stomp_uri(self.brokers["B"]))
+        c = self.sidecar("C", broker_uri=openwire_uri(self.brokers["C"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port]),
+                               connector_xml("to-C", [c.link_port])],
+                         broker_uri=openwire_uri(self.brokers["A"]),
+                         broker_attrs=' unfaithful="keep"')
+        for s in (b, c):
+            a.wait_link(s.name)
+            s.wait_link("A")
+        kept = {}
+        for tag in ("keep", "keep-on"):
+            q, _, cons = self.produce_wanted_on_b(a, tag)
+            kept[tag] = q
+            n = COUNT * len(kept)
+            wait_for(lambda: a.status()["counters"]["unfaithful"] >= n, 30,
+                     what="every message counted as kept")
+            # no loop: the link to B no longer takes what was kept
+            time.sleep(3)
+            counters = a.status()["counters"]
+            self.assertEqual(counters["unfaithful"], n)
+            self.assertEqual(counters["forwarded"], 0)
+            self.assertTrue(a.subscriptions(q)[0]["subscribed"])
+            self.assertEqual(self.collect(cons, 1, idle=1), [], "nothing arrives on B")
+        metric("JMS unfaithful=\"keep\", A on OpenWire -> B on STOMP: %d kept, %d "
+               "forwarded to B, %d in A's DLQ"
+               % (a.status()["counters"]["unfaithful"], a.status()["counters"]["forwarded"],
+                  len(self.drain("A", "ActiveMQ.DLQ"))))
+        self.assertEqual(self.drain("A", "ActiveMQ.DLQ"), [], "nothing dead-lettered")
+        self.assertRegex(a.metrics(), r"brokernet_unfaithful_total(\{[^}]*\})? %d"
+                         % (2 * COUNT))
+        with open(a.log_path) as f:
+            log = f.read()
+        lines = re.findall(r"forward: (\S+) -> B: message \S+ kept on its broker, not "
+                           r"forwarded changed", log)
+        self.assertEqual(sorted(lines), sorted("/queue/" + q for q in kept.values()),
+                         "logged once per destination")
+
+        def check_kept(broker, q):
+            """JmsCheck on broker's q against what was sent to A's q: its
+            output and the differences per field."""
+            rc, out = self.jms("check", self.url(broker), q,
+                               os.path.join(self.tdir, q + ".sent"), "by-index",
+                               "brokernet_unfaithful")
+            return out, {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        # 1. a local JMS consumer on A takes the first 12, whole
+        out, fields = check_kept("A", kept["keep"])
+        reasons = sorted(set(re.findall(r"^property brokernet_unfaithful (.*)$", out, re.M)))
+        metric("JMS kept on A, taken by a JMS consumer on A: %s, differences per field %s,"
+               " brokernet_unfaithful %s" % (re.search(r"received \d+", out).group(0),
+                                             fields, reasons))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertEqual(fields, {"JMSMessageID": COUNT}, out)
+        checked = re.findall(r"^checked (\w+) ID:\S+ persistent=(\w+)", out, re.M)
+        self.assertEqual(sorted(checked), sorted(
+            (k, p) for k in ("Message", "Text", "Bytes", "Map", "Object", "Stream")
+            for p in ("true", "false")))
+        self.assertEqual(reasons, ["String:a property is not a String",
+                                   "String:it is a MapMessage",
+                                   "String:it is a StreamMessage",
+                                   "String:it is a plain Message (no body class in STOMP)",
+                                   "String:it is an ObjectMessage"])
+        # 2. the second 12 go on to C, over the whole-message link
+        out, fields = check_kept("C", kept["keep-on"])
+        metric("JMS kept on A, then taken by a JMS consumer on C (tcp://): %s,"
+               " differences per field %s" % (re.search(r"received \d+", out).group(0), fields))
+        self.assertIn("received %d" % COUNT, out)
+        self.assertEqual(fields, {"JMSMessageID": COUNT}, out)
+        wait_for(lambda: a.status()["counters"]["forwarded"] == COUNT, 10,
+                 what="A counts the 12 forwarded to C")
+        self.assertEqual(c.status()["counters"]["stored"], COUNT)
+        self.assertEqual(b.status()["counters"]["received"], 0, "none crossed to B")
+        self.assertEqual(a.status()["counters"]["unfaithful"], 2 * COUNT)
+        for q in kept.values():
+            self.assertEqual(self.drain("A", q), [], "A's queue ends empty")
+
+
+@unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
+class JmsRefusedCopy(JmsBase):
+    """A broker that refuses the copy of an unfaithful message."""
+    BROKERS = ("A", "B")
+    BROKER_OPTS = {"A": {"extra_xml": NO_DLQ_FOR_NET}}
+
+    def test_refused_copy_leaves_the_original_unacked(self):
+        """A (tcp://, deadLetter) may not write to ActiveMQ.DLQ: every copy
+        is refused (an ExceptionResponse), so no original is acked. While B's
+        consumer wants them, none crosses, none is counted, and the broker
+        keeps giving them back; once the demand is gone, all 12 are still on
+        A's queue, whole."""
+        a, b = self.pair(openwire_uri, stomp_uri, ' login="net" passcode="net"')
+        q, sent, cons = self.produce_wanted_on_b(a, "refused")
+
+        def refused():
+            with open(a.log_path) as f:
+                return re.findall(r"the copy of an unfaithful message was not stored "
+                                  r"\((.*)\); its original is not acked", f.read())
+        t0 = time.monotonic()
+        wait_for(lambda: a.status()["counters"]["unfaithful_refused"] >= 4, 30,
+                 what="copies refused, again and again")
+        time.sleep(3)
+        self.assertEqual(self.collect(cons, 1, idle=1), [], "nothing arrives on B")
+        counters = a.status()["counters"]
+        self.assertEqual(counters["unfaithful"], 0)
+        self.assertEqual(counters["forwarded"], 0)
+        reasons = refused()
+        self.assertIn("not authorized to write to: queue://ActiveMQ.DLQ", reasons[0])
+        # logged at the 1st, 2nd, 4th, ... refusal; all counted (it goes on)
+        n = counters["unfaithful_refused"]
+        later = a.status()["counters"]["unfaithful_refused"]
+        self.assertTrue(n.bit_length() <= len(reasons) <= later.bit_length(),
+                        (n, later, reasons))
+        self.assertRegex(a.metrics(), r"brokernet_unfaithful_refused_total(\{[^}]*\})? \d+")
+        cons.unsubscribe("c1")
+        wait_for(lambda: not a.subscriptions(q), 20, what="A's subscription gone")
+        metric("JMS dead-letter copy refused by A's broker: %d refusals in %.1f s "
+               "(%d logged), %d counted as dead-lettered, %d forwarded; reason %r"
+               % (n, time.monotonic() - t0, len(reasons), counters["unfaithful"],
+                  counters["forwarded"], reasons[0]))
+        self.assertEqual(self.drain("A", "ActiveMQ.DLQ"), [], "nothing dead-lettered")
+        check = self.jms_start("check", self.url("A"), q, sent, "by-index")
+        out, _ = check.communicate(timeout=90)
+        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        metric("JMS originals left on A after refused copies: %s, differences per field %s"
+               % (re.search(r"received \d+", out).group(0), fields))
+        self.assertIn("received %d" % COUNT, out)
+        # given back by the broker each time: redelivered, else as sent
+        self.assertEqual(set(fields) - {"JMSRedelivered"}, set(), out)
 
 
 if __name__ == "__main__":

@@ -188,6 +188,35 @@ props(struct bn_buf *b, const char *const *kv)
 	bn_ow_map_end(b, at, n);
 }
 
+/* A MapMessage body of one int entry, a = 1. */
+static inline void
+map_body(struct bn_buf *b)
+{
+	struct bn_ow_prim v = bn_ow_prim_int(BN_OW_P_INT, 1);
+	size_t		 at;
+
+	bn_buf_reset(b);
+	at = bn_ow_map_begin(b);
+	bn_ow_map_put(b, "a", 1, &v);
+	bn_ow_map_end(b, at, 1);
+}
+
+/* Properties color = "red" and, when typed is set, typed = int 7. */
+static inline void
+red_props(struct bn_buf *b, const char *typed)
+{
+	struct bn_ow_prim v = bn_ow_prim_str("red", 3);
+	size_t		 at;
+
+	bn_buf_reset(b);
+	at = bn_ow_map_begin(b);
+	bn_ow_map_put(b, "color", 5, &v);
+	v = bn_ow_prim_int(BN_OW_P_INT, 7);
+	if (typed != NULL)
+		bn_ow_map_put(b, typed, strlen(typed), &v);
+	bn_ow_map_end(b, at, typed != NULL ? 2 : 1);
+}
+
 /* Looks a property up; returns the number of entries named so. */
 static inline int
 map_get(const struct bn_ow_bytes *m, const char *name, struct bn_ow_prim *v)

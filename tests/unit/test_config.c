@@ -111,6 +111,7 @@ test_defaults(void **state)
 	assert_null(c->broker.passcode);
 	assert_int_equal(c->broker.heartbeat_ms, 10000);
 	assert_int_equal(c->broker.receipt_window, 1000);
+	assert_int_equal(c->broker.unfaithful, BN_UNFAITHFUL_DEAD_LETTER);
 	assert_int_equal(c->broker.line, 2);
 	assert_int_equal(c->nlisteners, 0);
 	assert_null(c->listeners);
@@ -138,7 +139,7 @@ static const char full_xml[] =
     "  <broker uri=\"failover:(stomp://127.0.0.1:61613,tcp://127.0.0.1:61614)"
     "?randomize=false&amp;maxReconnectAttempts=5\"\n"
     "      flavor=\"activemq\" login=\"admin\" passcode=\"p&lt;&gt;&quot;s\"\n"
-    "      heartBeat=\"0\" receiptWindow=\"50\"/>\n"
+    "      heartBeat=\"0\" receiptWindow=\"50\" unfaithful=\"keep\"/>\n"
     "  <transportConnectors>\n"
     "    <transportConnector name=\"link\" uri=\"tcp://127.0.0.1:61700?"
     "maximumConnections=10&amp;maxFrameSize=65536\"/>\n"
@@ -206,6 +207,7 @@ test_full(void **state)
 	assert_string_equal(c->broker.passcode, "p<>\"s");
 	assert_int_equal(c->broker.heartbeat_ms, 0);
 	assert_int_equal(c->broker.receipt_window, 50);
+	assert_int_equal(c->broker.unfaithful, BN_UNFAITHFUL_KEEP);
 
 	assert_int_equal(c->nlisteners, 2);
 	assert_string_equal(c->listeners[0].name, "link");
@@ -675,6 +677,18 @@ static const struct bad bads[] = {
 	    "flavor=\"ActiveMQ\"/>\n" TAIL,
 	    "t.xml:2: bad value \"ActiveMQ\" for flavor on <broker> (allowed: "
 	    "activemq)" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"tcp://h:1\"\n"
+	    "  unfaithful=\"drop\"/>\n" TAIL,
+	    "t.xml:3: bad value \"drop\" for unfaithful on <broker> "
+	    "(allowed: deadLetter, keep)" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"tcp://h:1\" "
+	    "unfaithful=\"deadletter\"/>\n" TAIL,
+	    "t.xml:2: bad value \"deadletter\" for unfaithful on <broker> "
+	    "(allowed: deadLetter, keep)" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"tcp://h:1\" "
+	    "unfaithful=\"\"/>\n" TAIL,
+	    "t.xml:2: bad value \"\" for unfaithful on <broker> "
+	    "(allowed: deadLetter, keep)" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\" "
 	    "heartBeat=\"-1\"/>\n" TAIL,
 	    "t.xml:2: bad value \"-1\" for heartBeat on <broker> (expected an "
@@ -690,7 +704,8 @@ static const struct bad bads[] = {
 	{ "<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\"\n\n"
 	    "  prefetch=\"1\"/>\n" TAIL,
 	    "t.xml:4: unknown attribute \"prefetch\" on <broker> (allowed: "
-	    "uri, flavor, login, passcode, heartBeat, receiptWindow)" },
+	    "uri, flavor, login, passcode, heartBeat, receiptWindow, "
+	    "unfaithful)" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\">\n"
 	    "  <login/>\n</broker>\n" TAIL,
 	    "t.xml:3: unknown element <login> in <broker> (allowed: none)" },
@@ -1154,6 +1169,33 @@ test_malformed(void **state)
 	}
 }
 
+/* unfaithful on <broker>: both words, exactly as spelled. */
+static void
+test_unfaithful(void **state)
+{
+	static const struct {
+		const char		*attr;
+		enum bn_unfaithful	 want;
+	} cases[] = {
+		{ "", BN_UNFAITHFUL_DEAD_LETTER },
+		{ " unfaithful=\"deadLetter\"", BN_UNFAITHFUL_DEAD_LETTER },
+		{ " unfaithful=\"keep\"", BN_UNFAITHFUL_KEEP },
+	};
+	struct bn_config	*c;
+	struct bn_buf		 b = { 0 };
+	size_t			 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		bn_buf_reset(&b);
+		bn_buf_printf(&b, "<brokernet name=\"A\"><broker "
+		    "uri=\"tcp://h:1\"%s/>" TAIL, cases[i].attr);
+		c = load_ok(b.data);
+		assert_int_equal(c->broker.unfaithful, cases[i].want);
+		bn_config_free(c);
+	}
+	bn_buf_free(&b);
+}
+
 /* What the loader accepts around the elements. */
 static void
 test_accepted_forms(void **state)
@@ -1428,6 +1470,7 @@ main(void)
 		cmocka_unit_test(test_filter_from_config),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_unfaithful),
 		cmocka_unit_test(test_accepted_forms),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_encoding),

@@ -12,6 +12,9 @@
  * with d->prod == NULL: SIGSEGV in stomp_may_queue (now bn_stompsend_may_queue, bridge/stompsend.c). Input:
  * tests/fuzz/crashes/link-message-without-broker-session.
  *
+ * BUG (fixed in fwdack.c, test_ack_last_seq): a link ACK of the largest
+ * seq looped for ever.
+ *
  * BUG (open): while the store session is recovering (before it ever
  * connected, or after it was lost) every link MESSAGE is parked in
  * d->parked, with no bound and no back-pressure, and parked frames outlive
@@ -377,6 +380,25 @@ test_pause_reasons(void **state)
 	assert_int_equal(e->d->nparked, 3);
 }
 
+/*
+ * BUG (fixed in fwdack.c): "ACK ids:18446744073709551615", or a range
+ * ending there, looped for ever: the loop over seq..last wrapped to 0.
+ * The largest seq is refused as not in flight: the link is closed.
+ */
+static void
+test_ack_last_seq(void **state)
+{
+	struct env	*e = *state;
+
+	peer_send(e, HELLO);
+	pump(e);
+	assert_true(sent(e, "BN_WELCOME"));
+	assert_false(TAILQ_EMPTY(&e->d->links));
+	peer_send(e, "ACK\nids:18446744073709551615\n\n");
+	pump(e);	/* never came back */
+	assert_true(TAILQ_EMPTY(&e->d->links));
+}
+
 int
 main(void)
 {
@@ -400,6 +422,10 @@ main(void)
 		{ "pause_reasons/pair", test_pause_reasons, setup_pair,
 		    teardown, NULL },
 		{ "pause_reasons/socketpair", test_pause_reasons,
+		    setup_socketpair, teardown, NULL },
+		{ "ack_last_seq/pair", test_ack_last_seq, setup_pair,
+		    teardown, NULL },
+		{ "ack_last_seq/socketpair", test_ack_last_seq,
 		    setup_socketpair, teardown, NULL },
 	};
 

@@ -4,7 +4,8 @@
  * bn_owsess_out and what it writes is read back with the codec's decoder.
  * Covers the handshake and the heart-beat rule, SUBSCRIBE, ACK/NACK, SEND
  * (plain, native, re-entry), transactions, frames that cannot be
- * translated and keep-alives. The commands in: test_owin.c. Tests named
+ * translated and keep-alives. The commands in: test_owin.c; the receipted
+ * copy of a message a plain peer cannot take: test_owunf.c. Tests named
  * test_fixed_* keep the bugs the first run of these tests and of
  * fuzz_owsess found fixed.
  */

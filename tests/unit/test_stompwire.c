@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "brokernet/frame.h"
+#include "brokernet/owsess.h"
 #include "brokernet/stompwire.h"
 
 static void
@@ -84,23 +85,44 @@ test_mark_text(void **state)
 
 	(void)state;
 	f = bn_frame_new("MESSAGE");
-	bn_stompwire_mark_text(f);
+	bn_stompwire_message_in(f);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
-	bn_stompwire_mark_text(f);
+	bn_stompwire_message_in(f);
 	assert_int_equal(f->nheaders, 1);
 	bn_frame_free(f);
 	/* a BytesMessage comes with content-length: not marked */
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "content-length", "3");
-	bn_stompwire_mark_text(f);
+	bn_stompwire_message_in(f);
 	assert_null(bn_frame_get(f, "amq-msg-type"));
 	bn_frame_free(f);
 	/* a mark already there is kept */
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "amq-msg-type", "bytes");
-	bn_stompwire_mark_text(f);
+	bn_stompwire_message_in(f);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "bytes");
 	assert_int_equal(f->nheaders, 1);
+	bn_frame_free(f);
+}
+
+/* A STOMP client's headers never pass for the OpenWire session's own. */
+static void
+test_session_headers(void **state)
+{
+	struct bn_frame	*f;
+
+	(void)state;
+	f = bn_frame_new("MESSAGE");
+	bn_frame_add_header(f, "content-length", "3");
+	bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR, "forged");
+	bn_frame_add_header(f, "color", "red");
+	bn_frame_add_header(f, BN_OWSESS_NATIVE_HDR, BN_OWSESS_NATIVE);
+	bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR, "again");
+	bn_stompwire_message_in(f);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	assert_null(bn_frame_get(f, BN_OWSESS_NATIVE_HDR));
+	assert_string_equal(bn_frame_get(f, "color"), "red");
+	assert_int_equal(f->nheaders, 2);
 	bn_frame_free(f);
 }
 
@@ -111,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_heartbeat_header),
 		cmocka_unit_test(test_hb_agree),
 		cmocka_unit_test(test_mark_text),
+		cmocka_unit_test(test_session_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

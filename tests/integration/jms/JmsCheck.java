@@ -6,13 +6,14 @@
  *	sends one message of every JMS class, persistent and not, with
  *	every property type and JMS header set, to QUEUE; writes each sent
  *	message's description (JMSMessageID first) to FILE.
- *   java JmsCheck check URL QUEUE FILE [brokernet_via]
+ *   java JmsCheck check URL QUEUE FILE [brokernet_via | by-index [brokernet_via]]
  *	receives as many messages from QUEUE and compares each with the
- *	description of the message with the same JMSMessageID: class, body,
- *	every property with its Java type, every JMS header except
- *	JMSDestination. Properties named brokernet_* are left out of the
- *	comparison; with the last argument, each message must carry a
- *	brokernet_via property. Prints every difference and "differences N".
+ *	description of the message with the same JMSMessageID (by-index: the
+ *	same "index" property): class, body, every property with its Java
+ *	type, every JMS header except JMSDestination. Properties named
+ *	brokernet_* are left out of the comparison; with brokernet_via, each
+ *	message must carry that property (its value is printed). Prints every
+ *	difference, the count per field and "differences N".
  */
 import java.io.*;
 import java.nio.charset.StandardCharsets;
@@ -250,7 +251,7 @@ public class JmsCheck {
             }
             String must = a.length > 4 ? a[4] : null;
             boolean byIndex = "by-index".equals(must);
-            if (byIndex) must = null;
+            if (byIndex) must = a.length > 5 ? a[5] : null;
             HashMap<String, LinkedHashMap<String, String>> want = new HashMap<>();
             for (String l : lines) {
                 LinkedHashMap<String, String> d = parse(l);
@@ -289,6 +290,8 @@ public class JmsCheck {
                 if (must != null && m.getObjectProperty(must) == null) {
                     System.out.println("DIFF " + m.getJMSMessageID() + " has no " + must);
                     diffs++;
+                } else if (must != null) {
+                    System.out.println("property " + must + " " + esc(typed(m.getObjectProperty(must))));
                 }
                 System.out.println("checked " + have.get("class") + " " + m.getJMSMessageID()
                                    + " persistent=" + (m.getJMSDeliveryMode() == DeliveryMode.PERSISTENT)
