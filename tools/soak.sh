@@ -3,6 +3,7 @@
 #   SOAK_RUNS (default 5): sidecar and broker kill storms, each run anew;
 #   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active;
 #   PACED_RUNS (default 3): the consumer-paced splits (test_paced.Paced);
+#   TOPIC_RUNS (default 3): the topic faults (test_topic_faults);
 #   and test_multihop once with the ASan+UBSan daemon (make check runs
 #   test_forward and test_security under ASan, test_multihop plain).
 # Every figure goes to tests/out/metrics.log; ends with "N passed, N failed".
@@ -34,6 +35,13 @@ while [ "$i" -lt "${PACED_RUNS:-3}" ]; do
 	if (cd tests/integration && python3 -u -m unittest test_paced.Paced) >> "$log" 2>&1
 	then pass=$((pass + 1)); echo "paced run $i: ok"
 	else fail=$((fail + 1)); echo "paced run $i: FAILED"; fi
+done
+i=0
+while [ "$i" -lt "${TOPIC_RUNS:-3}" ]; do
+	i=$((i + 1))
+	if (cd tests/integration && python3 -u -m unittest test_topic_faults) >> "$log" 2>&1
+	then pass=$((pass + 1)); echo "topic faults run $i: ok"
+	else fail=$((fail + 1)); echo "topic faults run $i: FAILED"; fi
 done
 make --no-print-directory bin/brokernetd-san >/dev/null
 if (cd tests/integration && BN_SAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
