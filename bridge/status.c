@@ -408,9 +408,7 @@ status_doc(struct bn_daemon *d)
 	bn_json_set(br, "store_inflight", bn_json_u64(d->prod ?
 	    bn_stomp_inflight(d->prod) : 0));
 	bn_json_set(o, "broker", br);
-	bn_preflight_status_json(d->pf, &frag);
-	bn_json_set(o, "preflight", status_fragment(&frag, "preflight"));
-	bn_buf_reset(&frag);
+	bn_json_set(o, "preflight", bn_preflight_status(d->pf));
 	bn_topic_status_json(d, &frag);
 	bn_json_set(o, "topics", status_fragment(&frag, "topics"));
 	m = bn_json_obj();
