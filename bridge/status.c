@@ -409,8 +409,7 @@ status_doc(struct bn_daemon *d)
 	    bn_stomp_inflight(d->prod) : 0));
 	bn_json_set(o, "broker", br);
 	bn_json_set(o, "preflight", bn_preflight_status(d->pf));
-	bn_topic_status_json(d, &frag);
-	bn_json_set(o, "topics", status_fragment(&frag, "topics"));
+	bn_json_set(o, "topics", bn_topic_status(d));
 	m = bn_json_obj();
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
