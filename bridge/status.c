@@ -1,8 +1,11 @@
 /*
  * The management endpoint: /status (JSON, built with jansson) and /metrics
- * (Prometheus text). Both read one table of counters; every string that
- * came from a peer or a broker is escaped by the writer that emits it
- * (jansson for JSON, bn_status_label_escape for label values).
+ * (Prometheus text). Both read one table of counters. /status is one json_t
+ * made with jsonout.h; the modules that own a part of it (preflight,
+ * topics, mDNS discovery) hand that part over as a json_t of their own.
+ * Every string that came from a peer or a broker is escaped by the writer
+ * that emits it (jansson for JSON, bn_status_label_escape for label
+ * values).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,26 +50,6 @@ status_link_state(enum bn_link_state s)
 	default:
 		return "closed";
 	}
-}
-
-/*
- * A JSON fragment another module wrote into a buffer (preflight, mdns
- * still write their own), taken back as a value. It is our own output, so
- * a failure is a bug: logged, and null in its place.
- */
-static json_t *
-status_fragment(const struct bn_buf *b, const char *what)
-{
-	json_error_t	 err;
-	json_t		*j;
-
-	j = json_loadb(b->data ? b->data : "", b->len,
-	    JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	if (j == NULL) {
-		log_warnx("status: %s wrote bad JSON: %s", what, err.text);
-		return json_null();
-	}
-	return j;
 }
 
 /* ---- the one table of counters behind /status and /metrics */
@@ -382,7 +365,6 @@ status_doc(struct bn_daemon *d)
 	const struct bn_dialer	*dl;
 	const struct bn_mcast	*mc;
 	struct bn_hmap_ent	*e;
-	struct bn_buf		 frag = { 0 };
 	json_t			*o, *br, *m, *a;
 	size_t			 i;
 
@@ -428,13 +410,9 @@ status_doc(struct bn_daemon *d)
 		bn_json_append(a, status_connector(dl));
 	bn_json_set(o, "connectors", a);
 	a = bn_json_arr();
-	TAILQ_FOREACH(mc, &d->mcasts, entry) {
-		bn_buf_reset(&frag);
-		bn_mdns_status_json(mc->mdns, &frag);
-		bn_json_append(a, status_fragment(&frag, "mdns"));
-	}
+	TAILQ_FOREACH(mc, &d->mcasts, entry)
+		bn_json_append(a, bn_mdns_status(mc->mdns));
 	bn_json_set(o, "discovery", a);
-	bn_buf_free(&frag);
 	m = bn_json_obj();
 	for (i = 0; i < sizeof(status_counters) / sizeof(status_counters[0]);
 	    i++)
