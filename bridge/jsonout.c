@@ -17,6 +17,15 @@ jsonout_oom(void)
 	fatalx("json: out of memory building JSON");
 }
 
+/* What a jansson constructor made; its NULL (out of memory) is fatal. */
+static json_t *
+jsonout_made(json_t *j)
+{
+	if (j == NULL)
+		jsonout_oom();
+	return j;
+}
+
 /*
  * A copy of s with every byte >= 0x80 a '?'. jansson refuses invalid
  * UTF-8, which a broker may hand us in a queue name; this way the value
@@ -47,40 +56,26 @@ bn_json_str(const char *s)
 	copy = jsonout_ascii(s);
 	j = json_string(copy);
 	free(copy);
-	if (j == NULL)
-		jsonout_oom();
-	return j;
+	return jsonout_made(j);
 }
 
 json_t *
 bn_json_u64(uint64_t v)
 {
-	json_t	*j;
-
-	if ((j = json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v)) ==
-	    NULL)
-		jsonout_oom();
-	return j;
+	return jsonout_made(json_integer(v > INT64_MAX ? INT64_MAX :
+	    (json_int_t)v));
 }
 
 json_t *
 bn_json_obj(void)
 {
-	json_t	*o;
-
-	if ((o = json_object()) == NULL)
-		jsonout_oom();
-	return o;
+	return jsonout_made(json_object());
 }
 
 json_t *
 bn_json_arr(void)
 {
-	json_t	*a;
-
-	if ((a = json_array()) == NULL)
-		jsonout_oom();
-	return a;
+	return jsonout_made(json_array());
 }
 
 /* Keys may be queue names: the same '?' as bn_json_str's values. */
@@ -91,8 +86,7 @@ bn_json_set(json_t *o, const char *k, json_t *v)
 	char	*copy = NULL;
 	int	 rc;
 
-	if (v == NULL)
-		jsonout_oom();
+	jsonout_made(v);
 	if ((ks = json_string(k)) == NULL)
 		k = copy = jsonout_ascii(k);
 	json_decref(ks);
@@ -105,6 +99,6 @@ bn_json_set(json_t *o, const char *k, json_t *v)
 void
 bn_json_append(json_t *a, json_t *v)
 {
-	if (v == NULL || json_array_append_new(a, v) == -1)
+	if (json_array_append_new(a, jsonout_made(v)) == -1)
 		jsonout_oom();
 }
