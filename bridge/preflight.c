@@ -1,16 +1,19 @@
 /*
  * Broker preflight (see include/brokernet/preflight.h): a probe consumer
- * whose advisory must come back, a one-line diagnosis with its fix, and a
- * back-off between failed checks.
+ * whose advisory must come back, a one-line diagnosis with its fix, a
+ * back-off between failed checks, and the "preflight" object of /status.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
+#include <jansson.h>
+
 #include "brokernet/advisory.h"
 #include "brokernet/backoff.h"
 #include "brokernet/frame.h"
+#include "brokernet/jsonout.h"
 #include "brokernet/log.h"
 #include "brokernet/preflight.h"
 #include "brokernet/stomp.h"
@@ -367,37 +370,28 @@ bn_preflight_failures(const struct bn_preflight *pf)
 	return pf->failures;
 }
 
-void
-bn_preflight_status_json(const struct bn_preflight *pf, struct bn_buf *b)
+json_t *
+bn_preflight_status(const struct bn_preflight *pf)
 {
 	static const char *const states[] = { "waiting", "probing", "ok",
 	    "failed" };
 	const char	*text = bn_preflight_problem_text(pf->problem);
-	const char	*fix = bn_preflight_fix_text(pf->problem);
+	json_t		*o = bn_json_obj();
+	char		*s = NULL;
 
-	bn_buf_printf(b, "{\"ok\":%s,\"state\":\"%s\",\"problem\":",
-	    bn_preflight_ok(pf) ? "true" : "false", states[pf->state]);
-	if (text == NULL)
-		bn_buf_addstr(b, "null");
-	else if (pf->detail != NULL) {
-		char	*s;
-
+	bn_json_set(o, "ok", json_boolean(bn_preflight_ok(pf)));
+	bn_json_set(o, "state", bn_json_str(states[pf->state]));
+	if (text != NULL && pf->detail != NULL)
 		xasprintf(&s, "%s: %s", text, pf->detail);
-		bn_buf_add_json_str(b, s);
-		free(s);
-	} else
-		bn_buf_add_json_str(b, text);
-	bn_buf_addstr(b, ",\"fix\":");
-	if (fix == NULL)
-		bn_buf_addstr(b, "null");
-	else
-		bn_buf_add_json_str(b, fix);
-	bn_buf_printf(b, ",\"checks\":%llu,\"failures\":%llu,"
-	    "\"last_ms\":%llu,\"retry_in_ms\":%llu}",
-	    (unsigned long long)pf->checks, (unsigned long long)pf->failures,
-	    (unsigned long long)pf->last_ms,
-	    (unsigned long long)(pf->state == PF_FAILED ||
+	bn_json_set(o, "problem", bn_json_str(s != NULL ? s : text));
+	free(s);
+	bn_json_set(o, "fix", bn_json_str(bn_preflight_fix_text(pf->problem)));
+	bn_json_set(o, "checks", bn_json_u64(pf->checks));
+	bn_json_set(o, "failures", bn_json_u64(pf->failures));
+	bn_json_set(o, "last_ms", bn_json_u64(pf->last_ms));
+	bn_json_set(o, "retry_in_ms", bn_json_u64(pf->state == PF_FAILED ||
 	    pf->state == PF_WAITING ? pf->retry_ms : 0));
+	return o;
 }
 
 /* ---- ops over a bn_stomp session and libevent ---- */

@@ -1,8 +1,11 @@
 /*
  * The management endpoint: /status (JSON, built with jansson) and /metrics
- * (Prometheus text). Both read one table of counters; every string that
- * came from a peer or a broker is escaped by the writer that emits it
- * (jansson for JSON, bn_status_label_escape for label values).
+ * (Prometheus text). Both read one table of counters. /status is one json_t
+ * made with jsonout.h; the modules that own a part of it (preflight,
+ * topics, mDNS discovery) hand that part over as a json_t of their own.
+ * Every string that came from a peer or a broker is escaped by the writer
+ * that emits it (jansson for JSON, bn_status_label_escape for label
+ * values).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "brokernet/daemon.h"
 #include "brokernet/dial.h"
 #include "brokernet/forward.h"
+#include "brokernet/jsonout.h"
 #include "brokernet/link.h"
 #include "brokernet/linkz.h"
 #include "brokernet/lock.h"
@@ -46,115 +50,6 @@ status_link_state(enum bn_link_state s)
 	default:
 		return "closed";
 	}
-}
-
-/*
- * A JSON string for s: null for NULL. jansson refuses invalid UTF-8, which
- * a broker may hand us in a queue name; then the bytes >= 0x80 become '?'
- * rather than the field going missing.
- */
-static char *
-status_ascii(const char *s)
-{
-	char	*copy, *p;
-
-	copy = xstrdup(s);
-	for (p = copy; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	return copy;
-}
-
-static json_t *
-status_str(const char *s)
-{
-	json_t	*j;
-	char	*copy;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	copy = status_ascii(s);
-	j = json_string(copy);
-	free(copy);
-	return j;
-}
-
-/* Counters are uint64_t; JSON integers here are int64_t. */
-static json_t *
-status_u64(uint64_t v)
-{
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
-/*
- * o[k] = v, taking v; out of memory is fatal, as in xmalloc. Keys may be
- * queue names, so they get the same treatment as status_str's values.
- */
-static void
-status_set(json_t *o, const char *k, json_t *v)
-{
-	json_t	*ks;
-	char	*copy = NULL;
-	int	 rc;
-
-	if (v == NULL)
-		fatalx("status: out of memory building /status");
-	if ((ks = json_string(k)) == NULL)
-		k = copy = status_ascii(k);
-	json_decref(ks);
-	rc = json_object_set_new(o, k, v);
-	free(copy);
-	if (rc == -1)
-		fatalx("status: out of memory building /status");
-}
-
-static void
-status_append(json_t *a, json_t *v)
-{
-	if (v == NULL || json_array_append_new(a, v) == -1)
-		fatalx("status: out of memory building /status");
-}
-
-static json_t *
-status_obj(void)
-{
-	json_t	*o;
-
-	if ((o = json_object()) == NULL)
-		fatalx("status: out of memory building /status");
-	return o;
-}
-
-static json_t *
-status_arr(void)
-{
-	json_t	*a;
-
-	if ((a = json_array()) == NULL)
-		fatalx("status: out of memory building /status");
-	return a;
-}
-
-/*
- * A JSON fragment another module wrote into a buffer (preflight, mdns
- * still write their own), taken back as a value. It is our own output, so
- * a failure is a bug: logged, and null in its place.
- */
-static json_t *
-status_fragment(const struct bn_buf *b, const char *what)
-{
-	json_error_t	 err;
-	json_t		*j;
-
-	j = json_loadb(b->data ? b->data : "", b->len,
-	    JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
-	if (j == NULL) {
-		log_warnx("status: %s wrote bad JSON: %s", what, err.text);
-		return json_null();
-	}
-	return j;
 }
 
 /* ---- the one table of counters behind /status and /metrics */
@@ -377,65 +272,65 @@ status_link(const struct bn_link *l)
 	size_t			 i;
 	unsigned long long	 po, pi;
 
-	o = status_obj();
-	status_set(o, "id", status_u64(l->id));
-	status_set(o, "peer", status_str(l->peer));
-	status_set(o, "address", status_str(l->peer_addr));
-	status_set(o, "connector", status_str(l->connector));
-	status_set(o, "state", status_str(status_link_state(l->state)));
-	status_set(o, "direction", status_str(l->dialer ? "dialed" :
+	o = bn_json_obj();
+	bn_json_set(o, "id", bn_json_u64(l->id));
+	bn_json_set(o, "peer", bn_json_str(l->peer));
+	bn_json_set(o, "address", bn_json_str(l->peer_addr));
+	bn_json_set(o, "connector", bn_json_str(l->connector));
+	bn_json_set(o, "state", bn_json_str(status_link_state(l->state)));
+	bn_json_set(o, "direction", bn_json_str(l->dialer ? "dialed" :
 	    "accepted"));
-	status_set(o, "duplex", json_boolean(l->nc && l->nc->duplex));
-	status_set(o, "we_forward", json_boolean(l->we_forward));
-	status_set(o, "peer_forwards", json_boolean(l->they_forward));
-	status_set(o, "since_ms", status_u64(l->since_ms));
-	status_set(o, "peer_management", status_str(l->peer_mgmt));
-	status_set(o, "messages_out", status_u64(l->msgs_out));
-	status_set(o, "messages_in", status_u64(l->msgs_in));
-	status_set(o, "acks_in", status_u64(l->acks_in));
-	status_set(o, "acks_out", status_u64(l->acks_out));
-	status_set(o, "bytes_out", status_u64(l->bytes_out));
-	status_set(o, "bytes_in", status_u64(l->bytes_in));
-	status_set(o, "encoding", status_str(bn_linkz_features(l)));
+	bn_json_set(o, "duplex", json_boolean(l->nc && l->nc->duplex));
+	bn_json_set(o, "we_forward", json_boolean(l->we_forward));
+	bn_json_set(o, "peer_forwards", json_boolean(l->they_forward));
+	bn_json_set(o, "since_ms", bn_json_u64(l->since_ms));
+	bn_json_set(o, "peer_management", bn_json_str(l->peer_mgmt));
+	bn_json_set(o, "messages_out", bn_json_u64(l->msgs_out));
+	bn_json_set(o, "messages_in", bn_json_u64(l->msgs_in));
+	bn_json_set(o, "acks_in", bn_json_u64(l->acks_in));
+	bn_json_set(o, "acks_out", bn_json_u64(l->acks_out));
+	bn_json_set(o, "bytes_out", bn_json_u64(l->bytes_out));
+	bn_json_set(o, "bytes_in", bn_json_u64(l->bytes_in));
+	bn_json_set(o, "encoding", bn_json_str(bn_linkz_features(l)));
 	bn_linkz_plain_bytes(l, &po, &pi);
-	status_set(o, "bytes_out_uncompressed", status_u64(po));
-	status_set(o, "bytes_in_uncompressed", status_u64(pi));
-	status_set(o, "inflight", status_u64(l->ninflight));
-	status_set(o, "receiving", status_u64(l->rx_pending));
-	status_set(o, "pace", json_boolean(l->pace_on));
-	m = status_obj();
+	bn_json_set(o, "bytes_out_uncompressed", bn_json_u64(po));
+	bn_json_set(o, "bytes_in_uncompressed", bn_json_u64(pi));
+	bn_json_set(o, "inflight", bn_json_u64(l->ninflight));
+	bn_json_set(o, "receiving", bn_json_u64(l->rx_pending));
+	bn_json_set(o, "pace", json_boolean(l->pace_on));
+	m = bn_json_obj();
 	for (e = bn_hmap_first(&l->remote, &i); e != NULL;
 	    e = bn_hmap_next(&l->remote, e, &i)) {
-		p = status_obj();
-		status_set(p, "path", status_str(e->value));
-		status_set(m, e->key, p);
+		p = bn_json_obj();
+		bn_json_set(p, "path", bn_json_str(e->value));
+		bn_json_set(m, e->key, p);
 	}
-	status_set(o, "remote_demand", m);
-	m = status_obj();
+	bn_json_set(o, "remote_demand", m);
+	m = bn_json_obj();
 	for (e = bn_hmap_first(&l->adverts, &i); e != NULL;
 	    e = bn_hmap_next(&l->adverts, e, &i))
-		status_set(m, e->key, status_str(e->value));
-	status_set(o, "advertised", m);
-	a = status_arr();
+		bn_json_set(m, e->key, bn_json_str(e->value));
+	bn_json_set(o, "advertised", m);
+	a = bn_json_arr();
 	TAILQ_FOREACH(s, &l->subs, entry) {
-		so = status_obj();
-		status_set(so, "id", status_str(s->id));
-		status_set(so, "queue", status_str(s->dest));
-		status_set(so, "static", json_boolean(s->is_static));
-		status_set(so, "subscribed", json_boolean(s->subscribed));
-		status_set(so, "draining", json_boolean(s->draining));
-		status_set(so, "priority", json_integer(s->priority));
-		status_set(so, "hops", status_u64(s->hops));
-		status_set(so, "inflight", status_u64(s->inflight));
-		status_set(so, "held", status_u64(s->nhold));
-		status_set(so, "paused", json_boolean(s->pace != NULL &&
+		so = bn_json_obj();
+		bn_json_set(so, "id", bn_json_str(s->id));
+		bn_json_set(so, "queue", bn_json_str(s->dest));
+		bn_json_set(so, "static", json_boolean(s->is_static));
+		bn_json_set(so, "subscribed", json_boolean(s->subscribed));
+		bn_json_set(so, "draining", json_boolean(s->draining));
+		bn_json_set(so, "priority", json_integer(s->priority));
+		bn_json_set(so, "hops", bn_json_u64(s->hops));
+		bn_json_set(so, "inflight", bn_json_u64(s->inflight));
+		bn_json_set(so, "held", bn_json_u64(s->nhold));
+		bn_json_set(so, "paused", json_boolean(s->pace != NULL &&
 		    s->pace->paused));
-		status_set(so, "pauses", status_u64(s->pace != NULL ?
+		bn_json_set(so, "pauses", bn_json_u64(s->pace != NULL ?
 		    s->pace->pauses : 0));
-		status_set(so, "forwarded", status_u64(s->forwarded));
-		status_append(a, so);
+		bn_json_set(so, "forwarded", bn_json_u64(s->forwarded));
+		bn_json_append(a, so);
 	}
-	status_set(o, "subscriptions", a);
+	bn_json_set(o, "subscriptions", a);
 	return o;
 }
 
@@ -446,19 +341,19 @@ status_connector(const struct bn_dialer *dl)
 	json_t				*o;
 	char				*target;
 
-	o = status_obj();
-	status_set(o, "name", status_str(dl->nc->name));
-	status_set(o, "peer", status_str(dl->peer_name));
-	status_set(o, "discovered", json_boolean(dl->discovered));
-	status_set(o, "uri", status_str(dl->nc->uri));
+	o = bn_json_obj();
+	bn_json_set(o, "name", bn_json_str(dl->nc->name));
+	bn_json_set(o, "peer", bn_json_str(dl->peer_name));
+	bn_json_set(o, "discovered", json_boolean(dl->discovered));
+	bn_json_set(o, "uri", bn_json_str(dl->nc->uri));
 	xasprintf(&target, "%s:%u", ep->host, ep->port);
-	status_set(o, "target", status_str(target));
+	bn_json_set(o, "target", bn_json_str(target));
 	free(target);
-	status_set(o, "state", status_str(dl->link && dl->link->state ==
+	bn_json_set(o, "state", bn_json_str(dl->link && dl->link->state ==
 	    BN_LINK_UP ? "up" : dl->stopped ? "refused" :
 	    dl->link ? "connecting" : "waiting"));
-	status_set(o, "attempts", status_u64(dl->attempts));
-	status_set(o, "last_error", status_str(dl->last_error));
+	bn_json_set(o, "attempts", bn_json_u64(dl->attempts));
+	bn_json_set(o, "last_error", bn_json_str(dl->last_error));
 	return o;
 }
 
@@ -470,69 +365,61 @@ status_doc(struct bn_daemon *d)
 	const struct bn_dialer	*dl;
 	const struct bn_mcast	*mc;
 	struct bn_hmap_ent	*e;
-	struct bn_buf		 frag = { 0 };
 	json_t			*o, *br, *m, *a;
 	size_t			 i;
 
-	o = status_obj();
-	status_set(o, "broker_name", status_str(d->self));
-	status_set(o, "version", status_str(BN_VERSION));
-	status_set(o, "role", status_str(bn_lock_role_name(d->role)));
-	status_set(o, "role_since_ms", status_u64(d->role_since_ms));
-	status_set(o, "role_reason", status_str(d->role_reason));
-	status_set(o, "role_changes", status_u64(d->role_changes));
-	status_set(o, "pace_state", status_str(bn_pace_state(d)));
-	status_set(o, "uptime_ms", status_u64(bn_now_ms() - d->started_ms));
-	status_set(o, "management", status_str(d->cfg->management_uri));
-	br = status_obj();
-	status_set(br, "uri", status_str(d->cfg->broker.uri));
+	o = bn_json_obj();
+	bn_json_set(o, "broker_name", bn_json_str(d->self));
+	bn_json_set(o, "version", bn_json_str(BN_VERSION));
+	bn_json_set(o, "role", bn_json_str(bn_lock_role_name(d->role)));
+	bn_json_set(o, "role_since_ms", bn_json_u64(d->role_since_ms));
+	bn_json_set(o, "role_reason", bn_json_str(d->role_reason));
+	bn_json_set(o, "role_changes", bn_json_u64(d->role_changes));
+	bn_json_set(o, "pace_state", bn_json_str(bn_pace_state(d)));
+	bn_json_set(o, "uptime_ms", bn_json_u64(bn_now_ms() - d->started_ms));
+	bn_json_set(o, "management", bn_json_str(d->cfg->management_uri));
+	br = bn_json_obj();
+	bn_json_set(br, "uri", bn_json_str(d->cfg->broker.uri));
 	/* A standby has no consumer session: its store session counts. */
-	status_set(br, "current", status_str(bn_stomp_current_uri(d->cons ?
+	bn_json_set(br, "current", bn_json_str(bn_stomp_current_uri(d->cons ?
 	    d->cons : d->prod)));
-	status_set(br, "state", status_str(d->broker_up || (d->cons == NULL &&
+	bn_json_set(br, "state", bn_json_str(d->broker_up || (d->cons == NULL &&
 	    d->prod != NULL && bn_stomp_connected(d->prod)) ? "connected" :
 	    "disconnected"));
-	status_set(br, "connects", status_u64(d->c.broker_connects));
-	status_set(br, "store_inflight", status_u64(d->prod ?
+	bn_json_set(br, "connects", bn_json_u64(d->c.broker_connects));
+	bn_json_set(br, "store_inflight", bn_json_u64(d->prod ?
 	    bn_stomp_inflight(d->prod) : 0));
-	status_set(o, "broker", br);
-	bn_preflight_status_json(d->pf, &frag);
-	status_set(o, "preflight", status_fragment(&frag, "preflight"));
-	bn_buf_reset(&frag);
-	bn_topic_status_json(d, &frag);
-	status_set(o, "topics", status_fragment(&frag, "topics"));
-	m = status_obj();
+	bn_json_set(o, "broker", br);
+	bn_json_set(o, "preflight", bn_preflight_status(d->pf));
+	bn_json_set(o, "topics", bn_topic_status(d));
+	m = bn_json_obj();
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
 		const struct bn_demand_q	*q = e->value;
 
 		if (q->local > 0)
-			status_set(m, q->name, json_integer(q->local));
+			bn_json_set(m, q->name, json_integer(q->local));
 	}
-	status_set(o, "local_demand", m);
-	a = status_arr();
+	bn_json_set(o, "local_demand", m);
+	a = bn_json_arr();
 	TAILQ_FOREACH(l, &d->links, entry)
-		status_append(a, status_link(l));
-	status_set(o, "links", a);
-	a = status_arr();
+		bn_json_append(a, status_link(l));
+	bn_json_set(o, "links", a);
+	a = bn_json_arr();
 	TAILQ_FOREACH(dl, &d->dialers, entry)
-		status_append(a, status_connector(dl));
-	status_set(o, "connectors", a);
-	a = status_arr();
-	TAILQ_FOREACH(mc, &d->mcasts, entry) {
-		bn_buf_reset(&frag);
-		bn_mdns_status_json(mc->mdns, &frag);
-		status_append(a, status_fragment(&frag, "mdns"));
-	}
-	status_set(o, "discovery", a);
-	bn_buf_free(&frag);
-	m = status_obj();
+		bn_json_append(a, status_connector(dl));
+	bn_json_set(o, "connectors", a);
+	a = bn_json_arr();
+	TAILQ_FOREACH(mc, &d->mcasts, entry)
+		bn_json_append(a, bn_mdns_status(mc->mdns));
+	bn_json_set(o, "discovery", a);
+	m = bn_json_obj();
 	for (i = 0; i < sizeof(status_counters) / sizeof(status_counters[0]);
 	    i++)
 		if (status_counters[i].json != NULL)
-			status_set(m, status_counters[i].json,
-			    status_u64(status_counters[i].get(d)));
-	status_set(o, "counters", m);
+			bn_json_set(m, status_counters[i].json,
+			    bn_json_u64(status_counters[i].get(d)));
+	bn_json_set(o, "counters", m);
 	return o;
 }
 

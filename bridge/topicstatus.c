@@ -1,120 +1,122 @@
 /*
- * The topics part of /status, as one JSON object that status.c embeds
- * (like preflight's): topic demand apart from queue demand, durable
+ * The topics part of /status, as one json_t that status.c embeds (like
+ * preflight's): topic demand apart from queue demand, durable
  * subscriptions counted as demand, and the network subscriptions to
  * topics per link; and the topic lines of /metrics.
  */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "brokernet/daemon.h"
 #include "brokernet/demand.h"
 #include "brokernet/forward.h"
+#include "brokernet/jsonout.h"
 #include "brokernet/link.h"
 #include "brokernet/topic.h"
 #include "brokernet/tsub.h"
 #include "brokernet/util.h"
 
-/* Appends "name":{...} members for every topic in the demand table. */
-static void
-topicstatus_demand(const struct bn_daemon *d, struct bn_buf *b)
+/* Every topic in the demand table, by its name without the prefix. */
+static json_t *
+topicstatus_demand(const struct bn_daemon *d)
 {
 	struct bn_hmap_ent	*e;
-	size_t			 i, j, n = 0;
+	json_t			*m, *t, *a, *r;
+	size_t			 i, j;
 
+	m = bn_json_obj();
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
 		const struct bn_demand_q	*q = e->value;
 
 		if (!bn_topic_is(q->name))
 			continue;
-		if (n++ > 0)
-			bn_buf_addc(b, ',');
-		bn_buf_add_json_str(b, q->name + BN_TOPIC_PREFIX_LEN);
-		bn_buf_printf(b, ":{\"local\":%u,\"remote\":[", q->local);
+		t = bn_json_obj();
+		bn_json_set(t, "local", bn_json_u64(q->local));
+		a = bn_json_arr();
 		for (j = 0; j < q->nremote; j++) {
 			const struct bn_link	*l = bn_link_find(
 			    (struct bn_daemon *)d, q->remote[j].link);
 
-			bn_buf_addstr(b, j > 0 ? ",{\"peer\":" : "{\"peer\":");
-			if (l != NULL && l->peer != NULL)
-				bn_buf_add_json_str(b, l->peer);
-			else
-				bn_buf_addstr(b, "null");
-			bn_buf_printf(b, ",\"hops\":%u,\"path\":",
-			    q->remote[j].hops);
-			bn_buf_add_json_str(b, q->remote[j].path);
-			bn_buf_addc(b, '}');
+			r = bn_json_obj();
+			bn_json_set(r, "peer", bn_json_str(l != NULL ? l->peer :
+			    NULL));
+			bn_json_set(r, "hops", bn_json_u64(q->remote[j].hops));
+			bn_json_set(r, "path", bn_json_str(q->remote[j].path));
+			bn_json_append(a, r);
 		}
-		bn_buf_addstr(b, "]}");
+		bn_json_set(t, "remote", a);
+		bn_json_set(m, q->name + BN_TOPIC_PREFIX_LEN, t);
 	}
+	return m;
 }
 
-/* Appends the network subscriptions to topics, every link. */
-static void
-topicstatus_subs(const struct bn_daemon *d, struct bn_buf *b)
+/* The network subscriptions to topics, every link. */
+static json_t *
+topicstatus_subs(const struct bn_daemon *d)
 {
 	const struct bn_link	*l;
 	const struct bn_fwd_sub	*s;
-	size_t			 n = 0;
+	json_t			*a, *o;
 
+	a = bn_json_arr();
 	TAILQ_FOREACH(l, &d->links, entry)
 		TAILQ_FOREACH(s, &l->subs, entry) {
 			if (!bn_topic_is(s->dest))
 				continue;
-			bn_buf_addstr(b, n++ > 0 ? ",{\"peer\":" :
-			    "{\"peer\":");
-			bn_buf_add_json_str(b, l->peer ? l->peer : "?");
-			bn_buf_addstr(b, ",\"topic\":");
-			bn_buf_add_json_str(b, s->dest + BN_TOPIC_PREFIX_LEN);
-			bn_buf_addstr(b, ",\"id\":");
-			bn_buf_add_json_str(b, s->id);
-			bn_buf_printf(b, ",\"subscribed\":%s,\"draining\":%s,"
-			    "\"hops\":%u,\"inflight\":%llu,\"forwarded\":%llu}",
-			    s->subscribed ? "true" : "false",
-			    s->draining ? "true" : "false", s->hops,
-			    (unsigned long long)s->inflight,
-			    (unsigned long long)s->forwarded);
+			o = bn_json_obj();
+			bn_json_set(o, "peer", bn_json_str(l->peer ? l->peer :
+			    "?"));
+			bn_json_set(o, "topic", bn_json_str(s->dest +
+			    BN_TOPIC_PREFIX_LEN));
+			bn_json_set(o, "id", bn_json_str(s->id));
+			bn_json_set(o, "subscribed",
+			    json_boolean(s->subscribed));
+			bn_json_set(o, "draining", json_boolean(s->draining));
+			bn_json_set(o, "hops", bn_json_u64(s->hops));
+			bn_json_set(o, "inflight", bn_json_u64(s->inflight));
+			bn_json_set(o, "forwarded", bn_json_u64(s->forwarded));
+			bn_json_append(a, o);
 		}
+	return a;
 }
 
-struct topicstatus_list {
-	struct bn_buf	*b;
-	size_t		 n;
-};
-
+/* One durable network subscription, appended to the array arg. */
 static void
 topicstatus_tsub(const char *name, const char *peer, const char *topic,
     bool attached, void *arg)
 {
-	struct topicstatus_list	*tl = arg;
+	json_t	*o = bn_json_obj();
 
-	bn_buf_addstr(tl->b, tl->n++ > 0 ? ",{\"peer\":" : "{\"peer\":");
-	bn_buf_add_json_str(tl->b, peer);
-	bn_buf_addstr(tl->b, ",\"topic\":");
-	bn_buf_add_json_str(tl->b, topic + BN_TOPIC_PREFIX_LEN);
-	bn_buf_printf(tl->b, ",\"attached\":%s}", attached ? "true" :
-	    "false");
+	bn_json_set(o, "peer", bn_json_str(peer));
+	bn_json_set(o, "topic", bn_json_str(topic + BN_TOPIC_PREFIX_LEN));
+	bn_json_set(o, "attached", json_boolean(attached));
+	bn_json_append(arg, o);
 }
 
-void
-bn_topic_status_json(const struct bn_daemon *d, struct bn_buf *b)
+json_t *
+bn_topic_status(const struct bn_daemon *d)
 {
-	struct topicstatus_list	 tl = { b, 0 };
-	size_t			 offline, all, net, net_offline;
+	json_t	*o, *n, *list;
+	size_t	 offline, all, net, net_offline;
 
 	all = bn_demand_durable_count(&d->demand, &offline);
 	net = bn_tsub_count(d->tsub, &net_offline);
-	bn_buf_addstr(b, "{\"demand\":{");
-	topicstatus_demand(d, b);
-	bn_buf_printf(b, "},\"durable_subscriptions\":%zu,"
-	    "\"durable_offline\":%zu,\"durable_network_subscriptions\":"
-	    "{\"count\":%zu,\"offline\":%zu,\"deleted\":%llu,\"list\":[",
-	    all, offline, net, net_offline,
-	    (unsigned long long)bn_tsub_deleted(d->tsub));
-	bn_tsub_each(d->tsub, topicstatus_tsub, &tl);
-	bn_buf_addstr(b, "]},\"subscriptions\":[");
-	topicstatus_subs(d, b);
-	bn_buf_addstr(b, "]}");
+	o = bn_json_obj();
+	bn_json_set(o, "demand", topicstatus_demand(d));
+	bn_json_set(o, "durable_subscriptions", bn_json_u64(all));
+	bn_json_set(o, "durable_offline", bn_json_u64(offline));
+	n = bn_json_obj();
+	bn_json_set(n, "count", bn_json_u64(net));
+	bn_json_set(n, "offline", bn_json_u64(net_offline));
+	bn_json_set(n, "deleted", bn_json_u64(bn_tsub_deleted(d->tsub)));
+	list = bn_json_arr();
+	bn_tsub_each(d->tsub, topicstatus_tsub, list);
+	bn_json_set(n, "list", list);
+	bn_json_set(o, "durable_network_subscriptions", n);
+	bn_json_set(o, "subscriptions", topicstatus_subs(d));
+	return o;
 }
 
 /* One gauge or counter line, with its HELP and TYPE. */

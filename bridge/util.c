@@ -240,39 +240,6 @@ bn_buf_printf(struct bn_buf *b, const char *fmt, ...)
 }
 
 void
-bn_buf_add_json_str(struct bn_buf *b, const char *s)
-{
-	const unsigned char	*p;
-
-	bn_buf_addc(b, '"');
-	for (p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"':
-			bn_buf_addstr(b, "\\\"");
-			break;
-		case '\\':
-			bn_buf_addstr(b, "\\\\");
-			break;
-		case '\n':
-			bn_buf_addstr(b, "\\n");
-			break;
-		case '\r':
-			bn_buf_addstr(b, "\\r");
-			break;
-		case '\t':
-			bn_buf_addstr(b, "\\t");
-			break;
-		default:
-			if (*p < 0x20)
-				bn_buf_printf(b, "\\u%04x", *p);
-			else
-				bn_buf_addc(b, (char)*p);
-		}
-	}
-	bn_buf_addc(b, '"');
-}
-
-void
 bn_buf_reset(struct bn_buf *b)
 {
 	b->len = 0;

@@ -23,7 +23,10 @@
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
 
+#include <jansson.h>
+
 #include "brokernet/avahipoll.h"
+#include "brokernet/jsonout.h"
 #include "brokernet/log.h"
 #include "brokernet/mdns.h"
 #include "brokernet/mdnsbrowse.h"
@@ -340,27 +343,20 @@ bn_mdns_free(struct bn_mdns *m)
 	free(m);
 }
 
-void
-bn_mdns_status_json(const struct bn_mdns *m, struct bn_buf *b)
+json_t *
+bn_mdns_status(const struct bn_mdns *m)
 {
-	const char	*state;
+	json_t	*o;
 
-	if (m == NULL) {
-		bn_buf_addstr(b, "null");
-		return;
-	}
-	state = m->state == MDNS_RUNNING ? "running" :
-	    m->state == MDNS_CONNECTING ? "connecting" : "failed";
-	bn_buf_addstr(b, "{\"group\":");
-	bn_buf_add_json_str(b, m->group);
-	bn_buf_addstr(b, ",\"state\":");
-	bn_buf_add_json_str(b, state);
-	bn_buf_addstr(b, ",\"published_as\":");
-	if (m->published)
-		bn_buf_add_json_str(b, m->name);
-	else
-		bn_buf_addstr(b, "null");
-	bn_buf_addstr(b, ",\"peers\":");
-	bn_mdnsbrowse_peers_json(m, b);
-	bn_buf_addc(b, '}');
+	if (m == NULL)
+		return json_null();
+	o = bn_json_obj();
+	bn_json_set(o, "group", bn_json_str(m->group));
+	bn_json_set(o, "state", bn_json_str(m->state == MDNS_RUNNING ?
+	    "running" : m->state == MDNS_CONNECTING ? "connecting" :
+	    "failed"));
+	bn_json_set(o, "published_as", bn_json_str(m->published ? m->name :
+	    NULL));
+	bn_json_set(o, "peers", bn_mdnsbrowse_peers(m));
+	return o;
 }

@@ -26,6 +26,9 @@
 #include <avahi-common/malloc.h>
 #include <avahi-common/strlst.h>
 
+#include <jansson.h>
+
+#include "brokernet/jsonout.h"
 #include "brokernet/log.h"
 #include "brokernet/mdnsbrowse.h"
 #include "brokernet/mdnsstate.h"
@@ -413,25 +416,23 @@ bn_mdnsbrowse_free(struct bn_mdns *m)
 	event_free(m->sweep_ev);
 }
 
-void
-bn_mdnsbrowse_peers_json(const struct bn_mdns *m, struct bn_buf *b)
+json_t *
+bn_mdnsbrowse_peers(const struct bn_mdns *m)
 {
 	const struct mdns_peer	*p;
 	char			 ifbuf[IF_NAMESIZE];
-	bool			 first = true;
+	json_t			*a, *o;
 
-	bn_buf_addc(b, '[');
+	a = bn_json_arr();
 	TAILQ_FOREACH(p, &m->peers, entry) {
-		if (!first)
-			bn_buf_addc(b, ',');
-		first = false;
-		bn_buf_addstr(b, "{\"broker\":");
-		bn_buf_add_json_str(b, p->broker);
-		bn_buf_addstr(b, ",\"host\":");
-		bn_buf_add_json_str(b, p->host);
-		bn_buf_printf(b, ",\"port\":%u,\"interface\":", p->port);
-		bn_buf_add_json_str(b, mdnsbrowse_ifname(p->ifindex, ifbuf));
-		bn_buf_addstr(b, ",\"source\":\"mdns\"}");
+		o = bn_json_obj();
+		bn_json_set(o, "broker", bn_json_str(p->broker));
+		bn_json_set(o, "host", bn_json_str(p->host));
+		bn_json_set(o, "port", bn_json_u64(p->port));
+		bn_json_set(o, "interface", bn_json_str(mdnsbrowse_ifname(
+		    p->ifindex, ifbuf)));
+		bn_json_set(o, "source", bn_json_str("mdns"));
+		bn_json_append(a, o);
 	}
-	bn_buf_addc(b, ']');
+	return a;
 }

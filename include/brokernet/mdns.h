@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 struct event_base;
-struct bn_buf;
 struct bn_mdns;
+struct json_t;
 
 /*
  * A peer of the group appeared (up, with its resolved address) or its
@@ -40,10 +40,11 @@ struct bn_mdns	*bn_mdns_new(struct event_base *, const char *group,
 /* Withdraws our service and frees everything. Accepts NULL. */
 void		 bn_mdns_free(struct bn_mdns *);
 /*
- * Appends a JSON object: {"group":..,"state":"running|connecting|failed",
- * "published_as":..,"peers":[{"broker":..,"host":..,"port":..,
- * "interface":..,"source":"mdns"}...]} for /status.
+ * The group's entry in /status "discovery", new (the caller owns it):
+ * {"group":..,"state":"running|connecting|failed","published_as":..,
+ * "peers":[{"broker":..,"host":..,"port":..,"interface":..,
+ * "source":"mdns"}...]}; JSON null for a NULL m.
  */
-void		 bn_mdns_status_json(const struct bn_mdns *, struct bn_buf *);
+struct json_t	*bn_mdns_status(const struct bn_mdns *);
 
 #endif /* BN_MDNS_H */

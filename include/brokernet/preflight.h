@@ -27,8 +27,8 @@
 #include <stdint.h>
 
 struct event_base;
-struct bn_buf;
 struct bn_frame;
+struct json_t;
 struct bn_stomp;
 struct bn_preflight;
 
@@ -97,8 +97,12 @@ enum bn_preflight_problem bn_preflight_problem(const struct bn_preflight *);
 /* Checks started and failed so far. */
 uint64_t bn_preflight_checks(const struct bn_preflight *);
 uint64_t bn_preflight_failures(const struct bn_preflight *);
-/* Appends the /status object: {"ok","state","problem","fix",...}. */
-void	 bn_preflight_status_json(const struct bn_preflight *, struct bn_buf *);
+/*
+ * The "preflight" object of /status, new (the caller owns it):
+ * {"ok","state","problem","fix","checks","failures","last_ms",
+ * "retry_in_ms"}; problem and fix are null while there is none.
+ */
+struct json_t *bn_preflight_status(const struct bn_preflight *);
 /* Static texts for a problem (NULL for BN_PF_NONE). */
 const char *bn_preflight_problem_text(enum bn_preflight_problem);
 const char *bn_preflight_fix_text(enum bn_preflight_problem);

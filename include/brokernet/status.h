@@ -1,6 +1,9 @@
 /*
  * The management endpoint (bridge/status.c): /status (JSON), /metrics
- * (Prometheus text) and the topology page, served over HTTP.
+ * (Prometheus text) and the topology page, served over HTTP. /status is
+ * one jansson document made with jsonout.h; the modules that own a part of
+ * it hand that part over as a json_t (bn_preflight_status,
+ * bn_topic_status, bn_mdns_status).
  */
 #ifndef BN_STATUS_H
 #define BN_STATUS_H

@@ -43,17 +43,19 @@ enum bn_filter_verdict bn_dest_filter(const struct bn_network_connector *,
 
 struct bn_buf;
 struct bn_daemon;
+struct json_t;
 
 /*
- * topicstatus.c: appends the "topics" object of /status to b:
+ * topicstatus.c: the "topics" object of /status, new (the caller owns it):
  * {"demand":{"T":{"local":n,"remote":[{"peer","hops","path"}]}},
  *  "durable_subscriptions":n,"durable_offline":n,
  *  "durable_network_subscriptions":{"count","offline","deleted",
  *  "list":[{"peer","topic","attached"}]},
  *  "subscriptions":[{"peer","topic","id","subscribed","draining","hops",
- *  "inflight","forwarded"}]}. Names are JSON-escaped here.
+ *  "inflight","forwarded"}]}. Names are jsonout.h strings ('?' for bytes
+ * of invalid UTF-8).
  */
-void	bn_topic_status_json(const struct bn_daemon *, struct bn_buf *);
+struct json_t *bn_topic_status(const struct bn_daemon *);
 /*
  * topicstatus.c: the topic gauges and counters of /metrics, apart from
  * the queues': topics with local and remote demand, network subscriptions

@@ -50,8 +50,6 @@ void	 bn_buf_addstr(struct bn_buf *, const char *);
 void	 bn_buf_addc(struct bn_buf *, char);
 void	 bn_buf_printf(struct bn_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal (quotes included). */
-void	 bn_buf_add_json_str(struct bn_buf *, const char *);
 void	 bn_buf_reset(struct bn_buf *);
 void	 bn_buf_free(struct bn_buf *);
 
