@@ -128,6 +128,30 @@ topicstatus_metric(struct bn_buf *b, const char *name, const char *type,
 	    "brokernet_%s %llu\n", name, help, name, type, name, v);
 }
 
+/* The topic lines of /metrics, in the order bn_topic_metrics fills v[]. */
+static const struct {
+	const char	*name, *type, *help;
+} topicstatus_metrics[] = {
+	{ "topics_local_demand", "gauge",
+	    "Topics (or patterns) with subscribers on this broker." },
+	{ "topics_remote_demand", "gauge",
+	    "Topics (or patterns) that peers advertised." },
+	{ "topic_network_subscriptions", "gauge",
+	    "Network subscriptions to topics, over all links." },
+	{ "topic_network_subscriptions_forwarded", "gauge",
+	    "Messages the current network subscriptions to topics forwarded." },
+	{ "durable_subscriptions", "gauge",
+	    "Durable subscriptions on this broker counted as demand." },
+	{ "durable_subscriptions_offline", "gauge",
+	    "Of them, those whose subscriber is offline." },
+	{ "durable_network_subscriptions", "gauge",
+	    "Durable network subscriptions to topics this sidecar keeps." },
+	{ "durable_network_subscriptions_offline", "gauge",
+	    "Of them, those whose peer is away (the broker keeps messages)." },
+	{ "durable_network_subscriptions_deleted_total", "counter",
+	    "Durable network subscriptions deleted." },
+};
+
 void
 bn_topic_metrics(const struct bn_daemon *d, struct bn_buf *b)
 {
@@ -136,7 +160,8 @@ bn_topic_metrics(const struct bn_daemon *d, struct bn_buf *b)
 	const struct bn_fwd_sub	*s;
 	size_t			 i, local = 0, remote = 0, subs = 0;
 	size_t			 dur, dur_off, net, net_off;
-	unsigned long long	 fwd = 0;
+	unsigned long long	 fwd = 0, v[sizeof(topicstatus_metrics) /
+				    sizeof(topicstatus_metrics[0])];
 
 	for (e = bn_hmap_first(&d->demand.queues, &i); e != NULL;
 	    e = bn_hmap_next(&d->demand.queues, e, &i)) {
@@ -155,26 +180,18 @@ bn_topic_metrics(const struct bn_daemon *d, struct bn_buf *b)
 			}
 	dur = bn_demand_durable_count(&d->demand, &dur_off);
 	net = bn_tsub_count(d->tsub, &net_off);
-	topicstatus_metric(b, "topics_local_demand", "gauge",
-	    "Topics (or patterns) with subscribers on this broker.", local);
-	topicstatus_metric(b, "topics_remote_demand", "gauge",
-	    "Topics (or patterns) that peers advertised.", remote);
-	topicstatus_metric(b, "topic_network_subscriptions", "gauge",
-	    "Network subscriptions to topics, over all links.", subs);
-	topicstatus_metric(b, "topic_network_subscriptions_forwarded", "gauge",
-	    "Messages the current network subscriptions to topics forwarded.",
-	    fwd);
-	topicstatus_metric(b, "durable_subscriptions", "gauge",
-	    "Durable subscriptions on this broker counted as demand.", dur);
-	topicstatus_metric(b, "durable_subscriptions_offline", "gauge",
-	    "Of them, those whose subscriber is offline.", dur_off);
-	topicstatus_metric(b, "durable_network_subscriptions", "gauge",
-	    "Durable network subscriptions to topics this sidecar keeps.",
-	    net);
-	topicstatus_metric(b, "durable_network_subscriptions_offline", "gauge",
-	    "Of them, those whose peer is away (the broker keeps messages).",
-	    net_off);
-	topicstatus_metric(b, "durable_network_subscriptions_deleted_total",
-	    "counter", "Durable network subscriptions deleted.",
-	    (unsigned long long)bn_tsub_deleted(d->tsub));
+	v[0] = local;
+	v[1] = remote;
+	v[2] = subs;
+	v[3] = fwd;
+	v[4] = dur;
+	v[5] = dur_off;
+	v[6] = net;
+	v[7] = net_off;
+	v[8] = bn_tsub_deleted(d->tsub);
+	for (i = 0; i < sizeof(topicstatus_metrics) /
+	    sizeof(topicstatus_metrics[0]); i++)
+		topicstatus_metric(b, topicstatus_metrics[i].name,
+		    topicstatus_metrics[i].type, topicstatus_metrics[i].help,
+		    v[i]);
 }

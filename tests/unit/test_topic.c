@@ -146,7 +146,7 @@ static void
 test_status_json(void **state)
 {
 	struct bn_daemon	*d = calloc(1, sizeof(*d));
-	struct bn_buf		 ch = { 0 };
+	struct bn_buf		 ch = { 0 }, b = { 0 };
 	struct bn_advisory	 a;
 	json_error_t		 err;
 	json_t			*j, *t;
@@ -220,6 +220,23 @@ test_status_json(void **state)
 		assert_int_equal(seen, 1);
 	}
 	json_decref(j);
+	/* /metrics: the topic lines, apart from queues ("orders") */
+	bn_topic_metrics(d, &b);
+	assert_non_null(b.data);
+	assert_non_null(strstr(b.data, "\nbrokernet_topics_local_demand 2\n"));
+	assert_non_null(strstr(b.data, "\nbrokernet_topics_remote_demand 1\n"));
+	assert_non_null(strstr(b.data, "\nbrokernet_durable_subscriptions 1\n"));
+	assert_non_null(strstr(b.data,
+	    "\nbrokernet_durable_subscriptions_offline 1\n"));
+	assert_non_null(strstr(b.data,
+	    "\nbrokernet_durable_network_subscriptions 3\n"));
+	assert_non_null(strstr(b.data,
+	    "\nbrokernet_durable_network_subscriptions_offline 2\n"));
+	assert_non_null(strstr(b.data, "# TYPE brokernet_durable_network_"
+	    "subscriptions_deleted_total counter\n"));
+	assert_non_null(strstr(b.data,
+	    "\nbrokernet_topic_network_subscriptions 0\n"));
+	bn_buf_free(&b);
 	bn_tsub_free(d->tsub);
 	event_base_free(base);
 	bn_buf_free(&ch);
