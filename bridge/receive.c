@@ -87,6 +87,21 @@ struct recv_parked {
 	struct bn_frame		*f;
 };
 
+/* What receiving owns: the store session's batches and their recovery. */
+struct bn_recv {
+	struct bn_hmap		 doubt;		/* tx -> batch in doubt */
+	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
+	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */
+	size_t			 nparked;
+	size_t			 parked_bytes;
+	bool			 recovering;	/* markers not read yet */
+	char			*marker_queue;
+	struct bn_markers	*markers;	/* the window's broker copy */
+	struct bn_recv_batch	*rx_batch;	/* open store transaction */
+	struct event		*rx_batch_ev;	/* commits it */
+	uint64_t		 next_tx;
+};
+
 static void	recv_flush(struct bn_daemon *);
 static void	recv_wire_first(struct bn_recv_batch *, bool);
 static void	recv_wire_send(struct bn_recv_batch *, const struct bn_frame *,
@@ -168,7 +183,7 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 	struct bn_daemon	*d = b->d;
 	size_t			 i;
 
-	bn_hmap_del(&d->pending_tx, b->tx);
+	bn_hmap_del(&d->rx->pending_tx, b->tx);
 	if (b->abandoned) {
 		/* Its senders re-send to the active sidecar. */
 		for (i = 0; i < b->n; i++)
@@ -184,18 +199,18 @@ recv_committed_cb(struct bn_stomp *st, void *ctx, bool ok,
 	for (i = 0; i < b->n; i++)
 		recv_rx_done(d, b->rx[i], ok, err);
 	if (ok && (!b->plain || b->nkeys > 0))
-		bn_markers_committed(d->markers, b->tx, b->nkeys);
+		bn_markers_committed(d->rx->markers, b->tx, b->nkeys);
 	recv_batch_free(b);
 	/* group commit: what gathered meanwhile goes now */
-	if (d->rx_batch != NULL && !d->recovering &&
-	    bn_hmap_count(&d->pending_tx) < RECV_COMMITS_MAX)
-		event_active(d->rx_batch_ev, EV_TIMEOUT, 1);
+	if (d->rx->rx_batch != NULL && !d->rx->recovering &&
+	    bn_hmap_count(&d->rx->pending_tx) < RECV_COMMITS_MAX)
+		event_active(d->rx->rx_batch_ev, EV_TIMEOUT, 1);
 }
 
 static void
 recv_flush(struct bn_daemon *d)
 {
-	struct bn_recv_batch	*b = d->rx_batch;
+	struct bn_recv_batch	*b = d->rx->rx_batch;
 	struct bn_frame		*commit;
 	const char		*p;
 	size_t			 i;
@@ -203,14 +218,14 @@ recv_flush(struct bn_daemon *d)
 
 	if (b == NULL)
 		return;
-	d->rx_batch = NULL;
+	d->rx->rx_batch = NULL;
 	if (d->prod == NULL) {		/* no store session (tests, fuzzing) */
 		for (i = 0; i < b->n; i++)
 			recv_rx_done(d, b->rx[i], false, NULL);
 		recv_batch_free(b);
 		return;
 	}
-	bn_hmap_put(&d->pending_tx, b->tx, b);
+	bn_hmap_put(&d->rx->pending_tx, b->tx, b);
 	if (b->first != NULL && ((p = bn_frame_get(b->first, "persistent")) ==
 	    NULL || strcmp(p, "true") != 0)) {
 		/*
@@ -227,13 +242,13 @@ recv_flush(struct bn_daemon *d)
 		rc = bn_stomp_send_wire(d->prod, b->wire.data, b->wire.len,
 		    BN_STOMP_RETRY, recv_committed_cb, b);
 		if (rc == 0 && b->nkeys > 0)
-			bn_markers_send_plain(d->markers, d->prod, b->tx,
+			bn_markers_send_plain(d->rx->markers, d->prod, b->tx,
 			    &b->keys);
 	} else {
 		if (b->first != NULL)
 			recv_wire_first(b, true);
 		/* The commit marker: stored if and only if the batch is. */
-		bn_markers_wire(d->markers, b->tx, &b->keys, b->persistent,
+		bn_markers_wire(d->rx->markers, b->tx, &b->keys, b->persistent,
 		    &b->wire);
 		commit = bn_frame_new("COMMIT");
 		bn_frame_add_header(commit, "transaction", b->tx);
@@ -244,7 +259,7 @@ recv_flush(struct bn_daemon *d)
 	if (rc == -1) {
 		log_warnx("store: broker unavailable for good; %zu messages"
 		    " not stored (their senders keep them)", b->n);
-		bn_hmap_del(&d->pending_tx, b->tx);
+		bn_hmap_del(&d->rx->pending_tx, b->tx);
 		for (i = 0; i < b->n; i++)
 			recv_rx_done(d, b->rx[i], false, NULL);
 		recv_batch_free(b);
@@ -259,7 +274,7 @@ recv_flush_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct bn_daemon	*d = arg;
 
-	if (bn_hmap_count(&d->pending_tx) >= RECV_COMMITS_MAX)
+	if (bn_hmap_count(&d->rx->pending_tx) >= RECV_COMMITS_MAX)
 		return;		/* committed when one in flight completes */
 	recv_flush(d);
 }
@@ -402,18 +417,18 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		bn_link_close(l, why);
 		return -1;
 	}
-	if (d->recovering) {
+	if (d->rx->recovering) {
 		struct recv_parked	*p = xmalloc(sizeof(*p));
 
 		/* Until the markers are read, we cannot tell duplicates. */
 		p->link = l->id;
 		p->f = f;
-		TAILQ_INSERT_TAIL(&d->parked, p, entry);
-		d->nparked++;
-		d->parked_bytes += f->body_len;
+		TAILQ_INSERT_TAIL(&d->rx->parked, p, entry);
+		d->rx->nparked++;
+		d->rx->parked_bytes += f->body_len;
 		/* A peer must not make us hold more than this: push back. */
-		if (d->nparked >= RECV_PARK_MAX ||
-		    d->parked_bytes >= RECV_PARK_BYTES)
+		if (d->rx->nparked >= RECV_PARK_MAX ||
+		    d->rx->parked_bytes >= RECV_PARK_BYTES)
 			bn_link_pause(d, BN_LINK_PAUSE_PARKED, true);
 		return 0;
 	}
@@ -433,13 +448,13 @@ bn_recv_on_link_message(struct bn_link *l, struct bn_frame *f)
 		bn_frame_free(f);
 		return 0;
 	}
-	if ((b = d->rx_batch) == NULL) {
+	if ((b = d->rx->rx_batch) == NULL) {
 		b = xcalloc(1, sizeof(*b));
 		b->d = d;
 		snprintf(b->tx, sizeof(b->tx), "%s-%llu", d->boot_id,
-		    (unsigned long long)d->next_tx++);
-		d->rx_batch = b;
-		event_active(d->rx_batch_ev, EV_TIMEOUT, 1);
+		    (unsigned long long)d->rx->next_tx++);
+		d->rx->rx_batch = b;
+		event_active(d->rx->rx_batch_ev, EV_TIMEOUT, 1);
 	}
 	rx = recv_rx_new(l, seq, key, dest, bn_frame_get(f,
 	    "brokernet_origin_id"));
@@ -478,7 +493,7 @@ static void
 recv_settle(struct bn_daemon *d, struct bn_recv_batch *b, bool stored)
 {
 	b->in_doubt = false;
-	bn_hmap_del(&d->doubt, b->tx);
+	bn_hmap_del(&d->rx->doubt, b->tx);
 	if (stored)
 		d->c.doubt_found += b->n;
 	else
@@ -496,31 +511,31 @@ recv_recovered(struct bn_daemon *d)
 	struct recv_parked	*p;
 	size_t			 i, n = 0;
 
-	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
-	    e = bn_hmap_next(&d->doubt, e, &i)) {
+	for (e = bn_hmap_first(&d->rx->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->rx->doubt, e, &i)) {
 		list = xrealloc(list, (n + 1) * sizeof(*list));
 		list[n++] = e->value;
 	}
 	for (i = 0; i < n; i++)
 		recv_settle(d, list[i], false);
 	free(list);
-	d->recovering = false;
-	if (d->nparked > 0)
+	d->rx->recovering = false;
+	if (d->rx->nparked > 0)
 		log_info("store: handling %zu messages that arrived during"
-		    " recovery", d->nparked);
-	while (!d->recovering && (p = TAILQ_FIRST(&d->parked)) != NULL) {
+		    " recovery", d->rx->nparked);
+	while (!d->rx->recovering && (p = TAILQ_FIRST(&d->rx->parked)) != NULL) {
 		struct bn_link	*l = bn_link_find(d, p->link);
 
-		TAILQ_REMOVE(&d->parked, p, entry);
-		d->nparked--;
-		d->parked_bytes -= p->f->body_len;
+		TAILQ_REMOVE(&d->rx->parked, p, entry);
+		d->rx->nparked--;
+		d->rx->parked_bytes -= p->f->body_len;
 		if (l != NULL && l->state == BN_LINK_UP)
 			bn_recv_on_link_message(l, p->f);
 		else
 			bn_frame_free(p->f);	/* its sender resends it */
 		free(p);
 	}
-	if (!d->recovering)
+	if (!d->rx->recovering)
 		bn_link_pause(d, BN_LINK_PAUSE_PARKED, false);
 }
 
@@ -537,13 +552,13 @@ recv_found_cb(void *arg, const char *tx)
 	struct bn_daemon	*d = arg;
 	struct bn_recv_batch	*b;
 
-	if ((b = bn_hmap_get(&d->doubt, tx)) != NULL) {
+	if ((b = bn_hmap_get(&d->rx->doubt, tx)) != NULL) {
 		log_debug("store: batch %s committed before the broker went"
 		    " away; not sending it again", tx);
 		recv_settle(d, b, true);
 		return true;
 	}
-	return bn_hmap_get(&d->pending_tx, tx) != NULL;
+	return bn_hmap_get(&d->rx->pending_tx, tx) != NULL;
 }
 
 static const struct bn_markers_ops recv_markers_ops = {
@@ -558,13 +573,13 @@ bn_recv_link_closed(struct bn_daemon *d, uint64_t link)
 	struct recv_parked	*p, *next;
 
 	bn_pace_link_closed(d, link);
-	for (p = TAILQ_FIRST(&d->parked); p != NULL; p = next) {
+	for (p = TAILQ_FIRST(&d->rx->parked); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, entry);
 		if (p->link != link)
 			continue;
-		TAILQ_REMOVE(&d->parked, p, entry);
-		d->nparked--;
-		d->parked_bytes -= p->f->body_len;
+		TAILQ_REMOVE(&d->rx->parked, p, entry);
+		d->rx->nparked--;
+		d->rx->parked_bytes -= p->f->body_len;
 		bn_frame_free(p->f);
 		free(p);
 	}
@@ -576,7 +591,7 @@ bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 	if (bn_pace_on_store_message(d, f))
 		return;		/* it took the frame */
 	if (bn_markers_is_theirs(f))
-		bn_markers_on_message(d->markers, f);
+		bn_markers_on_message(d->rx->markers, f);
 	else
 		log_warnx("store: unexpected MESSAGE (subscription %s) on the"
 		    " store session", bn_frame_get(f, "subscription") ?
@@ -589,20 +604,20 @@ bn_recv_on_store_message(struct bn_daemon *d, struct bn_frame *f)
 void
 bn_recv_store_connected(struct bn_daemon *d)
 {
-	d->recovering = true;
-	bn_markers_connected(d->markers, d->prod);
+	d->rx->recovering = true;
+	bn_markers_connected(d->rx->markers, d->prod);
 	bn_pace_store_connected(d);
 }
 
 void
 bn_recv_store_lost(struct bn_daemon *d)
 {
-	d->recovering = true;
-	bn_markers_lost(d->markers);
+	d->rx->recovering = true;
+	bn_markers_lost(d->rx->markers);
 	bn_pace_store_lost(d);
 	/* In-doubt batches stay in doubt in the client; asked again. */
-	bn_hmap_clear(&d->doubt);
-	bn_hmap_init(&d->doubt);
+	bn_hmap_clear(&d->rx->doubt);
+	bn_hmap_init(&d->rx->doubt);
 }
 
 /*
@@ -618,15 +633,15 @@ bn_recv_abandon(struct bn_daemon *d)
 	struct bn_recv_batch	**list = NULL;
 	size_t			 i, n = 0;
 
-	for (e = bn_hmap_first(&d->doubt, &i); e != NULL;
-	    e = bn_hmap_next(&d->doubt, e, &i)) {
+	for (e = bn_hmap_first(&d->rx->doubt, &i); e != NULL;
+	    e = bn_hmap_next(&d->rx->doubt, e, &i)) {
 		list = xrealloc(list, (n + 1) * sizeof(*list));
 		list[n++] = e->value;
 	}
 	for (i = 0; i < n; i++) {
 		list[i]->abandoned = true;
 		list[i]->in_doubt = false;
-		bn_hmap_del(&d->doubt, list[i]->tx);
+		bn_hmap_del(&d->rx->doubt, list[i]->tx);
 		/* "stored": the client forgets it without sending it again */
 		bn_stomp_resolve(d->prod, list[i], true);
 	}
@@ -646,24 +661,25 @@ bn_recv_doubt(struct bn_stomp *st, void *ctx, void *arg)
 	if (b == NULL)
 		return;		/* the browse is already under way */
 	b->in_doubt = true;
-	bn_hmap_put(&d->doubt, b->tx, b);
+	bn_hmap_put(&d->rx->doubt, b->tx, b);
 }
 
 void
 bn_recv_init(struct bn_daemon *d)
 {
-	bn_hmap_init(&d->doubt);
-	bn_hmap_init(&d->pending_tx);
-	TAILQ_INIT(&d->parked);
-	d->recovering = true;
+	d->rx = xcalloc(1, sizeof(*d->rx));
+	bn_hmap_init(&d->rx->doubt);
+	bn_hmap_init(&d->rx->pending_tx);
+	TAILQ_INIT(&d->rx->parked);
+	d->rx->recovering = true;
 	snprintf(d->boot_id, sizeof(d->boot_id), "%llx",
 	    (unsigned long long)bn_wall_ms());
-	xasprintf(&d->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
+	xasprintf(&d->rx->marker_queue, "/queue/%s%s", BN_MARKER_PREFIX,
 	    d->self);
 	/* The window (d->dedup) is set up before. */
-	d->markers = bn_markers_new(d->base, d->marker_queue, d->boot_id,
+	d->rx->markers = bn_markers_new(d->base, d->rx->marker_queue, d->boot_id,
 	    &d->dedup, &recv_markers_ops, d);
-	if ((d->rx_batch_ev = event_new(d->base, -1, 0, recv_flush_cb,
+	if ((d->rx->rx_batch_ev = event_new(d->base, -1, 0, recv_flush_cb,
 	    d)) == NULL)
 		fatalx("store: cannot create the batch event");
 }
@@ -674,19 +690,39 @@ bn_recv_free(struct bn_daemon *d)
 	struct recv_parked	*p;
 
 	bn_recv_store_lost(d);
-	bn_hmap_clear(&d->doubt);
-	bn_hmap_clear(&d->pending_tx);
-	while ((p = TAILQ_FIRST(&d->parked)) != NULL) {
-		TAILQ_REMOVE(&d->parked, p, entry);
+	bn_hmap_clear(&d->rx->doubt);
+	bn_hmap_clear(&d->rx->pending_tx);
+	while ((p = TAILQ_FIRST(&d->rx->parked)) != NULL) {
+		TAILQ_REMOVE(&d->rx->parked, p, entry);
 		bn_frame_free(p->f);
 		free(p);
 	}
-	free(d->marker_queue);
-	if (d->rx_batch != NULL) {
-		recv_batch_free(d->rx_batch);
-		d->rx_batch = NULL;
+	free(d->rx->marker_queue);
+	if (d->rx->rx_batch != NULL) {
+		recv_batch_free(d->rx->rx_batch);
+		d->rx->rx_batch = NULL;
 	}
-	if (d->rx_batch_ev != NULL)
-		event_free(d->rx_batch_ev);
-	bn_markers_free(d->markers);
+	if (d->rx->rx_batch_ev != NULL)
+		event_free(d->rx->rx_batch_ev);
+	bn_markers_free(d->rx->markers);
+	free(d->rx);
+	d->rx = NULL;
+}
+
+struct bn_markers *
+bn_recv_markers(const struct bn_daemon *d)
+{
+	return d->rx->markers;
+}
+
+bool
+bn_recv_recovering(const struct bn_daemon *d)
+{
+	return d->rx->recovering;
+}
+
+size_t
+bn_recv_nparked(const struct bn_daemon *d)
+{
+	return d->rx->nparked;
 }

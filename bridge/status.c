@@ -32,6 +32,7 @@
 #include "brokernet/mdns.h"
 #include "brokernet/pace.h"
 #include "brokernet/preflight.h"
+#include "brokernet/receive.h"
 #include "brokernet/status.h"
 #include "brokernet/stomp.h"
 #include "brokernet/topic.h"
@@ -133,25 +134,25 @@ status_role_changes(struct bn_daemon *d)
 static uint64_t
 status_markers_restored(struct bn_daemon *d)
 {
-	return bn_markers_restored(d->markers);
+	return bn_markers_restored(bn_recv_markers(d));
 }
 
 static uint64_t
 status_markers_count(struct bn_daemon *d)
 {
-	return bn_markers_count(d->markers);
+	return bn_markers_count(bn_recv_markers(d));
 }
 
 static uint64_t
 status_markers_keys(struct bn_daemon *d)
 {
-	return bn_markers_keys(d->markers);
+	return bn_markers_keys(bn_recv_markers(d));
 }
 
 static uint64_t
 status_markers_merges(struct bn_daemon *d)
 {
-	return bn_markers_merges(d->markers);
+	return bn_markers_merges(bn_recv_markers(d));
 }
 
 static uint64_t

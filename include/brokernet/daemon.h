@@ -42,11 +42,10 @@ struct bn_link;
 struct bn_link_ops;
 struct bn_linkz;
 struct bn_mcast;
-struct bn_recv_batch;
+struct bn_recv;
 struct bn_markers;
 struct bn_lock;
 struct bn_preflight;
-struct recv_parked;
 struct bn_pace;
 struct bn_pace_tx;
 
@@ -118,18 +117,8 @@ struct bn_daemon {
 	char			*own_sessions[8];/* ours, newest first */
 	struct bn_demand	 demand;
 	struct bn_dedup		 dedup;		/* receive-side window */
-	struct bn_hmap		 doubt;		/* tx -> batch in doubt */
-	struct bn_hmap		 pending_tx;	/* tx -> batch awaiting receipt */
-	TAILQ_HEAD(, recv_parked) parked;	/* arrived during recovery */
-	size_t			 nparked;
-	size_t			 parked_bytes;
-	bool			 recovering;	/* markers not read yet */
+	struct bn_recv		*rx;		/* receive.c's */
 	char			 boot_id[24];
-	char			*marker_queue;
-	struct bn_markers	*markers;	/* the window's broker copy */
-	struct bn_recv_batch	*rx_batch;	/* open store transaction */
-	struct event		*rx_batch_ev;	/* commits it */
-	uint64_t		 next_tx;
 
 	struct bn_hmap		 consumers;	/* consumer id -> queue */
 	struct bn_linkq		 links;

@@ -46,6 +46,7 @@
 #include "brokernet/link.h"
 #include "brokernet/listen.h"
 #include "brokernet/log.h"
+#include "brokernet/receive.h"
 #include "brokernet/util.h"
 
 
@@ -307,7 +308,7 @@ test_parked_released_with_link(void **state)
 	struct env	*e = *state;
 	struct bn_buf	*b = &e->tx;
 
-	assert_true(e->d->recovering);
+	assert_true(bn_recv_recovering(e->d));
 	peer_send(e, HELLO);
 	pump(e);
 	assert_true(sent(e, "BN_WELCOME"));
@@ -318,7 +319,7 @@ test_parked_released_with_link(void **state)
 	pump(e);
 	assert_true(TAILQ_EMPTY(&e->d->links));
 	assert_false(sent(e, "ACK"));
-	assert_int_equal(e->d->nparked, 0);
+	assert_int_equal(bn_recv_nparked(e->d), 0);
 }
 
 /*
@@ -333,7 +334,7 @@ test_parking_bounded(void **state)
 	struct bn_buf	*b = &e->tx;
 	struct bn_link	*l;
 
-	assert_true(e->d->recovering);
+	assert_true(bn_recv_recovering(e->d));
 	peer_send(e, HELLO);
 	pump(e);
 	assert_true(sent(e, "BN_WELCOME"));
@@ -341,7 +342,7 @@ test_parking_bounded(void **state)
 	(void)peer_feed(e, b->data, b->len);
 	pump(e);
 	l = TAILQ_FIRST(&e->d->links);
-	assert_true((l != NULL && l->read_paused) || e->d->nparked < 2000);
+	assert_true((l != NULL && l->read_paused) || bn_recv_nparked(e->d) < 2000);
 	assert_false(sent(e, "ACK"));
 }
 
@@ -372,12 +373,12 @@ test_pause_reasons(void **state)
 	messages(b, 1, 3, 16);
 	(void)peer_feed(e, b->data, b->len);
 	pump(e);
-	assert_int_equal(e->d->nparked, 0);
+	assert_int_equal(bn_recv_nparked(e->d), 0);
 	bn_link_pause(e->d, BN_LINK_PAUSE_PARKED, false);
 	assert_false(l->read_paused);
 	pump(e);
 	/* no store session: what the link read waits parked */
-	assert_int_equal(e->d->nparked, 3);
+	assert_int_equal(bn_recv_nparked(e->d), 3);
 }
 
 /*
