@@ -77,6 +77,12 @@ class TopicFaults(NetTestCase):
         hold, idle = threading.Event(), threading.Event()
 
         def publisher():
+            try:
+                publish_all()
+            finally:
+                idle.set()      # done: it is between chunks for good
+
+        def publish_all():
             # in chunks of 100, about 500/s, so that the fault comes while
             # messages flow, and a dead broker A can be waited for
             while published[0] < N:
