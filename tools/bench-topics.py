@@ -115,21 +115,24 @@ class Bench:
         topic = "/topic/bt.%s.%d.%s" % (setup, rep, "p" if persistent else "np")
         n = self.o.count
         pids = [x.pid for x in (src, d1, d2)]
+        names = ["broker " + x.name for x in (src, d1, d2)]
         if setup == "brokernet":
             pids += [s.proc.pid for s in self.sidecars]
+            names += ["sidecar " + s.name for s in self.sidecars]
         consumers = [self.bnbench(["consume", "--broker", d.stomp_uri, "--queue", topic,
                                    "--count", str(n), "--idle-timeout", "20000",
                                    "--timeout-s", str(self.o.timeout), "-q"])
                      for d in (d1, d2)]
         time.sleep(self.o.settle)
-        c0 = sum(cpu_s(p) for p in pids)
+        c0 = [cpu_s(p) for p in pids]
         prod = self.bnbench(["produce", "--broker", src.stomp_uri, "--queue", topic,
                              "--count", str(n), "--size", str(size),
                              "--persistent" if persistent else "--non-persistent",
                              "--timeout-s", str(self.o.timeout), "-q"])
         prod.communicate(timeout=self.o.timeout + 30)
         outs = [kv_of(c.communicate(timeout=self.o.timeout + 30)[0]) for c in consumers]
-        cpu = sum(cpu_s(p) for p in pids) - c0
+        each = [cpu_s(p) - c for p, c in zip(pids, c0)]
+        cpu = sum(each)
         rates = [float(kv.get("msgs_per_s", 0)) for kv in outs]
         distinct = [int(kv.get("distinct", 0)) for kv in outs]
         dups = [int(kv.get("duplicates", 0)) for kv in outs]
@@ -138,6 +141,8 @@ class Bench:
         print("bench-topics: rep %d %-22s %-9s %8.0f msg/s (slower subscriber) received %s"
               " duplicates %s cpu %.2f s/10k" % (rep, name, setup, r["rate"], distinct, dups,
                                                  r["cpu10k"]), flush=True)
+        print("bench-topics:   CPU s/10k by process: %s" % ", ".join(
+            "%s %.2f" % (nm, c * 10000.0 / n) for nm, c in zip(names, each)), flush=True)
         return r
 
     def run(self):

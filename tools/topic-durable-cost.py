@@ -2,12 +2,12 @@
 """topic-durable-cost: what ActiveMQ itself charges for durable subscribers
 on a topic, with no sidecar: one broker, one STOMP producer publishing N
 persistent 1 KiB messages (receipt window 200) to a fresh topic, two
-subscribers (ack:client, prefetch 1000, a cumulative ACK every 100
-messages), plain or durable (client-id + activemq.subscriptionName), as
+(--subs) subscribers (ack:client, prefetch 1000, a cumulative ACK every 100
+messages; --ack client-individual: one ACK per message), plain or durable (client-id + activemq.subscriptionName), as
 brokernet's network subscriptions are. Prints msg/s (slower subscriber)
 and the broker's CPU seconds per 10,000 messages, interleaved repetitions.
 
-    tools/topic-durable-cost.py [--count 5000] [--reps 2]
+    tools/topic-durable-cost.py [--count 5000] [--reps 2] [--ack client-individual]
 
 Every process it starts is stopped by PID, also on failure.
 """
@@ -33,17 +33,17 @@ def cpu_s(pid):
     return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one(broker, durable, n):
+def one(broker, durable, n, ack_mode, nsubs):
     t = "cost.%s" % uuid.uuid4().hex[:8]
-    subs, got, times = [], [0, 0], [[None, None], [None, None]]
-    for i in range(2):
+    subs, got, times = [], [0] * nsubs, [[None, None] for _ in range(nsubs)]
+    for i in range(nsubs):
         c = StompClient()
         hdr = {"client-id": "cost-%s-%d" % (t, i)} if durable else None
         c.connect("127.0.0.1", broker.stomp_port, headers=hdr)
         h = {"activemq.prefetchSize": "1000"}
         if durable:
             h["activemq.subscriptionName"] = "s"
-        c.subscribe("/topic/" + t, "s%d" % i, ack="client", headers=h, receipt=True)
+        c.subscribe("/topic/" + t, "s%d" % i, ack=ack_mode, headers=h, receipt=True)
         subs.append(c)
 
     def take(i):
@@ -55,10 +55,10 @@ def one(broker, durable, n):
             got[i] += 1
             if times[i][0] is None:
                 times[i][0] = time.monotonic()
-            if got[i] % 100 == 0 or got[i] == n:
+            if ack_mode == "client-individual" or got[i] % 100 == 0 or got[i] == n:
                 c.ack(f)
         times[i][1] = time.monotonic()
-    th = [threading.Thread(target=take, args=(i,), daemon=True) for i in range(2)]
+    th = [threading.Thread(target=take, args=(i,), daemon=True) for i in range(nsubs)]
     for x in th:
         x.start()
     p = StompClient()
@@ -80,6 +80,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=5000)
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--subs", type=int, default=2, help="subscribers (default 2)")
+    ap.add_argument("--ack", choices=("client", "client-individual"), default="client",
+                    help="client: a cumulative ACK every 100 messages (default);"
+                    " client-individual: one ACK per message, as a sidecar acks a queue")
     o = ap.parse_args()
     base = tempfile.mkdtemp(prefix="bn-topic-cost-")
     b = bnharness.Broker("T", os.path.join(base, "T"))
@@ -88,7 +92,7 @@ def main():
         res = {False: [], True: []}
         for rep in range(o.reps):
             for durable in (False, True):
-                r = one(b, durable, o.count)
+                r = one(b, durable, o.count, o.ack, o.subs)
                 res[durable].append(r)
                 print("rep %d %-8s %6.0f msg/s  broker CPU %.2f s/10k  received %s"
                       % (rep + 1, "durable" if durable else "plain", r[0], r[1], r[2]),
