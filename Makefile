@@ -53,10 +53,16 @@ obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
 
-# The topology page is compiled into the binary.
-obj/gen/ui_html.c: bridge/ui/topology.html tools/embed.sh
+# The topology page (markup and style, its script inline) is compiled into
+# the binary.
+obj/gen/topology.html: bridge/ui/topology.html bridge/ui/topology.js tools/ui-page.sh
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh bn_ui_html bridge/ui/topology.html > $@
+	sh tools/ui-page.sh bridge/ui/topology.html bridge/ui/topology.js > $@.tmp
+	mv $@.tmp $@
+
+obj/gen/ui_html.c: obj/gen/topology.html tools/embed.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh bn_ui_html obj/gen/topology.html > $@
 
 obj/gen/ui_html.o: obj/gen/ui_html.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -143,7 +149,7 @@ install: all
 	install -m 755 bin/brokernetctl $(DESTDIR)$(PREFIX)/bin/brokernetctl
 	install -m 644 doc/brokernetd.8 $(DESTDIR)$(MANDIR)/man8/brokernetd.8
 	install -m 644 doc/brokernetctl.1 $(DESTDIR)$(MANDIR)/man1/brokernetctl.1
-	install -m 644 bridge/ui/topology.html \
+	install -m 644 obj/gen/topology.html \
 	    $(DESTDIR)$(PREFIX)/share/brokernet/topology.html
 	for f in etc/*.xml etc/grafana-brokernet.json; do install -m 644 $$f \
 	    $(DESTDIR)$(PREFIX)/share/brokernet/; done
