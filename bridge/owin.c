@@ -365,8 +365,10 @@ in_native_body(struct bn_owsess *o, const struct bn_ow_message *m,
 	c.u.msg.command_id = 0;
 	c.u.msg.response_required = false;
 	bn_buf_reset(&o->scratch);
-	/* one allocation: the buffer is handed to the frame below */
-	bn_buf_reserve(&o->scratch, m->content.len + m->properties.len + 4096);
+	/* one allocation of the size needed (not doubled, see
+	 * bn_buf_reserve_exact): the buffer is handed to the frame below */
+	bn_buf_reserve_exact(&o->scratch, m->content.len + m->properties.len +
+	    4096);
 	if (bn_ow_encode(&o->scratch, &c, &o->mine, err, sizeof(err)) == -1) {
 		log_warnx("%s: message not re-encoded: %s", o->name, err);
 		return -1;

@@ -199,6 +199,20 @@ bn_buf_reserve(struct bn_buf *b, size_t extra)
 	b->cap = ncap;
 }
 
+/*
+ * Room for extra more bytes, exactly (no doubling): for a buffer made once
+ * and handed on, where doubling 64 KiB to 128 KiB would cross main.c's mmap
+ * threshold and cost a fresh mapping, and its page faults, per message.
+ */
+void
+bn_buf_reserve_exact(struct bn_buf *b, size_t extra)
+{
+	if (b->cap - b->len > extra)
+		return;
+	b->cap = b->len + extra + 1;
+	b->data = xrealloc(b->data, b->cap);
+}
+
 void
 bn_buf_add(struct bn_buf *b, const void *p, size_t n)
 {

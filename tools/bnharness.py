@@ -37,17 +37,13 @@ JVM options appended), BN_JAVA_LIBDIR (where xstream.jar etc. are, default
 """
 
 import atexit
-import errno
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_attr
 
 __all__ = [
     "Broker", "BrokerError", "start_all", "stop_all", "start_shared_pair",
@@ -55,341 +51,24 @@ __all__ = [
     "stomp_ping", "stop_dir", "java_command", "start_jdbc_pair", "add_cleanup",
 ]
 
-ACTIVEMQ_HOME = os.environ.get("BN_ACTIVEMQ_HOME", "/usr/share/activemq")
-JAVA_LIBDIR = os.environ.get("BN_JAVA_LIBDIR", "/usr/share/java")
-OPTIONAL_JARS = ("xstream.jar", "jettison.jar", "xpp3.jar")
-# The broker setting consumer-paced forwarding needs (README).
-STATISTICS_XML = "<plugins><statisticsBrokerPlugin/></plugins>"
-# jdbcPersistenceAdapter on PostgreSQL through a dbcp2 pool (commons-logging
-# comes with the broker as jcl-over-slf4j)
-JDBC_JARS = ("postgresql.jar", "commons-dbcp2.jar", "commons-pool2.jar")
-
-# JVM options.  The heap bounds follow shared/NOTES.md; SerialGC and a small
-# metaspace/code cache keep an idle broker's RSS low on a 2-core machine.
-JVM_OPTS = os.environ.get("BN_JVM_OPTS", "").split() or [
-    "-Xms64m", "-Xmx512m",
-    "-XX:+UseSerialGC",
-    "-XX:TieredStopAtLevel=1",
-    "-Xss512k",
-    "-Djava.awt.headless=true",
-]
-
-# Java 17 strong encapsulation: what XStream (advisory -> JSON) and ActiveMQ
-# need opened.  Mirrors upstream 5.17's bin/env; harmless when unused.
-ADD_OPENS = [
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-opens=java.base/java.text=ALL-UNNAMED",
-    "--add-opens=java.base/java.net=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.security=ALL-UNNAMED",
-]
+from bnproc import (  # noqa: F401 (re-exported)
+    BrokerError, DEFAULT_STOP_TIMEOUT, free_port, stomp_ping, stop_popen, stop_dir,
+    _port_is_free, _reserve_port, _pid_alive, _cmdline, _is_our_java, _rss_kb,
+    _prctl, _set_pdeathsig, _tail, _read_pid, _broker_dirs)
+from bnbrokerxml import (  # noqa: F401 (re-exported)
+    ACTIVEMQ_HOME, JAVA_LIBDIR, OPTIONAL_JARS, STATISTICS_XML, JDBC_JARS, JVM_OPTS,
+    ADD_OPENS, native_network_connector_xml, native_network_xml, java_command,
+    _ACTIVEMQ_XML, _LOG4J, _jdbc_xml, _xml_escape, _xml_attr)
 
 DEFAULT_START_TIMEOUT = 60.0
-DEFAULT_STOP_TIMEOUT = 20.0
-
-
-class BrokerError(RuntimeError):
-    """A broker failed to start, stop or answer; the message carries its log tail."""
-
-
-# ---------------------------------------------------------------- ports
-
-_port_lock = threading.Lock()
-_ports_in_use = set()
-
-
-def _port_is_free(port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-def free_port():
-    """A TCP port free on 127.0.0.1 now and not handed out before by this process."""
-    with _port_lock:
-        for _ in range(200):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            try:
-                s.bind(("127.0.0.1", 0))
-                port = s.getsockname()[1]
-            finally:
-                s.close()
-            if port in _ports_in_use or not _port_is_free(port):
-                continue
-            _ports_in_use.add(port)
-            return port
-    raise BrokerError("no free port found")
-
-
-def _reserve_port(port):
-    with _port_lock:
-        _ports_in_use.add(port)
-
-
-# ---------------------------------------------------------------- STOMP probe
-
-def stomp_ping(port, host="127.0.0.1", timeout=2.0):
-    """True when host:port answers a STOMP 1.2 CONNECT with CONNECTED."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as s:
-            s.settimeout(timeout)
-            s.sendall(b"CONNECT\naccept-version:1.2\nhost:localhost\n\n\0")
-            buf = b""
-            deadline = time.monotonic() + timeout
-            while b"\0" not in buf and time.monotonic() < deadline:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                buf += chunk
-            ok = buf.lstrip(b"\r\n").startswith(b"CONNECTED")
-            if ok:
-                try:
-                    s.sendall(b"DISCONNECT\n\n\0")
-                except OSError:
-                    pass
-            return ok
-    except OSError:
-        return False
-
-
-# ---------------------------------------------------------------- processes
-
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie is as good as gone.
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            st = f.read()
-        return st[st.rindex(")") + 2] != "Z"
-    except (OSError, ValueError, IndexError):
-        return False
-
-
-def _cmdline(pid):
-    try:
-        with open("/proc/%d/cmdline" % pid, "rb") as f:
-            return [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
-    except OSError:
-        return []
-
-
-def _is_our_java(pid, basedir):
-    """PID is a java process started for this basedir (guards against PID reuse)."""
-    args = _cmdline(pid)
-    if not args or not os.path.basename(args[0]).startswith("java"):
-        return False
-    return ("-Dactivemq.base=" + os.path.abspath(basedir)) in args
-
-
-def _rss_kb(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-try:
-    import ctypes
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl   # resolved before any fork
-except Exception:   # not Linux / no ctypes
-    _prctl = None
-
-
-def _set_pdeathsig():
-    # Child side of fork: get SIGTERM (clean KahaDB close) when the parent dies,
-    # so a SIGKILLed test run leaves no broker behind.
-    try:
-        _prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
-def stop_popen(proc, sig=signal.SIGTERM, timeout=10.0):
-    """Signal a child (subprocess.Popen) and wait; SIGKILL after timeout.
-    Returns its exit status."""
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
-
-
-def _tail(path, lines=40):
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - 16384))
-            data = f.read().decode("utf-8", "replace")
-        return "\n".join(data.splitlines()[-lines:])
-    except OSError:
-        return "(no %s)" % path
-
-
-# ---------------------------------------------------------------- config text
-
-def native_network_connector_xml(name, uris, duplex=False, ttl=1, prefetch=1000,
-                                 decrease_priority=True, uri_options=None, **attrs):
-    """One <networkConnector/> element (ActiveMQ's native bridge).
-
-    uris: a Broker, an int (OpenWire port on 127.0.0.1), a "tcp://..." string,
-    or a list of those.  uri_options: dict or "k=v&..." appended to static:(...).
-    Extra keyword attributes are written as XML attributes (e.g.
-    conduitSubscriptions="true", dynamicOnly="false")."""
-    if isinstance(uris, (Broker, int, str)):
-        uris = [uris]
-    parts = []
-    for u in uris:
-        if isinstance(u, Broker):
-            parts.append(u.openwire_uri)
-        elif isinstance(u, int):
-            parts.append("tcp://127.0.0.1:%d" % u)
-        else:
-            parts.append(str(u))
-    uri = "static:(%s)" % ",".join(parts)
-    if uri_options:
-        if isinstance(uri_options, dict):
-            uri_options = "&".join("%s=%s" % kv for kv in uri_options.items())
-        uri += "?" + uri_options
-    a = {
-        "name": name,
-        "uri": uri,
-        "duplex": "true" if duplex else "false",
-        "networkTTL": str(ttl),
-        "prefetchSize": str(prefetch),
-        "decreaseNetworkConsumerPriority": "true" if decrease_priority else "false",
-    }
-    for k, v in attrs.items():
-        a[k] = ("true" if v else "false") if isinstance(v, bool) else str(v)
-    return "<networkConnector %s/>" % " ".join("%s=%s" % (k, _xml_attr(v)) for k, v in a.items())
-
-
-def native_network_xml(name, uris, duplex=False, ttl=1, prefetch=1000,
-                       decrease_priority=True, **kw):
-    """A <networkConnectors> block with one connector, for Broker(extra_xml=...)."""
-    return ("<networkConnectors>\n      %s\n    </networkConnectors>"
-            % native_network_connector_xml(name, uris, duplex=duplex, ttl=ttl,
-                                           prefetch=prefetch,
-                                           decrease_priority=decrease_priority, **kw))
-
-
-_ACTIVEMQ_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<!-- Written by tools/bnharness.py -->
-<beans xmlns="http://www.springframework.org/schema/beans"
-       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-       xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
-       http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
-  {beans}
-  <broker xmlns="http://activemq.apache.org/schema/core"
-          brokerName={name}
-          dataDirectory={datadir}
-          persistent="true"
-          useJmx="false"
-          schedulerSupport="false"
-          advisorySupport={advisory}
-          useShutdownHook="true">
-    <persistenceAdapter>
-      {persistence}
-    </persistenceAdapter>
-    <systemUsage>
-      <systemUsage>
-        <storeUsage><storeUsage limit="4 gb"/></storeUsage>
-        <tempUsage><tempUsage limit="1 gb"/></tempUsage>
-      </systemUsage>
-    </systemUsage>
-    <transportConnectors>
-      <transportConnector name="stomp" uri={stomp_uri}/>
-      <transportConnector name="openwire" uri={openwire_uri}/>{ssl_connector}
-    </transportConnectors>{ssl_context}
-    {extra}
-  </broker>
-</beans>
-"""
-
-_LOG4J = """# log4j 1.2 configuration written by tools/bnharness.py
-log4j.rootLogger=INFO, logfile
-log4j.logger.org.apache.activemq.spring=WARN
-log4j.logger.org.apache.activemq.web.handler=WARN
-log4j.logger.org.springframework=WARN
-log4j.logger.org.apache.xbean=WARN
-log4j.appender.logfile=org.apache.log4j.FileAppender
-log4j.appender.logfile.File={logfile}
-log4j.appender.logfile.Append=true
-log4j.appender.logfile.layout=org.apache.log4j.PatternLayout
-log4j.appender.logfile.layout.ConversionPattern=%d{{ISO8601}} | %-5p | %m | %c | %t%n
-"""
-
-
-def java_command(basedir, conf_xml=None, log4j=None):
-    """The argv used to run a broker for basedir (for reports and reproducing)."""
-    basedir = os.path.abspath(basedir)
-    conf_xml = conf_xml or os.path.join(basedir, "conf", "activemq.xml")
-    log4j = log4j or os.path.join(basedir, "conf", "log4j.properties")
-    java = os.environ.get("BN_JAVA") or shutil.which("java") or "/usr/lib/jvm/default-java/bin/java"
-    argv = [java] + JVM_OPTS + ADD_OPENS + os.environ.get("BN_JAVA_OPTS", "").split()
-    argv += [
-        "-Dactivemq.home=" + ACTIVEMQ_HOME,
-        "-Dactivemq.base=" + basedir,
-        "-Dactivemq.conf=" + os.path.join(basedir, "conf"),
-        "-Dactivemq.data=" + os.path.join(basedir, "data"),
-        "-Djava.io.tmpdir=" + os.path.join(basedir, "tmp"),
-        "-Dlog4j.configuration=file:" + log4j,
-        "-jar", os.path.join(ACTIVEMQ_HOME, "bin", "activemq.jar"),
-        "start", "xbean:file:" + conf_xml,
-    ]
-    return argv
-
-
-def _jdbc_xml(j, datadir):
-    """(persistenceAdapter child, beans) for a JDBC store with a lease locker.
-    The lease is lockAcquireSleepInterval long and renewed every
-    lockKeepAlivePeriod (ActiveMQ warns when the renewal is not shorter)."""
-    bean = """<bean id="bn-ds" class="org.apache.commons.dbcp2.BasicDataSource" destroy-method="close">
-    <property name="driverClassName" value="org.postgresql.Driver"/>
-    <property name="url" value=%s/>
-    <property name="username" value=%s/>
-    <property name="password" value=%s/>
-    <property name="maxTotal" value="8"/>
-    <property name="defaultQueryTimeout" value="5"/>
-  </bean>""" % (_xml_attr(j["url"]), _xml_attr(j["user"]), _xml_attr(j["password"]))
-    adapter = ("<jdbcPersistenceAdapter dataDirectory=%s dataSource=\"#bn-ds\""
-               " lockKeepAlivePeriod=\"%d\" createTablesOnStartup=\"true\">"
-               "<locker><lease-database-locker lockAcquireSleepInterval=\"%d\""
-               " leaseHolderId=%s/></locker></jdbcPersistenceAdapter>"
-               % (_xml_attr(datadir), j.get("keep_alive_ms", 500), j.get("acquire_ms", 1000),
-                  _xml_attr(j["lease_holder"])))
-    return adapter, bean
-
-
-# ---------------------------------------------------------------- Broker
 
 _registry_lock = threading.RLock()
 _registry = []          # Brokers started by this process (stopped at exit)
 _handlers_installed = False
 _prev_handlers = {}
 
+
+# ---------------------------------------------------------------- Broker
 
 class Broker:
     """One ActiveMQ broker process in basedir, listening on 127.0.0.1 only.
@@ -930,68 +609,6 @@ def _install_handlers():
             signal.signal(sig, _on_signal)
         except (ValueError, OSError):
             pass
-
-
-# ---------------------------------------------------------------- directory ops (CLI)
-
-def _read_pid(path):
-    try:
-        with open(path) as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _broker_dirs(root):
-    root = os.path.abspath(root)
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        if "broker.pid" in filenames or "broker.json" in filenames:
-            out.append(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if d not in ("data", "lib", "tmp", "conf", "kahadb"))
-    return sorted(out)
-
-
-def stop_dir(root, timeout=DEFAULT_STOP_TIMEOUT, log=None):
-    """Stop every broker recorded (broker.pid) under root, checking first that
-    the PID is a java process with that basedir on its command line.
-    Returns a list of (basedir, pid, outcome)."""
-    results = []
-    victims = []
-    for d in _broker_dirs(root):
-        pidfile = os.path.join(d, "broker.pid")
-        pid = _read_pid(pidfile)
-        if pid is None:
-            continue
-        if not _pid_alive(pid):
-            results.append((d, pid, "not running"))
-            os.unlink(pidfile)
-        elif not _is_our_java(pid, d):
-            results.append((d, pid, "pid belongs to another process: left alone"))
-            os.unlink(pidfile)
-        else:
-            os.kill(pid, signal.SIGTERM)
-            victims.append((d, pid, pidfile))
-    t0 = time.monotonic()
-    for d, pid, pidfile in victims:
-        while _pid_alive(pid) and time.monotonic() - t0 < timeout:
-            time.sleep(0.05)
-        outcome = "stopped"
-        if _pid_alive(pid) and _is_our_java(pid, d):
-            os.kill(pid, signal.SIGKILL)
-            t1 = time.monotonic()
-            while _pid_alive(pid) and time.monotonic() - t1 < 10:
-                time.sleep(0.05)
-            outcome = "killed"
-        results.append((d, pid, "%s in %.1f s" % (outcome, time.monotonic() - t0)))
-        try:
-            os.unlink(pidfile)
-        except OSError:
-            pass
-    if log:
-        for d, pid, outcome in results:
-            log("%s pid=%d %s" % (os.path.relpath(d, os.path.abspath(root)), pid, outcome))
-    return results
 
 
 def _cli(argv):

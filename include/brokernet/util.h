@@ -45,6 +45,7 @@ struct bn_buf {
 	size_t	 cap;
 };
 void	 bn_buf_reserve(struct bn_buf *, size_t extra);
+void	 bn_buf_reserve_exact(struct bn_buf *, size_t extra);
 void	 bn_buf_add(struct bn_buf *, const void *, size_t);
 void	 bn_buf_addstr(struct bn_buf *, const char *);
 void	 bn_buf_addc(struct bn_buf *, char);
