@@ -31,7 +31,7 @@ LIB_SRCS   := $(filter-out bridge/main.c,$(wildcard bridge/*.c)) \
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 # A tool split over files: tools/NAME.c holds main() and names the binary,
 # tools/NAME_*.c are linked into it (see bin/bnbench below).
-TOOL_PARTS := $(wildcard tools/bnbench_*.c)
+TOOL_PARTS := $(wildcard tools/bnbench_*.c tools/owprobe_*.c)
 TOOL_SRCS  := $(filter-out $(TOOL_PARTS),$(wildcard tools/*.c))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -91,6 +91,7 @@ bin/%: obj/tools/%.o obj/libbrokernet.a
 	    $(LIBS)
 
 bin/bnbench: $(patsubst %.c,obj/%.o,$(filter tools/bnbench_%,$(TOOL_PARTS)))
+bin/owprobe: $(patsubst %.c,obj/%.o,$(filter tools/owprobe_%,$(TOOL_PARTS)))
 
 bin/tests/%: obj/tests/unit/%.o obj/libbrokernet.a
 	@mkdir -p bin/tests
