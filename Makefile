@@ -29,7 +29,10 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LIB_SRCS   := $(filter-out bridge/main.c,$(wildcard bridge/*.c)) \
 	      $(wildcard discovery/*.c)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
-TOOL_SRCS  := $(wildcard tools/*.c)
+# A tool split over files: tools/NAME.c holds main() and names the binary,
+# tools/NAME_*.c are linked into it (see bin/bnbench below).
+TOOL_PARTS := $(wildcard tools/bnbench_*.c tools/owprobe_*.c)
+TOOL_SRCS  := $(filter-out $(TOOL_PARTS),$(wildcard tools/*.c))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
 OBJ	   := $(LIB_SRCS:%.c=obj/%.o) obj/gen/ui_html.o
@@ -87,9 +90,14 @@ bin/brokernetd-san: obj-san/bridge/main.o obj-san/libbrokernet.a
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
+# Objects first, then the library: a split tool's parts come after it in $^.
 bin/%: obj/tools/%.o obj/libbrokernet.a
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) \
+	    $(LIBS)
+
+bin/bnbench: $(patsubst %.c,obj/%.o,$(filter tools/bnbench_%,$(TOOL_PARTS)))
+bin/owprobe: $(patsubst %.c,obj/%.o,$(filter tools/owprobe_%,$(TOOL_PARTS)))
 
 bin/tests/%: obj/tests/unit/%.o obj/libbrokernet.a
 	@mkdir -p bin/tests
@@ -175,8 +183,8 @@ uninstall:
 DEB_ARCH   := $(shell dpkg --print-architecture 2>/dev/null)
 DEB_FILE    = obj/deb/brokernet_$(VERSION)_$(DEB_ARCH).deb
 DEB_INPUTS := Makefile README.md $(wildcard bridge/*.c bridge/ui/* discovery/*.c \
-	      include/brokernet/*.h tools/*.c tools/*.sh doc/* etc/* debian/* \
-	      debian/source/*)
+	      include/brokernet/*.h tools/*.c tools/*.h tools/*.sh doc/* etc/* \
+	      debian/* debian/source/*)
 
 deb:
 	@sh tools/deps.sh

@@ -19,11 +19,16 @@
  * Body pattern (also implemented by tests/integration/test_stomp_client.py):
  *   x = (seq * 2654435761 + 0x5bd1e995) mod 2^32
  *   for each byte: x = (x * 1664525 + 1013904223) mod 2^32; byte = x >> 24
+ *
+ * This file owns main(), the clocks, the body pattern, the latency arrays,
+ * the control loop (each side closed once done) and the summary; the
+ * command line is in bnbench_opts.c, the producer connections in
+ * bnbench_prod.c, the consumer in bnbench_cons.c, what they share in
+ * bnbench.h.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -39,143 +44,12 @@
 #include "brokernet/frame.h"
 #include "brokernet/log.h"
 #include "brokernet/stomp.h"
-#include "brokernet/uri.h"
 #include "brokernet/util.h"
 
 #include "benchbody.h"
+#include "bnbench.h"
 
-#define BENCH_MAX_COUNT		100000000ULL
-#define BENCH_MAX_SIZE		(64ULL * 1024 * 1024)
-#define BENCH_MAX_WINDOW	1000000ULL
-#define BENCH_MAX_PRODUCERS	64ULL
-#define BENCH_MAX_PREFETCH	1000000ULL
-#define BENCH_MAX_MS		(24ULL * 3600 * 1000)
 #define BENCH_DISC_TIMEOUT_MS	5000
-#define BENCH_MAX_REPORTS	10	/* corrupt messages logged in detail */
-#define BENCH_SUB_ID		"bnbench-1"
-
-enum bench_mode {
-	MODE_PRODUCE = 0x1,
-	MODE_CONSUME = 0x2,
-	MODE_RUN = 0x4
-};
-#define MODE_ANY	(MODE_PRODUCE | MODE_CONSUME | MODE_RUN)
-#define MODE_SENDS	(MODE_PRODUCE | MODE_RUN)
-#define MODE_RECVS	(MODE_CONSUME | MODE_RUN)
-
-/* Command-line options: plain data. */
-struct bench_opts {
-	enum bench_mode	 mode;
-	const char	*mode_name;
-	const char	*producer_uri;
-	const char	*consumer_uri;
-	struct bn_failover pfo;
-	struct bn_failover cfo;
-	char		*dest;
-	uint64_t	 count;
-	uint64_t	 size;
-	bool		 size_set;
-	bool		 persistent;
-	uint64_t	 window;	/* per producer connection */
-	uint64_t	 producers;
-	uint64_t	 prefetch;
-	double		 rate;		/* msg/s; 0 = unlimited */
-	uint64_t	 idle_ms;	/* 0 = off */
-	uint64_t	 warmup_ms;
-	uint64_t	 timeout_s;
-	uint64_t	 hb_ms;
-	bool		 strict;
-	bool		 json;		/* --body json */
-	struct bn_header *headers;
-	size_t		 nheaders;
-	const char	*id_prefix;
-	const char	*expect_prefix;
-	const char	*login;
-	const char	*passcode;
-	int		 verbosity;
-};
-
-struct bench;
-
-/* One producer connection. */
-struct bench_prod {
-	struct bench		*b;
-	struct bn_stomp		*s;
-	bool			 gaveup;
-	bool			 closing;
-	bool			 closed;
-};
-
-/* One per seq: the receipt callback's context. */
-struct bench_slot {
-	struct bench	*b;
-	uint64_t	 sent_us;	/* monotonic, first send */
-};
-
-/* Runtime state of one bnbench process. */
-struct bench {
-	const struct bench_opts	*o;
-	struct event_base	*base;
-	char			*run_id;	/* NULL: consume, not locked yet */
-	uint64_t		 start_mono;
-
-	/* producers */
-	struct bench_prod	*prods;
-	size_t			 nprods;	/* 0: consume mode */
-	size_t			 next_prod;	/* round robin */
-	struct bn_frame		*frame;
-	unsigned char		*body;
-	struct bench_slot	*slots;
-	uint64_t		 next_seq;	/* = sent */
-	uint64_t		 confirmed;
-	uint64_t		 send_errors;
-	uint64_t		 resent;	/* unconfirmed at a lost session */
-	uint64_t		 replayed;	/* sent by stomp.c on reconnect */
-	uint64_t		 first_send_rt;
-	uint64_t		 first_send_mono;
-	uint64_t		 last_receipt_mono;
-	uint32_t		*rlat;		/* receipt latency, us */
-	size_t			 nrlat;
-	struct event		*pump_ev;	/* deferred pump / rate timer */
-	bool			 prod_started;
-
-	/* consumer */
-	struct bn_stomp		*cons;
-	unsigned char		*seen;
-	uint64_t		 received;
-	uint64_t		 distinct;
-	uint64_t		 duplicates;
-	uint64_t		 corrupt;
-	uint64_t		 other_runs;
-	uint64_t		 redelivered;
-	uint64_t		 broker_errors;
-	uint64_t		 subscribes;
-	uint64_t		 first_sub_rt;
-	uint64_t		 min_ts;
-	uint64_t		 last_recv_rt;
-	uint64_t		 last_activity_mono;
-	uint32_t		*lat;		/* end-to-end latency, us */
-	size_t			 nlat;
-	struct event		*warmup_ev;
-	struct event		*idle_ev;
-	bool			 cons_gaveup;
-	bool			 cons_idle;
-	bool			 cons_closing;
-	bool			 cons_closed;
-
-	struct event		*check_ev;	/* deferred: act on new state */
-	struct event		*progress_ev;
-	struct event		*timeout_ev;
-	struct event		*sigint_ev;
-	struct event		*sigterm_ev;
-	uint64_t		 last_progress;	/* counter at the last tick */
-	bool			 timed_out;
-	bool			 interrupted;
-	bool			 finished;	/* ignore late callbacks */
-};
-
-static void	bench_check_soon(struct bench *);
-static void	bench_pump(struct bench *);
 
 static uint64_t
 bench_clock_us(clockid_t id)
@@ -186,19 +60,19 @@ bench_clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static uint64_t
+uint64_t
 bench_rt(void)
 {
 	return bench_clock_us(CLOCK_REALTIME);
 }
 
-static uint64_t
+uint64_t
 bench_mono(void)
 {
 	return bench_clock_us(CLOCK_MONOTONIC);
 }
 
-static void
+void
 bench_tv(struct timeval *tv, uint64_t us)
 {
 	tv->tv_sec = (time_t)(us / 1000000);
@@ -215,7 +89,7 @@ bench_seed(uint64_t seq)
 	return (uint32_t)(seq * 2654435761ULL + 0x5bd1e995ULL);
 }
 
-static void
+void
 bench_fill(uint64_t seq, unsigned char *p, size_t n)
 {
 	uint32_t	x = bench_seed(seq);
@@ -232,7 +106,7 @@ bench_fill(uint64_t seq, unsigned char *p, size_t n)
 }
 
 /* Returns the offset of the first wrong byte, or n when all match. */
-static size_t
+size_t
 bench_verify(uint64_t seq, const unsigned char *p, size_t n)
 {
 	uint32_t	x = bench_seed(seq);
@@ -279,7 +153,7 @@ bench_pct_ms(const uint32_t *v, size_t n, double pct)
 	return (double)v[rank - 1] / 1000.0;
 }
 
-static void
+void
 bench_push_lat(uint32_t *v, size_t *n, size_t cap, uint64_t us)
 {
 	if (*n >= cap)
@@ -287,191 +161,7 @@ bench_push_lat(uint32_t *v, size_t *n, size_t cap, uint64_t us)
 	v[(*n)++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
 
-/* ------------------------------------------------------------ producer */
-
-static void
-bench_prod_closed(struct bn_stomp *s, void *arg)
-{
-	struct bench_prod	*p = arg;
-
-	p->closed = true;
-	bench_check_soon(p->b);
-}
-
-static void
-bench_receipt_cb(struct bn_stomp *s, void *ctx, bool ok,
-    const struct bn_frame *err)
-{
-	struct bench_slot	*slot = ctx;
-	struct bench		*b = slot->b;
-	uint64_t		 now;
-
-	if (b->finished)
-		return;
-	if (ok) {
-		now = bench_mono();
-		b->confirmed++;
-		b->last_receipt_mono = now;
-		bench_push_lat(b->rlat, &b->nrlat, b->o->count,
-		    now - slot->sent_us);
-	} else {
-		const char	*msg = err ? bn_frame_get(err, "message") : NULL;
-
-		b->send_errors++;
-		log_warnx("producer: seq %zu not confirmed: %s",
-		    (size_t)(slot - b->slots), err ? (msg ? msg :
-		    "ERROR without message") : "connection lost");
-	}
-	if (b->confirmed + b->send_errors >= b->o->count)
-		bench_check_soon(b);
-}
-
-/* Sends seq next_seq on p. Returns -1 when the client refused the frame. */
-static int
-bench_send_one(struct bench *b, struct bench_prod *p)
-{
-	const struct bench_opts	*o = b->o;
-	uint64_t		 seq = b->next_seq, ts;
-	struct bench_slot	*slot = &b->slots[seq];
-	char			 num[32];
-
-	snprintf(num, sizeof(num), "%" PRIu64, seq);
-	bn_frame_set_header(b->frame, "bnbench_seq", num);
-	ts = bench_rt();
-	snprintf(num, sizeof(num), "%" PRIu64, ts);
-	bn_frame_set_header(b->frame, "bnbench_ts", num);
-	bench_fill(seq, b->body, (size_t)o->size);
-	bn_frame_set_body(b->frame, b->body, (size_t)o->size);
-	slot->b = b;
-	slot->sent_us = bench_mono();
-	if (seq == 0) {
-		b->first_send_rt = ts;
-		b->first_send_mono = slot->sent_us;
-	}
-	if (bn_stomp_send(p->s, b->frame, BN_STOMP_RETRY, bench_receipt_cb,
-	    slot) == -1)
-		return -1;
-	b->next_seq++;
-	return 0;
-}
-
-static void
-bench_pump_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	bench_pump(arg);
-}
-
-/* The next producer (round robin) with room in its window, or NULL. */
-static struct bench_prod *
-bench_pick(struct bench *b)
-{
-	struct bench_prod	*p;
-	size_t			 i;
-
-	for (i = 0; i < b->nprods; i++) {
-		p = &b->prods[(b->next_prod + i) % b->nprods];
-		if (!p->gaveup && !p->closing && bn_stomp_can_send(p->s)) {
-			b->next_prod = (b->next_prod + i + 1) % b->nprods;
-			return p;
-		}
-	}
-	return NULL;
-}
-
-static bool
-bench_prods_gaveup(const struct bench *b)
-{
-	size_t	i;
-
-	for (i = 0; i < b->nprods; i++)
-		if (!b->prods[i].gaveup)
-			return false;
-	return true;
-}
-
-/*
- * Sends while a receipt window has room and the rate allows; the writable
- * callback or the rate timer calls again.
- */
-static void
-bench_pump(struct bench *b)
-{
-	const struct bench_opts	*o = b->o;
-	struct bench_prod	*p;
-	struct timeval		 tv;
-	uint64_t		 due, now;
-
-	if (b->finished || !b->prod_started)
-		return;
-	while (b->next_seq < o->count) {
-		if ((p = bench_pick(b)) == NULL)
-			return;
-		if (o->rate > 0 && b->next_seq > 0) {
-			due = b->first_send_mono + (uint64_t)((double)b->next_seq *
-			    1e6 / o->rate);
-			now = bench_mono();
-			if (due > now) {
-				bench_tv(&tv, due - now);
-				event_del(b->pump_ev);
-				evtimer_add(b->pump_ev, &tv);
-				return;
-			}
-		}
-		if (bench_send_one(b, p) == -1) {
-			log_warnx("producer %zu: %s refused seq %" PRIu64
-			    " (connection given up)", (size_t)(p - b->prods),
-			    o->producer_uri, b->next_seq);
-			p->gaveup = true;
-			bench_check_soon(b);
-			if (!bench_prods_gaveup(b))
-				continue;
-			b->send_errors += o->count - b->next_seq;
-			b->next_seq = o->count;
-			return;
-		}
-	}
-}
-
-static void
-bench_prod_connected(struct bn_stomp *s, void *arg)
-{
-	struct bench_prod	*p = arg;
-	struct bench		*b = p->b;
-
-	/*
-	 * Pump later, not here: frames sent from this callback would go out
-	 * before stomp.c re-sends the unconfirmed ones of the last session.
-	 */
-	if (b->finished || p->closing)
-		return;
-	/* Called before the replay: everything in flight is about to go. */
-	if (bn_stomp_connects(s) > 1)
-		b->replayed += bn_stomp_inflight(s);
-	event_active(b->pump_ev, EV_TIMEOUT, 0);
-}
-
-static void
-bench_prod_disconnected(struct bn_stomp *s, const char *reason, void *arg)
-{
-	struct bench_prod	*p = arg;
-	struct bench		*b = p->b;
-
-	if (b->finished || p->closing)
-		return;
-	b->resent += bn_stomp_inflight(s);
-	log_warnx("producer: lost %s (%s); %zu unconfirmed frames will be "
-	    "re-sent", bn_stomp_current_uri(s), reason, bn_stomp_inflight(s));
-}
-
-static void
-bench_writable(struct bn_stomp *s, void *arg)
-{
-	struct bench_prod	*p = arg;
-
-	bench_pump(p->b);
-}
-
-static void
+void
 bench_error_cb(struct bn_stomp *s, const struct bn_frame *f, void *arg)
 {
 	struct bench	*b = arg;
@@ -479,291 +169,7 @@ bench_error_cb(struct bn_stomp *s, const struct bn_frame *f, void *arg)
 	b->broker_errors++;
 }
 
-static void
-bench_prod_error_cb(struct bn_stomp *s, const struct bn_frame *f, void *arg)
-{
-	struct bench_prod	*p = arg;
-
-	bench_error_cb(s, f, p->b);
-}
-
-static void
-bench_prod_giveup(struct bn_stomp *s, void *arg)
-{
-	struct bench_prod	*p = arg;
-
-	p->gaveup = true;
-	bench_check_soon(p->b);
-}
-
-static void
-bench_prod_start(struct bench *b)
-{
-	size_t	i;
-
-	if (b->prod_started)
-		return;
-	b->prod_started = true;
-	for (i = 0; i < b->nprods; i++)
-		bn_stomp_start(b->prods[i].s);
-}
-
-static size_t
-bench_prod_inflight(const struct bench *b)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < b->nprods; i++)
-		n += bn_stomp_inflight(b->prods[i].s);
-	return n;
-}
-
-/* ------------------------------------------------------------ consumer */
-
-static void
-bench_cons_closed(struct bn_stomp *s, void *arg)
-{
-	struct bench	*b = arg;
-
-	b->cons_closed = true;
-	bench_check_soon(b);
-}
-
-static void
-bench_warmup_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct bench	*b = arg;
-
-	log_info("consumer subscribed; warm-up over, producer starts");
-	bench_prod_start(b);
-}
-
-static void
-bench_sub_receipt_cb(struct bn_stomp *s, void *ctx, bool ok,
-    const struct bn_frame *err)
-{
-	struct bench	*b = ctx;
-	struct timeval	 tv;
-
-	if (b->finished)
-		return;
-	if (!ok) {
-		const char	*msg = err ? bn_frame_get(err, "message") : NULL;
-
-		if (err == NULL)
-			return;	/* session lost: resubscribed on reconnect */
-		log_warnx("consumer: SUBSCRIBE to %s refused: %s", b->o->dest,
-		    msg ? msg : "(no message)");
-		b->cons_gaveup = true;
-		bench_check_soon(b);
-		return;
-	}
-	if (b->subscribes++ > 0)
-		return;
-	b->first_sub_rt = bench_rt();
-	b->last_activity_mono = bench_mono();
-	if (b->o->mode == MODE_RUN) {
-		bench_tv(&tv, b->o->warmup_ms * 1000);
-		evtimer_add(b->warmup_ev, &tv);
-	}
-	if (b->o->idle_ms > 0) {
-		bench_tv(&tv, b->o->idle_ms * 1000);
-		evtimer_add(b->idle_ev, &tv);
-	}
-}
-
-static void
-bench_cons_connected(struct bn_stomp *s, void *arg)
-{
-	struct bench	*b = arg;
-	struct bn_frame	*f;
-	char		 num[32];
-
-	if (b->finished || b->cons_closing)
-		return;
-	f = bn_frame_new("SUBSCRIBE");
-	bn_frame_add_header(f, "id", BENCH_SUB_ID);
-	bn_frame_add_header(f, "destination", b->o->dest);
-	bn_frame_add_header(f, "ack", "client-individual");
-	snprintf(num, sizeof(num), "%" PRIu64, b->o->prefetch);
-	bn_frame_add_header(f, "activemq.prefetchSize", num);
-	if (bn_stomp_send(s, f, 0, bench_sub_receipt_cb, b) == -1)
-		log_warnx("consumer: cannot SUBSCRIBE to %s", b->o->dest);
-	bn_frame_free(f);
-}
-
-static void
-bench_cons_disconnected(struct bn_stomp *s, const char *reason, void *arg)
-{
-	struct bench	*b = arg;
-
-	if (b->finished || b->cons_closing)
-		return;
-	log_warnx("consumer: lost %s (%s); will resubscribe",
-	    bn_stomp_current_uri(s), reason);
-}
-
-static void
-bench_cons_giveup(struct bn_stomp *s, void *arg)
-{
-	struct bench	*b = arg;
-
-	b->cons_gaveup = true;
-	bench_check_soon(b);
-}
-
-static bool
-bench_run_matches(struct bench *b, const char *run)
-{
-	if (b->run_id != NULL)
-		return strcmp(run, b->run_id) == 0;
-	if (b->o->expect_prefix != NULL)
-		return strncmp(run, b->o->expect_prefix,
-		    strlen(b->o->expect_prefix)) == 0;
-	/* consume without --expect-prefix: the first run seen is ours */
-	b->run_id = xstrdup(run);
-	log_info("consumer: counting run %s", run);
-	return true;
-}
-
-/* NULL when the message is intact, else what is wrong with it. */
-static const char *
-bench_check_message(struct bench *b, const struct bn_frame *f, uint64_t *seqp,
-    uint64_t *tsp, char *why, size_t whylen)
-{
-	const struct bench_opts	*o = b->o;
-	const char		*v;
-	size_t			 i, off;
-
-	v = bn_frame_get(f, "bnbench_seq");
-	if (v == NULL || bn_strtou64(v, o->count - 1, seqp) == -1) {
-		snprintf(why, whylen, "bad bnbench_seq %s", v ? v : "(none)");
-		return why;
-	}
-	v = bn_frame_get(f, "bnbench_ts");
-	if (v == NULL || bn_strtou64(v, UINT64_MAX, tsp) == -1) {
-		snprintf(why, whylen, "bad bnbench_ts %s", v ? v : "(none)");
-		return why;
-	}
-	if (o->size_set && f->body_len != o->size) {
-		snprintf(why, whylen, "body is %zu bytes, not %" PRIu64,
-		    f->body_len, o->size);
-		return why;
-	}
-	off = bench_verify(*seqp, (const unsigned char *)f->body,
-	    f->body_len);
-	if (off != f->body_len) {
-		snprintf(why, whylen, "body differs at byte %zu of %zu", off,
-		    f->body_len);
-		return why;
-	}
-	for (i = 0; i < o->nheaders; i++) {
-		v = bn_frame_get(f, o->headers[i].name);
-		if (v == NULL || strcmp(v, o->headers[i].value) != 0) {
-			snprintf(why, whylen, "header %s is %s%s%s",
-			    o->headers[i].name, v ? "\"" : "",
-			    v ? v : "missing", v ? "\"" : "");
-			return why;
-		}
-	}
-	return NULL;
-}
-
-static void
-bench_message_cb(struct bn_stomp *s, struct bn_frame *f, void *arg)
-{
-	struct bench	*b = arg;
-	const char	*run, *ack, *bad, *redel;
-	uint64_t	 seq = 0, ts = 0, now;
-	char		 why[256];
-
-	if (b->finished || b->cons_closing) {
-		bn_frame_free(f);
-		return;
-	}
-	ack = bn_frame_get(f, "ack");
-	if (ack == NULL || bn_stomp_ack(s, ack) == -1)
-		log_warnx("consumer: cannot ACK a message (ack %s)",
-		    ack ? ack : "missing");
-	now = bench_rt();
-	b->last_activity_mono = bench_mono();
-	run = bn_frame_get(f, "bnbench_run");
-	if (run == NULL || !bench_run_matches(b, run)) {
-		b->other_runs++;
-		bn_frame_free(f);
-		return;
-	}
-	b->received++;
-	b->last_recv_rt = now;
-	redel = bn_frame_get(f, "redelivered");
-	if (redel != NULL && strcmp(redel, "true") == 0)
-		b->redelivered++;
-	bad = bench_check_message(b, f, &seq, &ts, why, sizeof(why));
-	if (bad != NULL) {
-		if (b->corrupt++ < BENCH_MAX_REPORTS)
-			log_warnx("consumer: corrupt message %s: %s",
-			    bn_frame_get(f, "message-id") ?
-			    bn_frame_get(f, "message-id") : "?", bad);
-		bn_frame_free(f);
-		return;
-	}
-	bn_frame_free(f);
-	if (b->min_ts == 0 || ts < b->min_ts)
-		b->min_ts = ts;
-	if (b->seen[seq]) {
-		b->duplicates++;
-		return;
-	}
-	b->seen[seq] = 1;
-	b->distinct++;
-	bench_push_lat(b->lat, &b->nlat, b->o->count, now > ts ? now - ts : 0);
-	if (b->distinct == b->o->count)
-		bench_check_soon(b);
-}
-
-static void
-bench_idle_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct bench	*b = arg;
-	uint64_t	 idle_us = b->o->idle_ms * 1000, now = bench_mono();
-	uint64_t	 since = b->last_activity_mono;
-	struct timeval	 tv;
-
-	/* In run mode the idle clock starts once the producer is done. */
-	if (b->o->mode == MODE_RUN && b->last_receipt_mono > since &&
-	    b->confirmed + b->send_errors >= b->o->count)
-		since = b->last_receipt_mono;
-	if (b->o->mode == MODE_RUN &&
-	    b->confirmed + b->send_errors < b->o->count)
-		since = now;
-	if (now - since >= idle_us) {
-		log_warnx("consumer: nothing received for %" PRIu64 " ms;"
-		    " stopping", b->o->idle_ms);
-		b->cons_idle = true;
-		bench_check_soon(b);
-		return;
-	}
-	bench_tv(&tv, idle_us - (now - since));
-	evtimer_add(b->idle_ev, &tv);
-}
-
 /* ------------------------------------------------------------ control */
-
-static bool
-bench_prod_done(const struct bench *b)
-{
-	/* run: a consumer that failed before the warm-up ends the run */
-	return b->nprods == 0 || bench_prods_gaveup(b) ||
-	    b->confirmed + b->send_errors >= b->o->count ||
-	    (!b->prod_started && b->cons_closing);
-}
-
-static bool
-bench_cons_done(const struct bench *b)
-{
-	return b->cons == NULL || b->cons_gaveup || b->cons_idle ||
-	    b->distinct >= b->o->count;
-}
 
 /* Closes each side once it is done; leaves the loop when both are closed. */
 static void
@@ -801,7 +207,7 @@ bench_check_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
-static void
+void
 bench_check_soon(struct bench *b)
 {
 	if (!b->finished)
@@ -972,339 +378,6 @@ bench_summary(struct bench *b)
 	return ok ? 0 : 1;
 }
 
-/* ------------------------------------------------------------ options */
-
-enum {
-	OPT_BROKER = 256, OPT_PBROKER, OPT_CBROKER, OPT_QUEUE, OPT_COUNT,
-	OPT_SIZE, OPT_PERSISTENT, OPT_NONPERSISTENT, OPT_WINDOW, OPT_RATE,
-	OPT_HEADER, OPT_IDPREFIX, OPT_PREFETCH, OPT_IDLE, OPT_EXPECT,
-	OPT_WARMUP, OPT_TIMEOUT, OPT_STRICT, OPT_HEARTBEAT, OPT_LOGIN,
-	OPT_PASSCODE, OPT_PRODUCERS, OPT_BODY
-};
-
-/* Which modes accept each option. */
-static const struct {
-	int	opt;
-	int	modes;
-} bench_opt_modes[] = {
-	{ OPT_BROKER, MODE_ANY },
-	{ OPT_PBROKER, MODE_RUN },
-	{ OPT_CBROKER, MODE_RUN },
-	{ OPT_SIZE, MODE_ANY },
-	{ OPT_BODY, MODE_ANY },
-	{ OPT_PERSISTENT, MODE_SENDS },
-	{ OPT_NONPERSISTENT, MODE_SENDS },
-	{ OPT_WINDOW, MODE_SENDS },
-	{ OPT_PRODUCERS, MODE_SENDS },
-	{ OPT_RATE, MODE_SENDS },
-	{ OPT_IDPREFIX, MODE_SENDS },
-	{ OPT_PREFETCH, MODE_RECVS },
-	{ OPT_IDLE, MODE_RECVS },
-	{ OPT_EXPECT, MODE_CONSUME },
-	{ OPT_WARMUP, MODE_RUN },
-	{ OPT_STRICT, MODE_RECVS },
-	{ 0, 0 }
-};
-
-static void
-bench_usage(FILE *f)
-{
-	fprintf(f,
-"usage: bnbench produce --broker URI --queue Q --count N [--size BYTES]\n"
-"           [--persistent|--non-persistent] [--window W] [--rate MSG_PER_S]\n"
-"           [--producers N] [--header k=v ...] [--id-prefix P]\n"
-"       bnbench consume --broker URI --queue Q --count N [--prefetch P]\n"
-"           [--idle-timeout MS] [--expect-prefix P] [--size BYTES]\n"
-"           [--header k=v ...] [--strict]\n"
-"       bnbench run --producer-broker URI --consumer-broker URI --queue Q\n"
-"           --count N [--size BYTES] [--persistent|--non-persistent]\n"
-"           [--window W] [--producers N] [--prefetch P] [--rate R]\n"
-"           [--warmup-ms MS]\n"
-"           [--header k=v ...] [--idle-timeout MS] [--strict]\n"
-"common: [--timeout-s S (120)] [--heartbeat-ms MS (10000)] [--login L]\n"
-"        [--body json|random (random: an incompressible byte pattern)]\n"
-"        [--passcode P] [-v|-q]\n"
-"URI: stomp://host:port or failover:(stomp://h:p,...)?options.\n"
-"Defaults: --size 1024 --persistent --window 1000 --producers 1\n"
-"--prefetch 1000 --warmup-ms 1000. --producers N opens N producer\n"
-"connections, each with its own --window. --rate (all producers\n"
-"together) keeps a fixed schedule (catches up after a\n"
-"stall). run: --broker URI sets both brokers. consume:\n"
-"--header k=v are headers every message must carry; without\n"
-"--expect-prefix the first run id seen is counted, others are other_runs.\n"
-"Summary: key=value lines on stdout. Exit 0 when distinct == count and\n"
-"corrupt == 0 (and no duplicates with --strict; produce: all confirmed),\n"
-"1 otherwise or on timeout, 2 on usage errors.\n");
-}
-
-static void __attribute__((noreturn))
-bench_usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "bnbench: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(bnbench --help for usage)\n");
-	exit(2);
-}
-
-static uint64_t
-bench_num(const char *name, const char *val, uint64_t min, uint64_t max)
-{
-	uint64_t	v;
-
-	if (bn_strtou64(val, max, &v) == -1 || v < min) {
-		fprintf(stderr, "bnbench: --%s: bad number %s (%" PRIu64
-		    "..%" PRIu64 ")\n", name, val, min, max);
-		exit(2);
-	}
-	return v;
-}
-
-static void
-bench_add_header(struct bench_opts *o, const char *arg)
-{
-	static const char *const reserved[] = { "destination", "receipt",
-	    "content-length", "persistent", "transaction", "ack",
-	    "subscription", "message-id", NULL };
-	const char	*eq = strchr(arg, '=');
-	char		*name;
-	size_t		 i;
-
-	if (eq == NULL || eq == arg)
-		bench_usage_error("--header %s: expected NAME=VALUE", arg);
-	name = xstrndup(arg, (size_t)(eq - arg));
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(name, reserved[i]) == 0)
-			bench_usage_error("--header: %s is set by bnbench",
-			    name);
-	if (strncmp(name, "bnbench_", 8) == 0)
-		bench_usage_error("--header: %s is set by bnbench", name);
-	o->headers = xrealloc(o->headers, (o->nheaders + 1) *
-	    sizeof(*o->headers));
-	o->headers[o->nheaders].name = name;
-	o->headers[o->nheaders].value = xstrdup(eq + 1);
-	o->nheaders++;
-}
-
-static void
-bench_parse_uri(const char *opt, const char *uri, struct bn_failover *fo)
-{
-	char	err[256];
-
-	if (bn_failover_parse(uri, fo, err, sizeof(err)) == -1) {
-		fprintf(stderr, "bnbench: --%s %s: %s\n", opt, uri, err);
-		exit(2);
-	}
-}
-
-static const char *
-bench_opt_name(const struct option *opts, int val)
-{
-	for (; opts->name != NULL; opts++)
-		if (opts->val == val)
-			return opts->name;
-	return "?";
-}
-
-static void
-bench_parse_args(int argc, char **argv, struct bench_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "broker", required_argument, NULL, OPT_BROKER },
-		{ "producer-broker", required_argument, NULL, OPT_PBROKER },
-		{ "consumer-broker", required_argument, NULL, OPT_CBROKER },
-		{ "queue", required_argument, NULL, OPT_QUEUE },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "body", required_argument, NULL, OPT_BODY },
-		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
-		{ "non-persistent", no_argument, NULL, OPT_NONPERSISTENT },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "producers", required_argument, NULL, OPT_PRODUCERS },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "header", required_argument, NULL, OPT_HEADER },
-		{ "id-prefix", required_argument, NULL, OPT_IDPREFIX },
-		{ "prefetch", required_argument, NULL, OPT_PREFETCH },
-		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-		{ "expect-prefix", required_argument, NULL, OPT_EXPECT },
-		{ "warmup-ms", required_argument, NULL, OPT_WARMUP },
-		{ "timeout-s", required_argument, NULL, OPT_TIMEOUT },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "heartbeat-ms", required_argument, NULL, OPT_HEARTBEAT },
-		{ "login", required_argument, NULL, OPT_LOGIN },
-		{ "passcode", required_argument, NULL, OPT_PASSCODE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char	*broker = NULL, *queue = NULL;
-	bool		 have_count = false;
-	int		 ch, i;
-
-	if (argc < 2)
-		bench_usage_error("%s", "missing mode");
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		bench_usage(stdout);
-		exit(0);
-	}
-	o->mode_name = argv[1];
-	if (strcmp(argv[1], "produce") == 0)
-		o->mode = MODE_PRODUCE;
-	else if (strcmp(argv[1], "consume") == 0)
-		o->mode = MODE_CONSUME;
-	else if (strcmp(argv[1], "run") == 0)
-		o->mode = MODE_RUN;
-	else
-		bench_usage_error("unknown mode %s", argv[1]);
-	o->size = 1024;
-	o->persistent = true;
-	o->window = 1000;
-	o->producers = 1;
-	o->prefetch = 1000;
-	o->warmup_ms = 1000;
-	o->timeout_s = 120;
-	o->hb_ms = 10000;
-	o->verbosity = BN_LOG_INFO;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc - 1, argv + 1, "hvq", longopts,
-	    NULL)) != -1) {
-		for (i = 0; bench_opt_modes[i].opt != 0; i++)
-			if (bench_opt_modes[i].opt == ch &&
-			    !(bench_opt_modes[i].modes & o->mode))
-				bench_usage_error("option --%s does not apply "
-				    "to this mode", bench_opt_name(longopts, ch));
-		switch (ch) {
-		case OPT_BROKER:
-			broker = optarg;
-			break;
-		case OPT_PBROKER:
-			o->producer_uri = optarg;
-			break;
-		case OPT_CBROKER:
-			o->consumer_uri = optarg;
-			break;
-		case OPT_QUEUE:
-			queue = optarg;
-			break;
-		case OPT_COUNT:
-			o->count = bench_num("count", optarg, 1,
-			    BENCH_MAX_COUNT);
-			have_count = true;
-			break;
-		case OPT_SIZE:
-			o->size = bench_num("size", optarg, 0, BENCH_MAX_SIZE);
-			o->size_set = true;
-			break;
-		case OPT_BODY:
-			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "random") != 0)
-				bench_usage_error("--body %s: expected json or"
-				    " random", optarg);
-			o->json = bench_json = strcmp(optarg, "json") == 0;
-			break;
-		case OPT_PERSISTENT:
-			o->persistent = true;
-			break;
-		case OPT_NONPERSISTENT:
-			o->persistent = false;
-			break;
-		case OPT_WINDOW:
-			o->window = bench_num("window", optarg, 1,
-			    BENCH_MAX_WINDOW);
-			break;
-		case OPT_PRODUCERS:
-			o->producers = bench_num("producers", optarg, 1,
-			    BENCH_MAX_PRODUCERS);
-			break;
-		case OPT_RATE:
-			if (bn_strtod(optarg, 0.0, 1e9, &o->rate) == -1)
-				bench_usage_error("--rate: bad number %s",
-				    optarg);
-			break;
-		case OPT_HEADER:
-			bench_add_header(o, optarg);
-			break;
-		case OPT_IDPREFIX:
-			o->id_prefix = optarg;
-			break;
-		case OPT_PREFETCH:
-			o->prefetch = bench_num("prefetch", optarg, 1,
-			    BENCH_MAX_PREFETCH);
-			break;
-		case OPT_IDLE:
-			o->idle_ms = bench_num("idle-timeout", optarg, 0,
-			    BENCH_MAX_MS);
-			break;
-		case OPT_EXPECT:
-			o->expect_prefix = optarg;
-			break;
-		case OPT_WARMUP:
-			o->warmup_ms = bench_num("warmup-ms", optarg, 0,
-			    BENCH_MAX_MS);
-			break;
-		case OPT_TIMEOUT:
-			o->timeout_s = bench_num("timeout-s", optarg, 1,
-			    BENCH_MAX_MS / 1000);
-			break;
-		case OPT_STRICT:
-			o->strict = true;
-			break;
-		case OPT_HEARTBEAT:
-			o->hb_ms = bench_num("heartbeat-ms", optarg, 0,
-			    BENCH_MAX_MS);
-			break;
-		case OPT_LOGIN:
-			o->login = optarg;
-			break;
-		case OPT_PASSCODE:
-			o->passcode = optarg;
-			break;
-		case 'v':
-			if (o->verbosity < BN_LOG_TRACE)
-				o->verbosity++;
-			break;
-		case 'q':
-			o->verbosity = BN_LOG_QUIET;
-			break;
-		case 'h':
-			bench_usage(stdout);
-			exit(0);
-		default:
-			bench_usage_error("bad option or missing argument: %s",
-			    argv[optind]);	/* argv + 1 is getopt's argv */
-		}
-	}
-	if (optind < argc - 1)
-		bench_usage_error("unexpected argument %s", argv[optind + 1]);
-	if (o->mode == MODE_RUN) {
-		if (o->producer_uri == NULL)
-			o->producer_uri = broker;
-		if (o->consumer_uri == NULL)
-			o->consumer_uri = broker;
-		if (o->producer_uri == NULL || o->consumer_uri == NULL)
-			bench_usage_error("%s", "run needs --producer-broker and"
-			    " --consumer-broker (or --broker)");
-	} else if (broker == NULL)
-		bench_usage_error("%s", "missing --broker");
-	else if (o->mode == MODE_PRODUCE)
-		o->producer_uri = broker;
-	else
-		o->consumer_uri = broker;
-	if (queue == NULL || queue[0] == '\0')
-		bench_usage_error("%s", "missing --queue");
-	if (!have_count)
-		bench_usage_error("%s", "missing --count");
-	if (o->producer_uri != NULL)
-		bench_parse_uri("producer-broker", o->producer_uri, &o->pfo);
-	if (o->consumer_uri != NULL)
-		bench_parse_uri("consumer-broker", o->consumer_uri, &o->cfo);
-	if (queue[0] == '/')
-		o->dest = xstrdup(queue);
-	else
-		xasprintf(&o->dest, "/queue/%s", queue);
-	if (o->mode == MODE_RUN)
-		o->size_set = true;
-}
-
 /* ------------------------------------------------------------ main */
 
 static struct bn_stomp *
@@ -1359,21 +432,6 @@ bench_free(struct bench *b)
 		event_base_free(b->base);
 }
 
-static void
-bench_free_opts(struct bench_opts *o)
-{
-	size_t	i;
-
-	for (i = 0; i < o->nheaders; i++) {
-		free(o->headers[i].name);
-		free(o->headers[i].value);
-	}
-	free(o->headers);
-	free(o->dest);
-	bn_failover_free(&o->pfo);
-	bn_failover_free(&o->cfo);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1387,7 +445,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	bn_failover_defaults(&o.pfo);
 	bn_failover_defaults(&o.cfo);
-	bench_parse_args(argc, argv, &o);
+	bench_opts_parse(argc, argv, &o);
+	bench_json = o.json;
 	bn_log_init(o.verbosity, 0, "bnbench");
 	signal(SIGPIPE, SIG_IGN);
 
@@ -1397,9 +456,9 @@ main(int argc, char **argv)
 	if ((b.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	b.check_ev = event_new(b.base, -1, 0, bench_check_cb, &b);
-	b.pump_ev = evtimer_new(b.base, bench_pump_cb, &b);
-	b.warmup_ev = evtimer_new(b.base, bench_warmup_cb, &b);
-	b.idle_ev = evtimer_new(b.base, bench_idle_cb, &b);
+	b.pump_ev = evtimer_new(b.base, bench_prod_pump_cb, &b);
+	b.warmup_ev = evtimer_new(b.base, bench_cons_warmup_cb, &b);
+	b.idle_ev = evtimer_new(b.base, bench_cons_idle_cb, &b);
 	b.progress_ev = event_new(b.base, -1, EV_PERSIST, bench_progress_cb,
 	    &b);
 	b.timeout_ev = evtimer_new(b.base, bench_timeout_cb, &b);
@@ -1426,7 +485,7 @@ main(int argc, char **argv)
 		memset(&pcbs, 0, sizeof(pcbs));
 		pcbs.connected = bench_prod_connected;
 		pcbs.disconnected = bench_prod_disconnected;
-		pcbs.writable = bench_writable;
+		pcbs.writable = bench_prod_writable;
 		pcbs.giveup = bench_prod_giveup;
 		pcbs.error = bench_prod_error_cb;
 		b.nprods = (size_t)o.producers;
@@ -1443,7 +502,7 @@ main(int argc, char **argv)
 		memset(&ccbs, 0, sizeof(ccbs));
 		ccbs.connected = bench_cons_connected;
 		ccbs.disconnected = bench_cons_disconnected;
-		ccbs.message = bench_message_cb;
+		ccbs.message = bench_cons_message_cb;
 		ccbs.giveup = bench_cons_giveup;
 		ccbs.error = bench_error_cb;
 		b.cons = bench_client(&b, "consumer", &o.cfo, &ccbs, 0, &b);
@@ -1470,6 +529,6 @@ main(int argc, char **argv)
 	b.finished = true;
 	rc = bench_summary(&b);
 	bench_free(&b);
-	bench_free_opts(&o);
+	bench_opts_free(&o);
 	return rc;
 }

@@ -20,16 +20,14 @@
  *
  * Prints one line per decoded message; exits 0 on success, 1 with a
  * reason on stderr. Every wait is bounded (10 s).
+ *
+ * This file owns main() and the three commands; the client is in
+ * owprobe_client.c, the printing in owprobe_print.c, what they share in
+ * owprobe.h.
  */
-#include <sys/socket.h>
-#include <sys/time.h>
-
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,494 +37,7 @@
 #include "brokernet/openwire.h"
 #include "brokernet/util.h"
 
-struct probe {
-	int		 fd;
-	struct bn_ow_format fmt;
-	struct bn_buf	 in;	/* bytes received, not yet decoded */
-	size_t		 in_off;
-	int32_t		 next_id;
-	char		 conn_id[96];
-	struct bn_ow_id	 connection, session, producer, consumer;
-	int64_t		 seq;
-	int64_t		 txseq;
-	/* the last command read; its pointers point into in */
-	struct bn_ow_cmd cmd;
-	uint8_t		*hold;	/* copy of the last frame (see probe_read) */
-	size_t		 hold_len;
-	/* dispatches that arrived while awaiting a response */
-	uint8_t		*pend[1024];
-	size_t		 pend_len[1024];
-	size_t		 pend_head, pend_tail;
-	const char	*dump_dir;	/* -d: every frame to a file */
-	int		 dump_seq;
-};
-
-/* -d DIR: writes one frame to DIR/NNN-{in,out}-Type.bin. */
-static void
-probe_dump(struct probe *p, const char *dir, const void *frame, size_t len,
-    int type)
-{
-	char	 path[512];
-	FILE	*f;
-
-	if (p->dump_dir == NULL)
-		return;
-	snprintf(path, sizeof(path), "%s/%03d-%s-%s.bin", p->dump_dir,
-	    p->dump_seq++, dir, bn_ow_type_name(type));
-	if ((f = fopen(path, "wb")) == NULL)
-		return;
-	fwrite(frame, 1, len, f);
-	fclose(f);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "owprobe: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static struct bn_ow_str
-S(const char *s)
-{
-	struct bn_ow_str r = { s, s ? strlen(s) : 0 };
-
-	return r;
-}
-
-static void
-probe_connect(struct probe *p, const char *host, const char *port)
-{
-	struct addrinfo	 hints, *res, *ai;
-	struct timeval	 tv = { 10, 0 };
-	int		 one = 1, rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
-		die("%s:%s: %s", host, port, gai_strerror(rc));
-	p->fd = -1;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		p->fd = socket(ai->ai_family, ai->ai_socktype, 0);
-		if (p->fd == -1)
-			continue;
-		if (connect(p->fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(p->fd);
-		p->fd = -1;
-	}
-	freeaddrinfo(res);
-	if (p->fd == -1)
-		die("connect %s:%s: %s", host, port, strerror(errno));
-	setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static void
-probe_send(struct probe *p, struct bn_ow_cmd *c)
-{
-	struct bn_buf	 out = { 0 };
-	char		 err[256];
-	size_t		 off = 0;
-	ssize_t		 n;
-
-	if (c->type != BN_OW_WIREFORMAT_INFO)
-		c->command_id = p->next_id++;
-	if (bn_ow_encode(&out, c, &p->fmt, err, sizeof(err)) == -1)
-		die("encode %s: %s", bn_ow_type_name(c->type), err);
-	probe_dump(p, "out", out.data, out.len, c->type);
-	while (off < out.len) {
-		n = write(p->fd, out.data + off, out.len - off);
-		if (n <= 0)
-			die("write: %s", strerror(errno));
-		off += (size_t)n;
-	}
-	bn_buf_free(&out);
-}
-
-/*
- * Reads the next command into p->cmd. The frame's bytes are copied to
- * p->hold so the decoded pointers stay valid until the next read.
- */
-static struct bn_ow_cmd *
-probe_read(struct probe *p)
-{
-	char		 err[256], chunk[65536];
-	size_t		 used;
-	ssize_t		 n;
-	enum bn_parse_result rc;
-
-	for (;;) {
-		rc = bn_ow_decode((const uint8_t *)p->in.data + p->in_off,
-		    p->in.len - p->in_off, &p->fmt, &p->cmd, &used, err,
-		    sizeof(err));
-		if (rc == BN_PARSE_ERROR)
-			die("decode: %s", err);
-		if (rc == BN_PARSE_OK)
-			break;
-		n = read(p->fd, chunk, sizeof(chunk));
-		if (n == 0)
-			die("the broker closed the connection");
-		if (n < 0)
-			die("read: %s", errno == EAGAIN ? "timed out" :
-			    strerror(errno));
-		if (p->in_off > 0) {
-			memmove(p->in.data, p->in.data + p->in_off,
-			    p->in.len - p->in_off);
-			p->in.len -= p->in_off;
-			p->in_off = 0;
-		}
-		bn_buf_add(&p->in, chunk, (size_t)n);
-	}
-	/* Keep the frame apart from the buffer, then decode the copy. */
-	free(p->hold);
-	p->hold = xmalloc(used);
-	p->hold_len = used;
-	memcpy(p->hold, p->in.data + p->in_off, used);
-	p->in_off += used;
-	if (bn_ow_decode(p->hold, used, &p->fmt, &p->cmd, &used, err,
-	    sizeof(err)) != BN_PARSE_OK)
-		die("decode copy: %s", err);
-	probe_dump(p, "in", p->hold, used, p->cmd.type);
-	return &p->cmd;
-}
-
-/* Reads until the Response to command id; answers keep-alives. */
-static void
-probe_await(struct probe *p, int32_t id, const char *what)
-{
-	struct bn_ow_cmd *c, ka;
-
-	for (;;) {
-		c = probe_read(p);
-		if (c->type == BN_OW_KEEP_ALIVE_INFO) {
-			if (c->response_required) {
-				memset(&ka, 0, sizeof(ka));
-				ka.type = BN_OW_KEEP_ALIVE_INFO;
-				probe_send(p, &ka);
-			}
-			continue;
-		}
-		if (c->type == BN_OW_EXCEPTION_RESPONSE &&
-		    c->u.resp.correlation_id == id)
-			die("%s: broker answered %.*s: %.*s", what,
-			    (int)c->u.resp.exception.class_name.len,
-			    c->u.resp.exception.class_name.p,
-			    (int)c->u.resp.exception.message.len,
-			    c->u.resp.exception.message.p);
-		if (c->type == BN_OW_MESSAGE_DISPATCH) {
-			/* keep it for probe_next_message */
-			if (p->pend_tail == sizeof(p->pend) / sizeof(p->pend[0]))
-				die("%s: too many dispatches queued", what);
-			p->pend[p->pend_tail] = p->hold;
-			p->pend_len[p->pend_tail++] = p->hold_len;
-			p->hold = NULL;
-			continue;
-		}
-		if (c->type == BN_OW_CONNECTION_ERROR)
-			die("%s: ConnectionError %.*s", what,
-			    (int)c->u.conn_error.error.message.len,
-			    c->u.conn_error.error.message.p);
-		if (c->type == BN_OW_RESPONSE &&
-		    c->u.resp.correlation_id == id)
-			return;
-	}
-}
-
-static void
-probe_request(struct probe *p, struct bn_ow_cmd *c, const char *what)
-{
-	c->response_required = true;
-	probe_send(p, c);
-	probe_await(p, c->command_id, what);
-}
-
-static void
-probe_handshake(struct probe *p, const char *user, const char *pass)
-{
-	struct bn_ow_format mine, agreed;
-	struct bn_ow_cmd c, *r;
-	struct bn_buf	 props = { 0 };
-	char		 err[256], host[64];
-
-	bn_ow_format_default(&mine);
-	p->fmt = mine;
-	bn_ow_wireformat_build(&c, &props, &mine, 30000, 10000);
-	probe_send(p, &c);
-	bn_buf_free(&props);
-	do
-		r = probe_read(p);
-	while (r->type != BN_OW_WIREFORMAT_INFO);
-	if (bn_ow_negotiate(&mine, &r->u.wf, &agreed, err, sizeof(err)) == -1)
-		die("negotiate: %s", err);
-	p->fmt = agreed;
-	printf("wireformat version %d max_frame %" PRIu64 "\n",
-	    (int)agreed.version, agreed.max_frame);
-
-	gethostname(host, sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	snprintf(p->conn_id, sizeof(p->conn_id), "ID:owprobe-%d-%lld-1:1",
-	    (int)getpid(), (long long)time(NULL));
-	p->connection = (struct bn_ow_id){ BN_OW_CONNECTION_ID,
-	    S(p->conn_id), 0, 0 };
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_CONNECTION_INFO;
-	c.u.conn.connection_id = p->connection;
-	c.u.conn.client_id = S(p->conn_id);
-	c.u.conn.user_name = S(user);
-	c.u.conn.password = S(pass);
-	c.u.conn.manageable = false;
-	probe_request(p, &c, "ConnectionInfo");
-
-	p->session = (struct bn_ow_id){ BN_OW_SESSION_ID, S(p->conn_id), 0,
-	    1 };
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_SESSION_INFO;
-	c.u.session_id = p->session;
-	probe_request(p, &c, "SessionInfo");
-
-	p->producer = (struct bn_ow_id){ BN_OW_PRODUCER_ID, S(p->conn_id), 1,
-	    1 };
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_PRODUCER_INFO;
-	c.u.producer.producer_id = p->producer;
-	probe_request(p, &c, "ProducerInfo");
-}
-
-static struct bn_ow_txid
-probe_tx(struct probe *p, uint8_t what, struct bn_ow_txid *tx)
-{
-	struct bn_ow_cmd c;
-
-	if (what == BN_OW_TX_BEGIN) {
-		tx->type = BN_OW_LOCAL_TRANSACTION_ID;
-		tx->value = ++p->txseq;
-		tx->connection = p->connection;
-	}
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_TRANSACTION_INFO;
-	c.u.tx.connection_id = p->connection;
-	c.u.tx.transaction_id = *tx;
-	c.u.tx.tx_type = what;
-	probe_request(p, &c, "TransactionInfo");
-	return *tx;
-}
-
-static void
-probe_subscribe_to(struct probe *p, uint8_t type, const char *name,
-    int prefetch)
-{
-	struct bn_ow_cmd c;
-
-	p->consumer = (struct bn_ow_id){ BN_OW_CONSUMER_ID, S(p->conn_id), 1,
-	    1 };
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_CONSUMER_INFO;
-	c.u.consumer.consumer_id = p->consumer;
-	c.u.consumer.destination = (struct bn_ow_dest){ type, S(name) };
-	c.u.consumer.prefetch = prefetch;
-	c.u.consumer.priority = 0;
-	c.u.consumer.dispatch_async = true;
-	probe_request(p, &c, "ConsumerInfo");
-}
-
-static void
-probe_subscribe(struct probe *p, const char *queue, int prefetch)
-{
-	probe_subscribe_to(p, BN_OW_QUEUE, queue, prefetch);
-}
-
-/* The next MessageDispatch for our consumer, with its frame held. */
-static struct bn_ow_message *
-probe_next_message(struct probe *p)
-{
-	struct bn_ow_cmd *c, ka;
-	char		 err[256];
-	size_t		 used;
-
-	for (;;) {
-		if (p->pend_head < p->pend_tail) {
-			free(p->hold);
-			p->hold = p->pend[p->pend_head];
-			p->hold_len = p->pend_len[p->pend_head++];
-			if (bn_ow_decode(p->hold, p->hold_len, &p->fmt, &p->cmd,
-			    &used, err, sizeof(err)) != BN_PARSE_OK)
-				die("decode held dispatch: %s", err);
-			c = &p->cmd;
-		} else
-			c = probe_read(p);
-		if (c->type == BN_OW_KEEP_ALIVE_INFO && c->response_required) {
-			memset(&ka, 0, sizeof(ka));
-			ka.type = BN_OW_KEEP_ALIVE_INFO;
-			probe_send(p, &ka);
-		}
-		if (c->type == BN_OW_MESSAGE_DISPATCH &&
-		    c->u.dispatch.has_message)
-			return &c->u.dispatch.message;
-	}
-}
-
-static void
-probe_close(struct probe *p)
-{
-	struct bn_ow_cmd c;
-
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_REMOVE_INFO;
-	c.u.remove.object_id = p->connection;
-	probe_request(p, &c, "RemoveInfo");
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_SHUTDOWN_INFO;
-	probe_send(p, &c);
-	close(p->fd);
-}
-
-static void
-print_value(const struct bn_ow_prim *v)
-{
-	switch (v->type) {
-	case BN_OW_P_NULL:
-		printf("null");
-		break;
-	case BN_OW_P_BOOL:
-		printf("boolean:%s", v->i ? "true" : "false");
-		break;
-	case BN_OW_P_BYTE:
-		printf("byte:%" PRId64, v->i);
-		break;
-	case BN_OW_P_CHAR:
-		printf("char:%" PRId64, v->i);
-		break;
-	case BN_OW_P_SHORT:
-		printf("short:%" PRId64, v->i);
-		break;
-	case BN_OW_P_INT:
-		printf("int:%" PRId64, v->i);
-		break;
-	case BN_OW_P_LONG:
-		printf("long:%" PRId64, v->i);
-		break;
-	case BN_OW_P_FLOAT:
-		printf("float:%g", (double)v->f);
-		break;
-	case BN_OW_P_DOUBLE:
-		printf("double:%g", v->d);
-		break;
-	case BN_OW_P_STRING:
-	case BN_OW_P_BIG_STRING:
-		printf("string:%.*s%s", v->bytes.len > 40 ? 40 :
-		    (int)v->bytes.len, (const char *)v->bytes.p,
-		    v->bytes.len > 40 ? "..." : "");
-		break;
-	case BN_OW_P_BYTES:
-		printf("bytes[%zu]", v->bytes.len);
-		break;
-	case BN_OW_P_MAP:
-		printf("map[%u]", v->count);
-		break;
-	case BN_OW_P_LIST:
-		printf("list[%u]", v->count);
-		break;
-	}
-}
-
-/* Prints a primitive map (properties or a MapMessage body). */
-static void
-print_map(const char *what, const struct bn_ow_bytes *b)
-{
-	struct bn_ow_map_iter it;
-	struct bn_ow_str name;
-	struct bn_ow_prim v;
-	struct bn_ow_bytes raw;
-	char		 err[128];
-	int		 rc;
-
-	if (b->p == NULL)
-		return;
-	if (bn_ow_map_open(&it, b->p, b->len, err, sizeof(err)) == -1)
-		die("%s: %s", what, err);
-	while ((rc = bn_ow_map_next(&it, &name, &v, &raw, err,
-	    sizeof(err))) == 1) {
-		printf(" %s.%.*s=", what, (int)name.len, name.p);
-		print_value(&v);
-	}
-	if (rc == -1)
-		die("%s: %s", what, err);
-}
-
-static void
-print_message(const struct bn_ow_message *m)
-{
-	const struct bn_ow_id *pid = &m->message_id.producer;
-
-	printf("%s id=%.*s:%" PRId64 ":%" PRId64 ":%" PRId64
-	    " persistent=%d priority=%u",
-	    bn_ow_type_name(m->type), (int)pid->str.len, pid->str.p,
-	    pid->session, pid->value, m->message_id.producer_seq,
-	    m->persistent, m->priority);
-	if (m->correlation_id.p)
-		printf(" correlation=%.*s", (int)m->correlation_id.len,
-		    m->correlation_id.p);
-	if (m->jms_type.p)
-		printf(" type=%.*s", (int)m->jms_type.len, m->jms_type.p);
-	printf(" content=%zu%s", m->content.len,
-	    m->compressed ? "(compressed)" : "");
-	if (m->type == BN_OW_TEXT_MESSAGE && !m->compressed &&
-	    m->content.len >= 4)
-		printf(" text=%.*s", (int)m->content.len - 4,
-		    (const char *)m->content.p + 4);
-	if (m->type == BN_OW_MAP_MESSAGE && !m->compressed)
-		print_map("body", &m->content);
-	print_map("prop", &m->properties);
-	printf("\n");
-}
-
-static void
-ack_all(struct probe *p, const char *queue, const struct bn_ow_txid *tx,
-    const struct bn_ow_message_id *first, const struct bn_ow_message_id *last,
-    int count)
-{
-	struct bn_ow_cmd c;
-
-	memset(&c, 0, sizeof(c));
-	c.type = BN_OW_MESSAGE_ACK;
-	c.u.ack.destination = (struct bn_ow_dest){ BN_OW_QUEUE, S(queue) };
-	if (tx != NULL)
-		c.u.ack.transaction_id = *tx;
-	c.u.ack.consumer_id = p->consumer;
-	c.u.ack.ack_type = BN_OW_ACK_STANDARD;
-	c.u.ack.first_message_id = *first;
-	c.u.ack.last_message_id = *last;
-	c.u.ack.message_count = count;
-	probe_request(p, &c, "MessageAck");
-}
-
-/* A message id's strings point into a frame we free: keep a copy. */
-struct held_id {
-	char			 str[128];
-	struct bn_ow_message_id	 id;
-};
-
-static void
-hold_id(struct held_id *h, const struct bn_ow_message_id *m)
-{
-	size_t	n = m->producer.str.len < sizeof(h->str) - 1 ?
-		    m->producer.str.len : sizeof(h->str) - 1;
-
-	h->id = *m;
-	h->id.text_view.p = NULL;
-	h->id.text_view.len = 0;
-	memcpy(h->str, m->producer.str.p ? m->producer.str.p : "", n);
-	h->str[n] = '\0';
-	h->id.producer.str.p = h->str;
-	h->id.producer.str.len = n;
-}
+#include "owprobe.h"
 
 static int
 cmd_selftest(struct probe *p, const char *queue)
@@ -542,7 +53,7 @@ cmd_selftest(struct probe *p, const char *queue)
 	struct bn_ow_txid tx;
 	struct bn_buf	 props = { 0 }, body = { 0 };
 	struct bn_ow_prim v;
-	struct held_id	 first, last;
+	struct probe_held_id first, last;
 	size_t		 i, at;
 	const char	*text = "hello from owprobe";
 
@@ -607,7 +118,7 @@ cmd_selftest(struct probe *p, const char *queue)
 		c.u.msg.type = types[i];
 		c.u.msg.producer_id = p->producer;
 		c.u.msg.destination = (struct bn_ow_dest){ BN_OW_QUEUE,
-		    S(queue) };
+		    probe_str(queue) };
 		c.u.msg.transaction_id = tx;
 		c.u.msg.message_id.set = true;
 		c.u.msg.message_id.producer = p->producer;
@@ -615,8 +126,8 @@ cmd_selftest(struct probe *p, const char *queue)
 		c.u.msg.persistent = i % 2 == 0;
 		c.u.msg.priority = (uint8_t)(4 + i % 3);
 		c.u.msg.timestamp = (int64_t)time(NULL) * 1000;
-		c.u.msg.correlation_id = S("corr-owprobe");
-		c.u.msg.jms_type = S("owprobe-type");
+		c.u.msg.correlation_id = probe_str("corr-owprobe");
+		c.u.msg.jms_type = probe_str("owprobe-type");
 		if (body.len > 0 || types[i] != BN_OW_MESSAGE) {
 			c.u.msg.content.p = (const uint8_t *)(body.data ?
 			    body.data : "");
@@ -636,10 +147,10 @@ cmd_selftest(struct probe *p, const char *queue)
 
 		print_message(m);
 		if (i == 0)
-			hold_id(&first, &m->message_id);
-		hold_id(&last, &m->message_id);
+			probe_hold_id(&first, &m->message_id);
+		probe_hold_id(&last, &m->message_id);
 	}
-	ack_all(p, queue, NULL, &first.id, &last.id, (int)ntypes);
+	probe_ack(p, queue, NULL, &first.id, &last.id, (int)ntypes);
 	printf("received and acked %zu messages\n", ntypes);
 	bn_buf_free(&props);
 	bn_buf_free(&body);
@@ -653,7 +164,7 @@ cmd_selftest(struct probe *p, const char *queue)
  * value into a string as a STOMP hop does.
  */
 static void
-add_via(const struct bn_ow_bytes *in, struct bn_buf *out, bool stringify)
+cmd_add_via(const struct bn_ow_bytes *in, struct bn_buf *out, bool stringify)
 {
 	char		 num[64];
 	struct bn_ow_map_iter it;
@@ -669,7 +180,7 @@ add_via(const struct bn_ow_bytes *in, struct bn_buf *out, bool stringify)
 	at = bn_ow_map_begin(out);
 	if (in->p != NULL) {
 		if (bn_ow_map_open(&it, in->p, in->len, err, sizeof(err)) == -1)
-			die("properties: %s", err);
+			probe_die("properties: %s", err);
 		while ((rc = bn_ow_map_next(&it, &name, &v, &raw, err,
 		    sizeof(err))) == 1) {
 			n++;
@@ -691,7 +202,7 @@ add_via(const struct bn_ow_bytes *in, struct bn_buf *out, bool stringify)
 			bn_ow_map_put(out, name.p, name.len, &v);
 		}
 		if (rc == -1)
-			die("properties: %s", err);
+			probe_die("properties: %s", err);
 	}
 	v = bn_ow_prim_str("owprobe", 7);
 	bn_ow_map_put(out, "brokernet_via", 13, &v);
@@ -705,7 +216,7 @@ cmd_relay(struct probe *p, const char *src, const char *dst, int count,
 	struct bn_ow_cmd c;
 	struct bn_ow_txid tx;
 	struct bn_buf	 props = { 0 };
-	struct held_id	 first, last;
+	struct probe_held_id first, last;
 	int		 i;
 
 	probe_subscribe(p, src, count);
@@ -715,25 +226,25 @@ cmd_relay(struct probe *p, const char *src, const char *dst, int count,
 
 		print_message(m);
 		if (i == 0)
-			hold_id(&first, &m->message_id);
-		hold_id(&last, &m->message_id);
+			probe_hold_id(&first, &m->message_id);
+		probe_hold_id(&last, &m->message_id);
 		memset(&c, 0, sizeof(c));
 		c.type = m->type;
 		c.u.msg = *m;
 		c.u.msg.producer_id = p->producer;
 		c.u.msg.destination = (struct bn_ow_dest){ BN_OW_QUEUE,
-		    S(dst) };
+		    probe_str(dst) };
 		c.u.msg.transaction_id = tx;
 		c.u.msg.target_consumer_id.type = 0;
 		c.u.msg.redelivery_counter = 0;
 		if (via || stringify) {
-			add_via(&m->properties, &props, stringify);
+			cmd_add_via(&m->properties, &props, stringify);
 			c.u.msg.properties.p = (const uint8_t *)props.data;
 			c.u.msg.properties.len = props.len;
 		}
 		probe_request(p, &c, "relay send");
 	}
-	ack_all(p, src, &tx, &first.id, &last.id, count);
+	probe_ack(p, src, &tx, &first.id, &last.id, count);
 	probe_tx(p, BN_OW_TX_COMMIT_ONE_PHASE, &tx);
 	printf("relayed %d messages from %s to %s\n", count, src, dst);
 	bn_buf_free(&props);
@@ -763,7 +274,7 @@ cmd_watch(struct probe *p, const char *topic, int count)
 		if (m->data_structure.type != 0) {
 			if (bn_ow_decode_nested(&m->data_structure, &p->fmt,
 			    &nested, err, sizeof(err)) == -1)
-				die("dataStructure: %s", err);
+				probe_die("dataStructure: %s", err);
 			printf(" dataStructure=%s",
 			    bn_ow_type_name(nested.type));
 			if (nested.type == BN_OW_CONSUMER_INFO) {
