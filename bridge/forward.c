@@ -143,10 +143,13 @@ fwd_drop(struct bn_fwd_sub *s, const char *why)
 		bn_stomp_unsubscribe(d->cons, s->id);
 	/*
 	 * A durable one is deleted when the peer, still here, no longer
-	 * wants it; else the broker keeps what comes for the peer.
+	 * wants it; else the broker keeps what comes for the peer. A peer
+	 * that asked again while this one drained wants it: what it held
+	 * goes to the next subscription of the same name.
 	 */
 	if (fwd_durable(s) && !d->stopping && l->state == BN_LINK_UP &&
 	    why != fwd_paused && why != fwd_refused &&
+	    bn_hmap_get(&l->remote, s->dest) == NULL &&
 	    bn_hmap_get(&l->remote_held, s->dest) == NULL)
 		bn_tsub_unwanted(d->tsub, l->peer, s->dest);
 	else if (fwd_durable(s))

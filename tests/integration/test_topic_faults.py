@@ -105,31 +105,47 @@ class TopicFaults(NetTestCase):
         th.start()
 
         def take(want, quiet):
-            # until want distinct (a duplicate does not count)
+            # until want distinct (a duplicate does not count). Messages are
+            # acked in order, the last of each batch of up to 50 (or of what
+            # came before a pause) with a receipt: a broker handles one
+            # connection's frames in order, so that receipt confirms the whole
+            # batch, which then counts. (A receipt per ACK costs broker B one
+            # journal sync each on a durable subscription: ~50 msg/s here.)
             last = time.monotonic()
+            pending = []
+
+            def confirm():
+                frames = [f for f, _ in pending]
+                try:
+                    for f in frames[:-1]:
+                        sub["c"].ack(f)
+                    sub["c"].ack(frames[-1], receipt=True)
+                except Exception:
+                    sub["c"] = None     # unconfirmed: they come again
+                else:
+                    delivered.extend(n for _, n in pending)
+                del pending[:]
             while len(set(delivered)) < want and time.monotonic() - last < quiet:
                 if sub["c"] is None:
+                    del pending[:]
                     try:
                         sub["c"] = self.durable("B", t, cid, "s1")
                     except Exception:       # broker B not back yet
                         time.sleep(0.5)
                     continue
                 try:
-                    f = sub["c"].receive(0.5)
+                    f = sub["c"].receive(0.2 if pending else 0.5)
                 except Exception:           # its broker went
                     sub["c"] = None
                     continue
-                if f is None:
-                    continue
-                if f.command != "MESSAGE":
-                    continue
-                try:
-                    sub["c"].ack(f, receipt=True)
-                except (OSError, ConnectionError, Exception):
-                    sub["c"] = None     # unconfirmed: it comes again
-                    continue
-                delivered.append(int(f.headers["n"]))
-                last = time.monotonic()
+                if f is not None and f.command == "MESSAGE":
+                    pending.append((f, int(f.headers["n"])))
+                    last = time.monotonic()
+                if pending and (f is None or len(pending) >= 50 or
+                                len(set(delivered)) + len(pending) >= want):
+                    confirm()
+            if pending and sub["c"] is not None:
+                confirm()
         self.hold, self.idle = hold, idle
         take(N // 3 + 50, 20)     # inside a chunk: messages in flight
         at_fault = (published[0], len(delivered))
@@ -146,6 +162,11 @@ class TopicFaults(NetTestCase):
                % (what, N, at_fault[0], at_fault[1], d, dups,
                   b.status()["counters"]["duplicates_suppressed"], took))
         self.assertLess(at_fault[1], N, "the fault came while messages were in flight")
+        # and while they were still being published: a subscriber that fell
+        # behind once let every fault come after the last message had crossed,
+        # which hid a loss (forward.c deleted a durable network subscription
+        # that the peer had asked for again while it drained)
+        self.assertLess(at_fault[0], N, "the fault came while the publisher published")
         self.assertEqual(sorted(set(delivered)), list(range(N)), "every message arrived")
         self.assertEqual((d, dups), (N, 0))
 
