@@ -63,8 +63,10 @@ class BrokerTls(NetTestCase):
                          broker_uri=self.tls_uri(),
                          extra_children=ssl_xml(ca=self.pki["ca"]))
         a.wait_link("B")
-        st = a.status()
-        self.assertEqual(st["broker"]["state"], "connected")
+        # the link comes up once the store session holds the lock; the
+        # consumer session's own TLS handshake may still be under way
+        wait_for(lambda: a.status()["broker"]["state"] == "connected", 10,
+                 what="A's consumer session over TLS")
         self.assertIn("connected to %s" % self.tls_uri(), a.log_text())
         q = self.queue("brokertls")
         cons = self.consumer("B", q)
