@@ -384,8 +384,10 @@ status_doc(struct bn_daemon *d)
 	/* A standby has no consumer session: its store session counts. */
 	bn_json_set(br, "current", bn_json_str(bn_stomp_current_uri(d->cons ?
 	    d->cons : d->prod)));
+	/* active, its store session up: its consumer session is being opened */
 	bn_json_set(br, "state", bn_json_str(d->broker_up || (d->cons == NULL &&
 	    d->prod != NULL && bn_stomp_connected(d->prod)) ? "connected" :
+	    d->prod != NULL && bn_stomp_connected(d->prod) ? "connecting" :
 	    "disconnected"));
 	bn_json_set(br, "connects", bn_json_u64(d->c.broker_connects));
 	bn_json_set(br, "store_inflight", bn_json_u64(d->prod ?

@@ -178,7 +178,10 @@ class DebianPackage(NetTestCase):
                        what="installed brokernetd up with preflight ok")
         sc = json.loads(doc)["sidecars"][0]
         self.assertEqual(sc["broker_name"], "PKG")
-        self.assertEqual(sc["broker"]["state"], "connected")
+        # preflight runs on the store session; the consumer session follows
+        wait_for(lambda: (lambda o: o is not None and json.loads(o)["sidecars"][0]
+                          ["broker"]["state"] == "connected")(status()), 10,
+                 what="installed brokernetd's consumer session")
         self.assertEqual(os.readlink("/proc/%d/cwd" % self.daemon.pid), STATE)
         with open("/proc/%d/status" % self.daemon.pid) as f:
             uid_line = [l for l in f if l.startswith("Uid:")][0]
