@@ -39,19 +39,7 @@ SUN_PATH_MAX = 107   # sockaddr_un.sun_path minus the NUL
 
 _live = []
 
-try:
-    import ctypes
-    _prctl = ctypes.CDLL(None, use_errno=True).prctl   # resolved before any fork
-except Exception:   # not Linux / no ctypes
-    _prctl = None
-
-
-def _set_pdeathsig():
-    # Child side of fork: die with the test process, never linger.
-    try:
-        _prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
+from bnproc import _set_pdeathsig  # noqa: E402 (child dies with the test process)
 
 
 class AvahiEnvError(RuntimeError):
