@@ -97,7 +97,9 @@ class Broker:
     needs); None (the default) takes it from BN_BROKER_STATISTICS=1, else off.
     ssl={"keystore": PKCS12 file, "password": ...} adds OpenWire and STOMP
     connectors over TLS (ssl://127.0.0.1:ssl_port, stomp+ssl://127.0.0.1:
-    stomp_ssl_port) with that key store.
+    stomp_ssl_port) with that key store; with "truststore" (a JKS file, same
+    password) also an OpenWire connector that requires a client certificate
+    signed by what it holds (ssl://127.0.0.1:ssl_auth_port, needClientAuth).
     """
 
     def __init__(self, name, basedir, stomp_port=None, openwire_port=None, extra_xml="",
@@ -109,9 +111,12 @@ class Broker:
         self.ssl = dict(ssl) if ssl else None
         self.ssl_port = free_port() if ssl else None
         self.stomp_ssl_port = free_port() if ssl else None
+        self.ssl_auth_port = free_port() if ssl and ssl.get("truststore") else None
         if ssl:
             _reserve_port(self.ssl_port)
             _reserve_port(self.stomp_ssl_port)
+        if self.ssl_auth_port:
+            _reserve_port(self.ssl_auth_port)
         if statistics is None:
             statistics = os.environ.get("BN_BROKER_STATISTICS") == "1"
         self.statistics = statistics
@@ -207,11 +212,19 @@ class Broker:
                            '\n      <transportConnector name="ssl" uri=%s/>'
                            '\n      <transportConnector name="stomp+ssl" uri=%s/>'
                            % (_xml_attr("ssl://127.0.0.1:%d" % self.ssl_port),
-                              _xml_attr("stomp+ssl://127.0.0.1:%d" % self.stomp_ssl_port))),
+                              _xml_attr("stomp+ssl://127.0.0.1:%d" % self.stomp_ssl_port))
+                           + ("" if not self.ssl_auth_port else
+                              '\n      <transportConnector name="ssl-auth" uri=%s/>'
+                              % _xml_attr("ssl://127.0.0.1:%d?needClientAuth=true"
+                                          % self.ssl_auth_port))),
             ssl_context=("" if not self.ssl else
                          "\n    <sslContext><sslContext keyStore=%s keyStorePassword=%s"
-                         ' keyStoreType="pkcs12"/></sslContext>'
-                         % (_xml_attr(self.ssl["keystore"]), _xml_attr(self.ssl["password"]))),
+                         ' keyStoreType="pkcs12"%s/></sslContext>'
+                         % (_xml_attr(self.ssl["keystore"]), _xml_attr(self.ssl["password"]),
+                            "" if not self.ssl_auth_port else
+                            " trustStore=%s trustStorePassword=%s"
+                            % (_xml_attr(self.ssl["truststore"]),
+                               _xml_attr(self.ssl["password"])))),
             advisory=_xml_attr("true" if self.advisory_support else "false"))
         with open(os.path.join(self.conf_dir, "activemq.xml"), "w") as f:
             f.write(xml)
@@ -312,6 +325,8 @@ class Broker:
                     if self.ssl:
                         self.ssl_port = free_port()
                         self.stomp_ssl_port = free_port()
+                        if self.ssl_auth_port:
+                            self.ssl_auth_port = free_port()
                     self.launch(detach=self.detached)
                     continue
                 raise

@@ -10,7 +10,11 @@ here, in a PKCS12 key store; the sidecar trusts that CA through
 - a broker certificate the sidecar does not trust: the session never comes
   up, the log names the verification failure, nothing is forwarded;
 - an ssl:// broker URI without trustedCertificates: the configuration is
-  refused (file and line) and the sidecar does not start.
+  refused (file and line) and the sidecar does not start;
+- a broker connector with needClientAuth (its trust store holds another CA,
+  the clients'): a sidecar that presents a certificate signed by that CA
+  (<sslContext certificate privateKey>) forwards; one that presents none
+  never gets a session.
 
     cd tests/integration && python3 -m unittest -v test_broker_tls
 """
@@ -35,6 +39,16 @@ def keystore(pki, d):
     return path
 
 
+def truststore(ca, d):
+    """A JKS trust store holding the CA certificate ca (keytool: Java reads
+    no trusted entries from an OpenSSL 3.0 certificate-only PKCS12)."""
+    path = os.path.join(d, "trust.jks")
+    subprocess.run(("keytool", "-importcert", "-noprompt", "-alias", "clients",
+                    "-file", ca, "-keystore", path, "-storetype", "jks",
+                    "-storepass", PASSWORD), check=True, capture_output=True)
+    return path
+
+
 class BrokerTls(NetTestCase):
     BROKERS = ("A", "B")
 
@@ -44,7 +58,10 @@ class BrokerTls(NetTestCase):
         cls.pkidir = tempfile.mkdtemp(prefix="pki-BrokerTls-", dir=netbase.OUT)
         cls.pki = make_pki(cls.pkidir, "good")
         cls.evil = make_pki(cls.pkidir, "evil")
+        cls.client_pki = make_pki(cls.pkidir, "clients")
         cls.BROKER_OPTS = {"A": {"ssl": {"keystore": keystore(cls.pki, cls.pkidir),
+                                         "truststore": truststore(cls.client_pki["ca"],
+                                                                  cls.pkidir),
                                          "password": PASSWORD}}}
         super().setUpClass()
 
@@ -107,6 +124,35 @@ class BrokerTls(NetTestCase):
         a.killed = True     # an expected non-zero exit, not a crash
         self.assertRegex(a.log_text(), r"brokernet\.xml:\d+: ssl:// on <broker> needs "
                          r"<sslContext trustedCertificates=\.\.\.>")
+
+    def test_client_certificate_to_a_broker_that_needs_one(self):
+        """needClientAuth: with a certificate the broker trusts, the session
+        comes up and forwards; without one, it never does."""
+        uri = "ssl://127.0.0.1:%d" % self.brokers["A"].ssl_auth_port
+        bare = self.sidecar("A", [], broker_uri=uri,
+                            extra_children=ssl_xml(ca=self.pki["ca"]), start=False)
+        bare.start(wait=False)
+        wait_for(lambda: "broker-store: " in bare.log_text() and
+                 ("lost" in bare.log_text() or "cannot connect" in bare.log_text()),
+                 20, what="the refused session in A's log")
+        self.assertNotEqual(bare.status()["broker"]["state"], "connected")
+        self.assertNotIn("connected to %s" % uri, bare.log_text())
+        self.assertIn("TLS: ", bare.log_text(), "the log gives TLS's reason")
+        bare.stop()
+        b = self.sidecar("B", [])
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])], broker_uri=uri,
+                         extra_children=ssl_xml(pki=self.client_pki, ca=self.pki["ca"]))
+        a.wait_link("B")
+        wait_for(lambda: a.status()["broker"]["state"] == "connected", 10,
+                 what="A's consumer session with its client certificate")
+        self.assertIn("connected to %s" % uri, a.log_text())
+        q = self.queue("clientauth")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        self.produce("A", q, 100)
+        self.assertEqual(sorted(self.ns(self.collect(cons, 100))), list(range(100)))
+        wait_for(lambda: a.status()["counters"]["forward_acked"] == 100, 10,
+                 what="A's 100 acked on its broker")
 
 
 if __name__ == "__main__":
