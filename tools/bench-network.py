@@ -725,7 +725,7 @@ def main():
     p.add_argument("--broker-proto", choices=("stomp", "openwire"),
                    default=bnsidecar.BROKER_PROTO,
                    help="the sidecars' broker sessions: stomp (stomp:// URIs) or openwire "
-                   "(tcp://); default $BN_BROKER_PROTO, else stomp")
+                   "(tcp://); default $BN_BROKER_PROTO, else openwire")
     p.add_argument("--sidecar-attrs", default="",
                    help="extra attributes on both sidecars' <brokernet> element, e.g. "
                    "'duplicateWindow=\"1000\"' (default: none, the shipped defaults)")
