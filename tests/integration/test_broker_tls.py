@@ -75,23 +75,27 @@ class BrokerTls(NetTestCase):
         return "ssl://127.0.0.1:%d" % self.brokers["A"].ssl_port
 
     def test_forwarding_over_tls_to_the_broker(self):
+        self.forward_over(self.tls_uri(), ssl_xml(ca=self.pki["ca"]), 200)
+
+    def forward_over(self, uri, ssl, n):
+        """A (broker session uri, <sslContext> ssl) -> B: n messages arrive
+        once, all acked on A's broker."""
         b = self.sidecar("B", [])
         a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
-                         broker_uri=self.tls_uri(),
-                         extra_children=ssl_xml(ca=self.pki["ca"]))
+                         broker_uri=uri, extra_children=ssl)
         a.wait_link("B")
         # the link comes up once the store session holds the lock; the
         # consumer session's own TLS handshake may still be under way
         wait_for(lambda: a.status()["broker"]["state"] == "connected", 10,
                  what="A's consumer session over TLS")
-        self.assertIn("connected to %s" % self.tls_uri(), a.log_text())
+        self.assertIn("connected to %s" % uri, a.log_text())
         q = self.queue("brokertls")
         cons = self.consumer("B", q)
         a.wait_subscription(q)
-        self.produce("A", q, 200)
-        self.assertEqual(sorted(self.ns(self.collect(cons, 200))), list(range(200)))
-        wait_for(lambda: a.status()["counters"]["forward_acked"] == 200, 10,
-                 what="A's 200 acked on its broker over TLS")
+        self.produce("A", q, n)
+        self.assertEqual(sorted(self.ns(self.collect(cons, n))), list(range(n)))
+        wait_for(lambda: a.status()["counters"]["forward_acked"] == n, 10,
+                 what="A's %d acked on its broker over TLS" % n)
         self.assertEqual(self.drain("A", q), [], "A's queue must end empty")
 
     def test_stomp_over_tls_to_the_broker(self):
@@ -139,20 +143,7 @@ class BrokerTls(NetTestCase):
         self.assertNotIn("connected to %s" % uri, bare.log_text())
         self.assertIn("TLS: ", bare.log_text(), "the log gives TLS's reason")
         bare.stop()
-        b = self.sidecar("B", [])
-        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])], broker_uri=uri,
-                         extra_children=ssl_xml(pki=self.client_pki, ca=self.pki["ca"]))
-        a.wait_link("B")
-        wait_for(lambda: a.status()["broker"]["state"] == "connected", 10,
-                 what="A's consumer session with its client certificate")
-        self.assertIn("connected to %s" % uri, a.log_text())
-        q = self.queue("clientauth")
-        cons = self.consumer("B", q)
-        a.wait_subscription(q)
-        self.produce("A", q, 100)
-        self.assertEqual(sorted(self.ns(self.collect(cons, 100))), list(range(100)))
-        wait_for(lambda: a.status()["counters"]["forward_acked"] == 100, 10,
-                 what="A's 100 acked on its broker")
+        self.forward_over(uri, ssl_xml(pki=self.client_pki, ca=self.pki["ca"]), 100)
 
 
 if __name__ == "__main__":
