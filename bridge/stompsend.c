@@ -240,13 +240,17 @@ bn_stompsend_track(struct bn_stomp *s, uint64_t rid, int flags,
 	p->ctx = ctx;
 	p->flags = flags;
 	if (flags & BN_STOMP_RETRY) {
-		p->wire = xmalloc(s->scratch.len);
-		memcpy(p->wire, s->scratch.data, s->scratch.len);
+		/* the frame takes the bytes (a store batch: up to MiBs) */
+		p->wire = s->scratch.data;
 		p->wirelen = s->scratch.len;
+		memset(&s->scratch, 0, sizeof(s->scratch));
 	}
 	TAILQ_INSERT_TAIL(&s->pending, p, entry);
 	if (s->state == ST_UP) {
-		bn_stompsend_write(s, s->scratch.data, s->scratch.len);
+		if (p->wire != NULL)
+			bn_stompsend_write(s, p->wire, p->wirelen);
+		else
+			bn_stompsend_write(s, s->scratch.data, s->scratch.len);
 		p->sent = true;
 		s->npending++;
 	} else {
