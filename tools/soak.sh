@@ -4,6 +4,8 @@
 #   STANDBY_RUNS (default 10): standby takeovers after kill -9 of the active;
 #   PACED_RUNS (default 3): the consumer-paced splits (test_paced.Paced);
 #   TOPIC_RUNS (default 3): the topic faults (test_topic_faults);
+#   broker_durable_ack once: the ActiveMQ fact test_topic_faults relies on
+#   (a durable topic ACK survives a broker kill -9 only in a transaction);
 #   and test_multihop once with the ASan+UBSan daemon (make check runs
 #   test_forward and test_security under ASan, test_multihop plain).
 # Every figure goes to tests/out/metrics.log; ends with "N passed, N failed".
@@ -43,6 +45,9 @@ while [ "$i" -lt "${TOPIC_RUNS:-3}" ]; do
 	then pass=$((pass + 1)); echo "topic faults run $i: ok"
 	else fail=$((fail + 1)); echo "topic faults run $i: FAILED"; fi
 done
+if (cd tests/integration && python3 -u -m unittest broker_durable_ack) >> "$log" 2>&1
+then pass=$((pass + 1)); echo "durable topic ACKs across broker kills: ok"
+else fail=$((fail + 1)); echo "durable topic ACKs across broker kills: FAILED"; fi
 make --no-print-directory bin/brokernetd-san >/dev/null
 if (cd tests/integration && BN_SAN=1 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
     python3 -u -m unittest test_multihop) >> "$log" 2>&1
