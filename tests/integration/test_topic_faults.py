@@ -8,12 +8,11 @@ network subscription the peer no longer wants is deleted, at once or (after
 a restart) once the peer is back and has not asked for it again.
 """
 
-import itertools
 import threading
 import time
 import uuid
 
-from netbase import NetTestCase, connector_xml, metric, wait_for
+from netbase import NetTestCase, ack_in_tx, connector_xml, metric, wait_for
 from test_ha import distinct_and_dups
 import test_topics as _tt
 
@@ -120,15 +119,10 @@ class TopicFaults(NetTestCase):
             # 14. A COMMIT is journaled with a sync.
             last = time.monotonic()
             pending = []
-            tx_ids = itertools.count()
 
             def confirm():
-                tx = "acks-%d" % next(tx_ids)
                 try:
-                    sub["c"].begin(tx)
-                    for f, _ in pending:
-                        sub["c"].ack(f, transaction=tx)
-                    sub["c"].commit(tx, receipt=True)
+                    ack_in_tx(sub["c"], [f for f, _ in pending])
                 except Exception:
                     sub["c"] = None     # unconfirmed: they come again
                 else:
