@@ -45,7 +45,8 @@ static const char *const conf_root_attrs[] = { "name", "dataDirectory",
 	"duplicateWindow", "duplicateWindowAge",
 	"offlineNetworkSubscriptionTimeout", NULL };
 static const char *const conf_broker_attrs[] = { "uri", "flavor", "login",
-	"passcode", "heartBeat", "receiptWindow", "unfaithful", NULL };
+	"passcode", "heartBeat", "receiptWindow", "unfaithful", "stompEmptyBody",
+	NULL };
 static const char *const conf_tc_attrs[] = { "name", "uri", NULL };
 static const char *const conf_nc_attrs[] = { "name", "uri", "networkTTL",
 	"messageTTL", "consumerTTL", "duplex", "dynamicOnly",
@@ -196,6 +197,8 @@ conf_root(struct bn_xml_state *st, xmlNode *node)
 /* Spelled as config.h's enums count, for bn_xml_choice. */
 static const char *const conf_flavors[] = { "activemq", NULL };
 static const char *const conf_unfaithful[] = { "deadLetter", "keep", NULL };
+static const char *const conf_stomp_empty[] = { "deadLetter", "forward",
+	NULL };
 
 static int
 conf_broker(struct bn_xml_state *st, xmlNode *node)
@@ -204,6 +207,7 @@ conf_broker(struct bn_xml_state *st, xmlNode *node)
 	char			 reason[512];
 	int			 flavor = BN_FLAVOR_ACTIVEMQ;
 	int			 unfaithful = BN_UNFAITHFUL_DEAD_LETTER;
+	int			 stomp_empty = BN_STOMP_EMPTY_DEAD_LETTER;
 
 	st->seen_broker = true;
 	b->line = (int)bn_xml_line(node);
@@ -215,10 +219,13 @@ conf_broker(struct bn_xml_state *st, xmlNode *node)
 		    "<broker>: %s", reason);
 	if (bn_xml_choice(st, node, "flavor", conf_flavors, &flavor) == -1 ||
 	    bn_xml_choice(st, node, "unfaithful", conf_unfaithful,
-	    &unfaithful) == -1)
+	    &unfaithful) == -1 ||
+	    bn_xml_choice(st, node, "stompEmptyBody", conf_stomp_empty,
+	    &stomp_empty) == -1)
 		return -1;
 	b->flavor = (enum bn_flavor)flavor;
 	b->unfaithful = (enum bn_unfaithful)unfaithful;
+	b->stomp_empty = (enum bn_stomp_empty)stomp_empty;
 	if (bn_xml_str(st, node, "login", false, false, &b->login) == -1 ||
 	    bn_xml_secret(st, node, "passcode", false, &b->passcode) == -1 ||
 	    bn_xml_u64(st, node, "heartBeat", 0, INT64_MAX,
@@ -607,6 +614,7 @@ conf_load(const char *xml, size_t len, const char *name, char *err,
 	c->broker.heartbeat_ms = 10000;
 	c->broker.receipt_window = 1000;
 	c->broker.unfaithful = BN_UNFAITHFUL_DEAD_LETTER;
+	c->broker.stomp_empty = BN_STOMP_EMPTY_DEAD_LETTER;
 	c->dup_window_count = 100000;
 	c->dup_window_age_ms = 3600000;
 	c->tsub_offline_ms = 86400000;

@@ -539,25 +539,38 @@ fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
  * (fwdunf.h: in ActiveMQ.DLQ, or back on its queue with unfaithful="keep",
  * where this link's selector no longer takes it) goes to its broker with a
  * receipt, and the original, in its place in the dispatch order, is acked
- * only once the copy is stored. Logged once per subscription, counted
- * once stored.
+ * only once the copy is stored. Over a stomp:// session the message is
+ * not whole (an empty body ActiveMQ's STOMP gave it, stompwire.h):
+ * its "copy" is a NACK, after which ActiveMQ has moved the original to
+ * ActiveMQ.DLQ itself, and no later ACK may name it. Logged once per
+ * subscription, counted once stored (or NACKed).
  */
 static void
 fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 {
 	struct bn_daemon	*d = s->link->d;
 	enum bn_unfaithful	 mode = d->cfg->broker.unfaithful;
+	bool			 stomp = !bn_stomp_openwire(d->cons);
+	enum bn_unf_verdict	 v;
 	struct bn_frame		*copy;
 	struct bn_inflight	*inf;
 
-	if (!s->unfaithful_logged)
+	if (!s->unfaithful_logged && stomp)
+		log_warnx("forward: %s -> %s: message %s dead-lettered by its "
+		    "broker (NACK), not forwarded changed: %s; ActiveMQ's "
+		    "dead-letter strategy keeps only persistent ones unless "
+		    "processNonPersistent=\"true\"; use tcp:// broker URIs, or "
+		    "stompEmptyBody=\"forward\"; logged once",
+		    bn_frame_get(f, "destination"), s->link->peer,
+		    bn_frame_get(f, "message-id"), why);
+	else if (!s->unfaithful_logged)
 		log_warnx("forward: %s -> %s: message %s %s, not forwarded "
 		    "changed: %s (the peer stores plain messages; use tcp:// "
 		    "broker URIs on both sides); logged once",
 		    bn_frame_get(f, "destination"), s->link->peer,
 		    bn_frame_get(f, "message-id"), bn_unf_done(mode), why);
 	s->unfaithful_logged = true;
-	switch (bn_unf_copy(f, mode, &copy)) {
+	switch ((v = bn_unf_copy(f, mode, stomp, &copy))) {
 	case BN_UNF_SETTLE:
 		d->c.unfaithful++;
 		fwd_skip(s, f);
@@ -577,10 +590,12 @@ fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 		    "copied whole");
 		return;
 	case BN_UNF_COPY:
+	case BN_UNF_NACK:
 		break;
 	}
 	inf = fwd_place(s, bn_frame_get(f, "ack"), UINT64_MAX, false);
 	inf->copying = true;
+	inf->nacked = v == BN_UNF_NACK;
 	bn_frame_free(f);
 	if (bn_stomp_send(d->cons, copy, 0, fwd_copied, inf) == -1) {
 		/* no session: the broker gives the original back */
@@ -592,13 +607,17 @@ fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
-	const char		*sid = bn_frame_get(f, "subscription");
-	const char		*ack = bn_frame_get(f, "ack");
-	const char		*dest = bn_frame_get(f, "destination");
-	const char		*why;
+	const char		*sid, *ack, *dest, *why;
 	struct bn_fwd_sub	*s;
 	struct bn_link		*l;
 
+	/* an empty body the STOMP session flagged (stompwire.h), sent on */
+	if (!bn_stomp_openwire(d->cons) &&
+	    d->cfg->broker.stomp_empty == BN_STOMP_EMPTY_FORWARD)
+		bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
+	sid = bn_frame_get(f, "subscription");
+	ack = bn_frame_get(f, "ack");
+	dest = bn_frame_get(f, "destination");
 	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
 	if (s == NULL || ack == NULL || dest == NULL ||
 	    (strncmp(dest, "/queue/", 7) != 0 && !bn_topic_is(dest))) {
@@ -681,7 +700,9 @@ fwd_settle_sub(struct bn_daemon *d, struct bn_fwd_sub *s)
 		s->inflight--;
 		if (inf->seq != UINT64_MAX)
 			s->forwarded++;
-		if (inf->broker_gen == d->broker_gen && d->broker_up) {
+		if (inf->nacked)
+			;	/* ActiveMQ forgot it: an ACK naming it fails */
+		else if (inf->broker_gen == d->broker_gen && d->broker_up) {
 			bn_buf_reset(&s->ack_last);
 			bn_buf_addstr(&s->ack_last, inf->ack_id);
 			due = true;

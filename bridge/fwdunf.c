@@ -14,7 +14,7 @@
 #define FWDUNF_DLQ	"/queue/ActiveMQ.DLQ"
 
 enum bn_unf_verdict
-bn_unf_copy(const struct bn_frame *msg, enum bn_unfaithful mode,
+bn_unf_copy(const struct bn_frame *msg, enum bn_unfaithful mode, bool stomp,
     struct bn_frame **copy)
 {
 	const char	*why = bn_frame_get(msg, BN_OWSESS_UNFAITHFUL_HDR);
@@ -24,6 +24,12 @@ bn_unf_copy(const struct bn_frame *msg, enum bn_unfaithful mode,
 	size_t		 i;
 
 	*copy = NULL;
+	if (stomp && why != NULL && bn_frame_get(msg, "ack") != NULL) {
+		f = bn_frame_new("NACK");
+		bn_frame_add_header(f, "id", bn_frame_get(msg, "ack"));
+		*copy = f;
+		return BN_UNF_NACK;
+	}
 	if (why == NULL || dest == NULL || form == NULL ||
 	    strcmp(form, BN_OWSESS_NATIVE) != 0)
 		return BN_UNF_REFUSE;

@@ -105,7 +105,9 @@ bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
  * make a BytesMessage). The headers that only the OpenWire session sets
  * (owsess.h) can come from a STOMP broker only as a client's own headers:
  * taken for the session's, they would make a message look whole or
- * unfaithful, so they are dropped.
+ * unfaithful, so they are dropped. ActiveMQ writes a Map, Object, Stream
+ * or plain Message as it writes an empty text: no body, no content-length
+ * (LegacyFrameTranslator), so an empty one is flagged.
  */
 void
 bn_stompwire_message_in(struct bn_frame *f)
@@ -113,6 +115,10 @@ bn_stompwire_message_in(struct bn_frame *f)
 	bn_frame_del_header(f, BN_OWSESS_NATIVE_HDR);
 	bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
 	if (bn_frame_get(f, "content-length") == NULL &&
-	    bn_frame_get(f, "amq-msg-type") == NULL)
+	    bn_frame_get(f, "amq-msg-type") == NULL) {
+		if (f->body_len == 0)
+			bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR,
+			    BN_STOMPWIRE_EMPTY_WHY);
 		bn_frame_add_header(f, "amq-msg-type", "text");
+	}
 }

@@ -69,6 +69,18 @@ enum bn_unfaithful {
 	BN_UNFAITHFUL_KEEP		/* unfaithful="keep" */
 };
 
+/*
+ * Over a stomp:// broker session, a MESSAGE with an empty body and neither
+ * content-length nor amq-msg-type: ActiveMQ's STOMP sends a Map, Object,
+ * Stream or plain Message so, with no sign of its class, and an empty
+ * TextMessage the same way. deadLetter: NACKed, so that ActiveMQ moves the
+ * original, whole, to ActiveMQ.DLQ; forward: forwarded as an empty text.
+ */
+enum bn_stomp_empty {
+	BN_STOMP_EMPTY_DEAD_LETTER = 0,	/* stompEmptyBody="deadLetter" */
+	BN_STOMP_EMPTY_FORWARD		/* stompEmptyBody="forward" */
+};
+
 struct bn_broker_conf {
 	char		*uri;		/* as written */
 	struct bn_failover failover;	/* stomp://h:p -> a one-uri list */
@@ -78,6 +90,7 @@ struct bn_broker_conf {
 	uint64_t	 heartbeat_ms;	/* heartBeat, 10000; 0 = off */
 	uint64_t	 receipt_window;/* receiptWindow, 1000 */
 	enum bn_unfaithful unfaithful;	/* unfaithful, deadLetter */
+	enum bn_stomp_empty stomp_empty;/* stompEmptyBody, deadLetter */
 	int		 line;
 };
 

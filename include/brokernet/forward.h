@@ -31,6 +31,8 @@ struct bn_inflight {
 	/* an unfaithful one's copy awaits its receipt (never on the link:
 	 * seq UINT64_MAX); with sub NULL, fwd_copied frees it */
 	bool			 copying;
+	/* NACKed (the broker dead-letters it): no ACK may name it */
+	bool			 nacked;
 	char			 ack_id[];	/* the broker's ack header */
 };
 TAILQ_HEAD(bn_inflightq, bn_inflight);

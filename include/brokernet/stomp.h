@@ -97,6 +97,8 @@ void		 bn_stomp_reconnect(struct bn_stomp *, const char *reason);
 bool		 bn_stomp_connected(const struct bn_stomp *);
 /* CONNECTED's session header; NULL when not connected. */
 const char	*bn_stomp_session(const struct bn_stomp *);
+/* Whether the current or last connection speaks OpenWire (tcp://). */
+bool		 bn_stomp_openwire(const struct bn_stomp *);
 /* "stomp://host:port" of the current or last broker. */
 const char	*bn_stomp_current_uri(const struct bn_stomp *);
 /* Times the session was established (1 after the first CONNECTED). */

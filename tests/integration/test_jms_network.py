@@ -50,6 +50,21 @@ STOMP_CHANGES = {
 }
 
 
+# The same for the 4 Text and Bytes messages, the only ones that cross two
+# stomp:// sessions on the defaults (stompEmptyBody="deadLetter").
+STOMP_CHANGES_TEXT_BYTES = {
+    "JMSMessageID": 4, "prop.amq-msg-type": 2,
+    "prop.index": 4, "prop.pBool": 4, "prop.pByte": 4, "prop.pDouble": 4,
+    "prop.pFloat": 4, "prop.pInt": 4, "prop.pLong": 4, "prop.pShort": 4,
+}
+
+# What ActiveMQ's own dead-lettering changes on the 4 persistent ones of the
+# 8 that a stomp:// sidecar NACKs (README "Over stomp://"): the expiration
+# is moved to a property (each of them has one). The 4 non-persistent ones
+# its default dead-letter strategy discards (processNonPersistent false).
+DLQ_CHANGES = {"JMSExpiration": 4, "prop.originalExpiration": 4}
+
+
 def openwire_uri(broker):
     return "tcp://127.0.0.1:%d" % broker.openwire_port
 
@@ -203,9 +218,10 @@ class JmsNetwork(JmsBase):
         self.assertEqual(rc, 0, out)
 
     def test_jms_over_stomp_documented_changes(self):
-        """Both sidecars on stomp://: exactly the changes the README lists
-        under "Over stomp://", counted per field, nothing else."""
-        a, b = self.pair(stomp_uri, stomp_uri)
+        """Both sidecars on stomp://, A with stompEmptyBody="forward":
+        exactly the changes the README lists under "Over stomp://", counted
+        per field, nothing else."""
+        a, b = self.pair(stomp_uri, stomp_uri, ' stompEmptyBody="forward"')
         q = self.queue("stomp")
         sent = os.path.join(self.tdir, q + ".sent")
         rc, out = self.jms("produce", self.url("A"), q, sent)
@@ -218,6 +234,49 @@ class JmsNetwork(JmsBase):
         fields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
         metric("JMS over stomp:// sessions: differences per field %s" % fields)
         self.assertEqual(fields, STOMP_CHANGES, out)
+
+    def test_jms_over_stomp_empty_bodies_dead_lettered(self):
+        """Both sidecars on stomp://, the defaults: the 8 messages that
+        ActiveMQ's STOMP gives an empty body with no sign of their class
+        (Map, Object, Stream, plain Message) are never forwarded emptied: A
+        NACKs them, and ActiveMQ dead-letters them by its own policy: the 4
+        persistent ones whole in A's ActiveMQ.DLQ, the 4 non-persistent ones
+        discarded (its default). The 4 Text and Bytes messages cross with
+        STOMP's documented changes. Nothing stays on A's queue."""
+        a, b = self.pair(stomp_uri, stomp_uri)
+        q = self.queue("stomp-empty")
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        check = self.jms_start("check", self.url("B"), q, sent, "by-index")
+        out, _ = check.communicate(timeout=90)
+        fields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        got = re.findall(r"^checked (\w+) ", out, re.M)
+        wait_for(lambda: a.status()["counters"]["unfaithful"] >= COUNT - 4, 10,
+                 what="A counts the 8 dead-lettered")
+        counters = a.status()["counters"]
+        dlq = self.jms_start("check", self.url("A"), "ActiveMQ.DLQ", sent)
+        dout, _ = dlq.communicate(timeout=90)
+        dfields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", dout, re.M)}
+        dgot = re.findall(r"^checked (\w+) ", dout, re.M)
+        metric("JMS over stomp:// sessions, defaults: B received %s, differences per field %s;"
+               " A dead-lettered %d (unfaithful), forwarded %d; A's DLQ had %s, differences"
+               " per field %s" % (sorted(got), fields, counters["unfaithful"],
+                                  counters["forwarded"], sorted(dgot), dfields))
+        self.assertEqual(sorted(got), ["Bytes", "Bytes", "Text", "Text"], out)
+        self.assertEqual(fields, STOMP_CHANGES_TEXT_BYTES, out)
+        self.assertEqual((counters["unfaithful"], counters["forwarded"]), (COUNT - 4, 4))
+        self.assertEqual(sorted(dgot), ["Map", "Message", "Object", "Stream"], dout)
+        self.assertEqual(re.findall(r"^checked \w+ \S+ persistent=(\w+)", dout, re.M),
+                         ["true"] * 4, dout)
+        self.assertEqual(dfields, DLQ_CHANGES, dout)
+        self.assertEqual(self.drain("A", q), [], "nothing left on A's queue")
+        with open(a.log_path) as f:
+            log = f.read()
+        self.assertEqual(len(re.findall(r"dead-lettered by its broker \(NACK\), not forwarded"
+                                        r" changed", log)), 1, "logged once per destination")
+        self.assertRegex(a.metrics(), r"brokernet_unfaithful_total(\{[^}]*\})? %d"
+                         % (COUNT - 4))
 
     def test_openwire_to_stomp_peer_dead_letters_what_stomp_cannot_carry(self):
         """A on tcp://, B on stomp://: Text and Bytes with String properties

@@ -77,6 +77,7 @@ test_defaults(void **state)
 	assert_int_equal(c->broker.heartbeat_ms, 10000);
 	assert_int_equal(c->broker.receipt_window, 1000);
 	assert_int_equal(c->broker.unfaithful, BN_UNFAITHFUL_DEAD_LETTER);
+	assert_int_equal(c->broker.stomp_empty, BN_STOMP_EMPTY_DEAD_LETTER);
 	assert_int_equal(c->broker.line, 2);
 	assert_int_equal(c->nlisteners, 0);
 	assert_null(c->listeners);
@@ -522,17 +523,24 @@ test_filter_from_config(void **state)
 	bn_config_free(c);
 }
 
-/* unfaithful on <broker>: both words, exactly as spelled. */
+/* unfaithful and stompEmptyBody on <broker>: every word, as spelled. */
 static void
 test_unfaithful(void **state)
 {
 	static const struct {
 		const char		*attr;
 		enum bn_unfaithful	 want;
+		enum bn_stomp_empty	 empty;
 	} cases[] = {
-		{ "", BN_UNFAITHFUL_DEAD_LETTER },
-		{ " unfaithful=\"deadLetter\"", BN_UNFAITHFUL_DEAD_LETTER },
-		{ " unfaithful=\"keep\"", BN_UNFAITHFUL_KEEP },
+		{ "", BN_UNFAITHFUL_DEAD_LETTER, BN_STOMP_EMPTY_DEAD_LETTER },
+		{ " unfaithful=\"deadLetter\"", BN_UNFAITHFUL_DEAD_LETTER,
+		  BN_STOMP_EMPTY_DEAD_LETTER },
+		{ " unfaithful=\"keep\"", BN_UNFAITHFUL_KEEP,
+		  BN_STOMP_EMPTY_DEAD_LETTER },
+		{ " stompEmptyBody=\"deadLetter\"", BN_UNFAITHFUL_DEAD_LETTER,
+		  BN_STOMP_EMPTY_DEAD_LETTER },
+		{ " stompEmptyBody=\"forward\" unfaithful=\"keep\"",
+		  BN_UNFAITHFUL_KEEP, BN_STOMP_EMPTY_FORWARD },
 	};
 	struct bn_config	*c;
 	struct bn_buf		 b = { 0 };
@@ -544,6 +552,7 @@ test_unfaithful(void **state)
 		    "uri=\"tcp://h:1\"%s/>" TAIL, cases[i].attr);
 		c = load_ok(b.data);
 		assert_int_equal(c->broker.unfaithful, cases[i].want);
+		assert_int_equal(c->broker.stomp_empty, cases[i].empty);
 		bn_config_free(c);
 	}
 	bn_buf_free(&b);

@@ -129,6 +129,10 @@ static const struct bad bads[] = {
 	    "  unfaithful=\"drop\"/>\n" TAIL,
 	    "t.xml:3: bad value \"drop\" for unfaithful on <broker> "
 	    "(allowed: deadLetter, keep)" },
+	{ "<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\"\n"
+	    "  stompEmptyBody=\"keep\"/>\n" TAIL,
+	    "t.xml:3: bad value \"keep\" for stompEmptyBody on <broker> "
+	    "(allowed: deadLetter, forward)" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"tcp://h:1\" "
 	    "unfaithful=\"deadletter\"/>\n" TAIL,
 	    "t.xml:2: bad value \"deadletter\" for unfaithful on <broker> "
@@ -153,7 +157,7 @@ static const struct bad bads[] = {
 	    "  prefetch=\"1\"/>\n" TAIL,
 	    "t.xml:4: unknown attribute \"prefetch\" on <broker> (allowed: "
 	    "uri, flavor, login, passcode, heartBeat, receiptWindow, "
-	    "unfaithful)" },
+	    "unfaithful, stompEmptyBody)" },
 	{ "<brokernet name=\"A\">\n<broker uri=\"stomp://h:1\">\n"
 	    "  <login/>\n</broker>\n" TAIL,
 	    "t.xml:3: unknown element <login> in <broker> (allowed: none)" },

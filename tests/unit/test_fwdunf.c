@@ -1,7 +1,8 @@
 /*
  * Unit tests for bridge/fwdunf.c: the copy that keeps a message a plain
  * peer cannot take unchanged on its own broker, for each mode, queue or
- * topic, and the messages no copy can keep (not whole).
+ * topic, and the messages no copy can keep (not whole); over a stomp://
+ * session, the NACK that dead-letters them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,7 +71,7 @@ test_dead_letter(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(dests); i++) {
 		m = unfaithful(dests[i], BN_OWSESS_NATIVE);
-		assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_DEAD_LETTER, &c),
+		assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_DEAD_LETTER, false, &c),
 		    BN_UNF_COPY);
 		assert_non_null(c);
 		assert_string_equal(c->command, "SEND");
@@ -102,14 +103,14 @@ test_keep(void **state)
 
 	(void)state;
 	m = unfaithful("/queue/orders", BN_OWSESS_NATIVE);
-	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, &c), BN_UNF_COPY);
+	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, false, &c), BN_UNF_COPY);
 	assert_headers(c, want, NELEM(want));
 	assert_int_equal(c->body_len, 7);
 	bn_frame_free(c);
 	bn_frame_free(m);
 	m = unfaithful("/topic/prices", BN_OWSESS_NATIVE);
 	c = (struct bn_frame *)1;
-	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, &c),
+	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, false, &c),
 	    BN_UNF_SETTLE);
 	assert_null(c);
 	bn_frame_free(m);
@@ -134,7 +135,8 @@ test_not_whole(void **state)
 			m = unfaithful("/queue/orders", forms[i]);
 			c = (struct bn_frame *)1;
 			assert_int_equal(bn_unf_copy(m,
-			    (enum bn_unfaithful)mode, &c), BN_UNF_REFUSE);
+			    (enum bn_unfaithful)mode, false, &c),
+			    BN_UNF_REFUSE);
 			assert_null(c);
 			bn_frame_free(m);
 		}
@@ -142,8 +144,60 @@ test_not_whole(void **state)
 	m = bn_frame_new("MESSAGE");
 	bn_frame_add_header(m, "destination", "/queue/orders");
 	bn_frame_add_header(m, BN_OWSESS_NATIVE_HDR, BN_OWSESS_NATIVE);
-	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, &c),
+	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_KEEP, false, &c),
 	    BN_UNF_REFUSE);
+	bn_frame_free(m);
+}
+
+/* A MESSAGE as ActiveMQ's STOMP gives it: body, then extra headers. */
+static struct bn_frame *
+stomp_message(const char *body, ...)
+{
+	struct bn_frame	*f = bn_frame_new("MESSAGE");
+	const char	*n, *v;
+	va_list		 ap;
+
+	bn_frame_add_header(f, "subscription", "s1");
+	bn_frame_add_header(f, "destination", "/queue/orders");
+	bn_frame_add_header(f, "message-id", "ID:p-1:1:1:8");
+	bn_frame_add_header(f, "ack", "ID:s-1-8");
+	va_start(ap, body);
+	while ((n = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		bn_frame_add_header(f, n, v);
+	}
+	va_end(ap);
+	bn_frame_set_body(f, body, strlen(body));
+	return f;
+}
+
+/* Over stomp:// the one copy is a NACK of the MESSAGE's ack id, any mode. */
+static void
+test_stomp_nack(void **state)
+{
+	static const char *const want[] = { "id", "ID:s-1-8" };
+	struct bn_frame	*m, *c;
+	int		 mode;
+
+	(void)state;
+	for (mode = 0; mode < 2; mode++) {
+		m = stomp_message("", NULL);
+		bn_frame_add_header(m, BN_OWSESS_UNFAITHFUL_HDR, "why");
+		assert_int_equal(bn_unf_copy(m, (enum bn_unfaithful)mode, true,
+		    &c), BN_UNF_NACK);
+		assert_string_equal(c->command, "NACK");
+		assert_headers(c, want, NELEM(want));
+		assert_int_equal(c->body_len, 0);
+		bn_frame_free(c);
+		bn_frame_free(m);
+	}
+	/* with no ack id there is nothing to NACK: never acked either */
+	m = stomp_message("", NULL);
+	bn_frame_del_header(m, "ack");
+	bn_frame_add_header(m, BN_OWSESS_UNFAITHFUL_HDR, "why");
+	assert_int_equal(bn_unf_copy(m, BN_UNFAITHFUL_DEAD_LETTER, true, &c),
+	    BN_UNF_REFUSE);
+	assert_null(c);
 	bn_frame_free(m);
 }
 
@@ -154,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_dead_letter),
 		cmocka_unit_test(test_keep),
 		cmocka_unit_test(test_not_whole),
+		cmocka_unit_test(test_stomp_nack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

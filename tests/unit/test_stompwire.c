@@ -85,6 +85,7 @@ test_mark_text(void **state)
 
 	(void)state;
 	f = bn_frame_new("MESSAGE");
+	bn_frame_set_body(f, "hi", 2);
 	bn_stompwire_message_in(f);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
 	bn_stompwire_message_in(f);
@@ -102,6 +103,46 @@ test_mark_text(void **state)
 	bn_stompwire_message_in(f);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "bytes");
 	assert_int_equal(f->nheaders, 1);
+	bn_frame_free(f);
+}
+
+/*
+ * Empty, with neither content-length nor amq-msg-type: a Map, Object,
+ * Stream or plain Message whose body ActiveMQ's STOMP dropped, or an empty
+ * text; flagged with the reason (and marked text, for stompEmptyBody=
+ * "forward"). An empty BytesMessage (content-length:0) and a declared text
+ * are not.
+ */
+static void
+test_empty_flagged(void **state)
+{
+	struct bn_frame	*f;
+
+	(void)state;
+	f = bn_frame_new("MESSAGE");
+	bn_frame_add_header(f, "priority", "4");
+	bn_stompwire_message_in(f);
+	assert_string_equal(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR),
+	    BN_STOMPWIRE_EMPTY_WHY);
+	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
+	/* a second pass takes its own mark for a declared text */
+	bn_stompwire_message_in(f);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	bn_frame_free(f);
+	f = bn_frame_new("MESSAGE");
+	bn_frame_add_header(f, "content-length", "0");
+	bn_stompwire_message_in(f);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	bn_frame_free(f);
+	f = bn_frame_new("MESSAGE");
+	bn_frame_add_header(f, "amq-msg-type", "text");
+	bn_stompwire_message_in(f);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	bn_frame_free(f);
+	f = bn_frame_new("MESSAGE");
+	bn_frame_set_body(f, "x", 1);
+	bn_stompwire_message_in(f);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
 	bn_frame_free(f);
 }
 
@@ -133,6 +174,7 @@ main(void)
 		cmocka_unit_test(test_heartbeat_header),
 		cmocka_unit_test(test_hb_agree),
 		cmocka_unit_test(test_mark_text),
+		cmocka_unit_test(test_empty_flagged),
 		cmocka_unit_test(test_session_headers),
 	};
 
