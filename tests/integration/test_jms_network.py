@@ -138,16 +138,29 @@ class JmsBase(NetTestCase):
         """JmsCheck's messages into a new queue on A, then a STOMP consumer
         on B and A's network subscription for it: (queue, the description
         file, the consumer)."""
-        q = self.queue(tag)
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
+        q, sent = self.produce_on_a(tag)
         cons = self.consumer("B", q)
         a.wait_subscription(q)
         return q, sent, cons
 
     def url(self, name):
         return openwire_uri(self.brokers[name])
+
+    def produce_on_a(self, tag):
+        """JmsCheck's messages into a new queue on A: (queue, the
+        description file)."""
+        q = self.queue(tag)
+        sent = os.path.join(self.tdir, q + ".sent")
+        rc, out = self.jms("produce", self.url("A"), q, sent)
+        self.assertEqual(rc, 0, out)
+        return q, sent
+
+    def check(self, broker, q, sent, *args):
+        """JmsCheck on broker's q against sent: its output, the differences
+        per field and the classes received."""
+        _, out = self.jms("check", self.url(broker), q, sent, *args)
+        return (out, {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)},
+                re.findall(r"^checked (\w+) ", out, re.M))
 
 
 @unittest.skipUnless(JAVAC and JAVA, "javac/java missing (apt-get install default-jdk-headless)")
@@ -167,9 +180,7 @@ class JmsNetwork(JmsBase):
         self.assertIn("produced %d" % COUNT, out)
         # No wait for A's network subscription: the checker may take all
         # and leave before a poll would see it.
-        check = self.jms_start("check", self.url("B"), q, sent, "brokernet_origin")
-        out, _ = check.communicate(timeout=90)
-        return check.returncode, out
+        return self.jms("check", self.url("B"), q, sent, "brokernet_origin")
 
     def test_jms_fidelity_over_openwire(self):
         """Every class, property type and header, JMSMessageID included:
@@ -222,16 +233,11 @@ class JmsNetwork(JmsBase):
         exactly the changes the README lists under "Over stomp://", counted
         per field, nothing else."""
         a, b = self.pair(stomp_uri, stomp_uri, ' stompEmptyBody="forward"')
-        q = self.queue("stomp")
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
-        check = self.jms_start("check", self.url("B"), q, sent, "by-index")
-        out, _ = check.communicate(timeout=90)
+        q, sent = self.produce_on_a("stomp")
+        out, fields, _ = self.check("B", q, sent, "by-index")
         self.assertIn("received %d" % COUNT, out)
         wait_for(lambda: a.status()["counters"]["forwarded"] == COUNT, 10,
                  what="A counts the 12 forwarded")
-        fields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
         metric("JMS over stomp:// sessions: differences per field %s" % fields)
         self.assertEqual(fields, STOMP_CHANGES, out)
 
@@ -244,21 +250,12 @@ class JmsNetwork(JmsBase):
         discarded (its default). The 4 Text and Bytes messages cross with
         STOMP's documented changes. Nothing stays on A's queue."""
         a, b = self.pair(stomp_uri, stomp_uri)
-        q = self.queue("stomp-empty")
-        sent = os.path.join(self.tdir, q + ".sent")
-        rc, out = self.jms("produce", self.url("A"), q, sent)
-        self.assertEqual(rc, 0, out)
-        check = self.jms_start("check", self.url("B"), q, sent, "by-index")
-        out, _ = check.communicate(timeout=90)
-        fields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
-        got = re.findall(r"^checked (\w+) ", out, re.M)
+        q, sent = self.produce_on_a("stomp-empty")
+        out, fields, got = self.check("B", q, sent, "by-index")
         wait_for(lambda: a.status()["counters"]["unfaithful"] >= COUNT - 4, 10,
                  what="A counts the 8 dead-lettered")
         counters = a.status()["counters"]
-        dlq = self.jms_start("check", self.url("A"), "ActiveMQ.DLQ", sent)
-        dout, _ = dlq.communicate(timeout=90)
-        dfields = {k: int(n) for k, n in re.findall(r"^field (\S+) (\d+)$", dout, re.M)}
-        dgot = re.findall(r"^checked (\w+) ", dout, re.M)
+        dout, dfields, dgot = self.check("A", "ActiveMQ.DLQ", sent)
         metric("JMS over stomp:// sessions, defaults: B received %s, differences per field %s;"
                " A dead-lettered %d (unfaithful), forwarded %d; A's DLQ had %s, differences"
                " per field %s" % (sorted(got), fields, counters["unfaithful"],
@@ -294,9 +291,7 @@ class JmsNetwork(JmsBase):
         metrics = a.metrics()
         self.assertRegex(metrics, r"brokernet_unfaithful_total(\{[^}]*\})? %d" % COUNT)
         # each one whole in A's DLQ, as ActiveMQ dead-letters: the same id
-        check = self.jms_start("check", self.url("A"), "ActiveMQ.DLQ", sent,
-                               "brokernet_unfaithful")
-        out, _ = check.communicate(timeout=90)
+        out = self.check("A", "ActiveMQ.DLQ", sent, "brokernet_unfaithful")[0]
         metric("JMS dead-lettered on A, taken from ActiveMQ.DLQ by a JMS consumer: %s, %s"
                % (re.search(r"received \d+", out).group(0),
                   re.search(r"differences \d+", out).group(0)))
@@ -353,12 +348,9 @@ class JmsNetwork(JmsBase):
                          "logged once per destination")
 
         def check_kept(broker, q):
-            """JmsCheck on broker's q against what was sent to A's q: its
-            output and the differences per field."""
-            rc, out = self.jms("check", self.url(broker), q,
-                               os.path.join(self.tdir, q + ".sent"), "by-index",
-                               "brokernet_unfaithful")
-            return out, {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+            """JmsCheck on broker's q against what was sent to A's q."""
+            return self.check(broker, q, os.path.join(self.tdir, q + ".sent"), "by-index",
+                              "brokernet_unfaithful")[:2]
         # 1. a local JMS consumer on A takes the first 12, whole
         out, fields = check_kept("A", kept["keep"])
         reasons = sorted(set(re.findall(r"^property brokernet_unfaithful (.*)$", out, re.M)))
@@ -433,9 +425,7 @@ class JmsRefusedCopy(JmsBase):
                % (n, time.monotonic() - t0, len(reasons), counters["unfaithful"],
                   counters["forwarded"], reasons[0]))
         self.assertEqual(self.drain("A", "ActiveMQ.DLQ"), [], "nothing dead-lettered")
-        check = self.jms_start("check", self.url("A"), q, sent, "by-index")
-        out, _ = check.communicate(timeout=90)
-        fields = {k: int(v) for k, v in re.findall(r"^field (\S+) (\d+)$", out, re.M)}
+        out, fields, _ = self.check("A", q, sent, "by-index")
         metric("JMS originals left on A after refused copies: %s, differences per field %s"
                % (re.search(r"received \d+", out).group(0), fields))
         self.assertIn("received %d" % COUNT, out)
