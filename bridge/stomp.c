@@ -143,12 +143,6 @@ bn_stomp_connected(const struct bn_stomp *s)
 	return s->state == ST_UP;
 }
 
-bool
-bn_stomp_openwire(const struct bn_stomp *s)
-{
-	return s->ow_on;
-}
-
 const char *
 bn_stomp_session(const struct bn_stomp *s)
 {

@@ -30,6 +30,12 @@ stompow_local_cb(evutil_socket_t fd, short ev, void *arg)
 	}
 }
 
+bool
+bn_stomp_openwire(const struct bn_stomp *s)
+{
+	return s->ow_on;
+}
+
 void
 bn_stompow_start(struct bn_stomp *s, const struct bn_endpoint *ep,
     bool (*deliver)(struct bn_frame *, void *))
