@@ -24,10 +24,12 @@ import re
 import subprocess
 import time
 import unittest
+import uuid
 
 import netbase
 from netbase import NetTestCase, connector_xml, metric, wait_for
 from test_openwire_codec import CLASSPATH, JAVA, JAVAC, JMS_SRC, COUNT
+import test_topics as _tt
 
 
 # What a JMS message loses over two stomp:// sessions, per field, for the
@@ -435,3 +437,72 @@ class JmsRefusedCopy(JmsBase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StompEmptyFrames(NetTestCase):
+    """A STOMP client's frame with no body and no content-length becomes an
+    empty TextMessage, which ActiveMQ's STOMP sends on exactly as it sends a
+    Map, Object or Stream message (no body, no content-length): over
+    stomp:// sessions on the defaults it is NACKed and dead-lettered by its
+    broker, for a queue and for a topic's durable network subscription,
+    while everything around it crosses once, in order. content-length:0 (a
+    BytesMessage) crosses."""
+    BROKERS = ("A", "B")
+
+    topic = _tt.Topics.topic
+    durable = _tt.Topics.durable
+    client_with_id = _tt.Topics.client_with_id
+    topic_subs = _tt.Topics.topic_subs
+    network_consumers = _tt.Topics.network_consumers
+    wait_topic_subs = _tt.Topics.wait_topic_subs
+
+    N = 30      # every 10th (n = 5, 15, 25) empty without content-length
+
+    def send_mixed(self, dest):
+        c = self.client("A")
+        for n in range(self.N):
+            h = {"persistent": "true", "n": str(n)}
+            if n % 10 == 5:
+                c.send(dest, b"", headers=h, content_length=False)
+            elif n == 7:
+                c.send(dest, b"", headers=h)            # content-length:0
+            else:
+                c.send(dest, ("m%d" % n).encode(), headers=h)
+        c.disconnect()
+        self.clients.remove(c)
+
+    def test_empty_frames_dead_lettered_queue_and_topic(self):
+        b = self.sidecar("B", broker_uri=stomp_uri(self.brokers["B"]))
+        a = self.sidecar("A", [connector_xml("to-B", [b.link_port])],
+                         broker_uri=stomp_uri(self.brokers["A"]))
+        a.wait_link("B")
+        q, t = self.queue("empty"), self.topic("empty")
+        cons = self.consumer("B", q)
+        a.wait_subscription(q)
+        sub = self.durable("B", t, "dur-" + uuid.uuid4().hex[:6], "s1")
+        self.wait_topic_subs(a, t, 1)
+        self.send_mixed("/queue/" + q)
+        self.send_mixed("/topic/" + t)
+        want = [n for n in range(self.N) if n % 10 != 5]
+        got = {}
+        for k, c in (("queue", cons), ("topic", sub)):
+            frames = self.collect(c, len(want), idle=3)
+            got[k] = [int(f.headers["n"]) for f in frames]
+        wait_for(lambda: a.status()["counters"]["unfaithful"] >= 6, 10,
+                 what="A counts the 6 empty frames")
+        dlq = self.drain("A", "ActiveMQ.DLQ")
+        dead = sorted((f.headers.get("original-destination", "?"), int(f.headers["n"]))
+                      for f in dlq)
+        counters = a.status()["counters"]
+        metric("STOMP empty frames over stomp:// sessions (defaults): B's queue consumer got"
+               " %d of %d, its durable subscriber %d of %d; A NACKed %d, A's DLQ %s;"
+               " forwarded %d" % (len(got["queue"]), len(want), len(got["topic"]), len(want),
+                                  counters["unfaithful"], dead, counters["forwarded"]))
+        self.assertEqual(got, {"queue": want, "topic": want}, "the others once, in order")
+        self.assertEqual(counters["unfaithful"], 6)
+        self.assertEqual(counters["forwarded"], 2 * len(want))
+        self.assertEqual(dead, sorted([("/queue/" + q, n) for n in (5, 15, 25)] +
+                                      [("/topic/" + t, n) for n in (5, 15, 25)]))
+        self.assertEqual(self.drain("A", q), [], "nothing left on A's queue")
+        self.assertEqual(self.collect(cons, 1, idle=1) + self.collect(sub, 1, idle=1), [],
+                         "nothing more on B")
