@@ -1,7 +1,9 @@
 /*
  * The duplicate window: fingerprints in a chained hash table plus a FIFO
  * for count and age eviction (see dedup.h). A deleted entry leaves the
- * table at once and the FIFO when it reaches the head.
+ * table at once and the FIFO when it reaches the head. Entries come from
+ * slabs of DEDUP_SLAB and go back to a free list; the slabs are freed with
+ * the window.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,56 @@
 #include "brokernet/util.h"
 
 #define DEDUP_MIN_BUCKETS	64
+#define DEDUP_SLAB		1024	/* entries per slab (48 KiB) */
+
+struct bn_dedup_slab {
+	struct bn_dedup_slab	*next;
+	struct bn_dedup_ent	 ents[DEDUP_SLAB];
+};
+
+static struct bn_dedup_ent *
+dedup_ent_new(struct bn_dedup *dd)
+{
+	struct bn_dedup_slab	*s;
+	struct bn_dedup_ent	*e;
+	size_t			 i;
+
+	if (dd->free_ents == NULL) {
+		s = xmalloc(sizeof(*s));
+		s->next = dd->slabs;
+		dd->slabs = s;
+		for (i = DEDUP_SLAB; i-- > 0;) {
+			s->ents[i].fifo_next = dd->free_ents;
+			dd->free_ents = &s->ents[i];
+		}
+	}
+	e = dd->free_ents;
+	dd->free_ents = e->fifo_next;
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void
+dedup_ent_free(struct bn_dedup *dd, struct bn_dedup_ent *e)
+{
+	e->fifo_next = dd->free_ents;
+	dd->free_ents = e;
+}
+
+/* Forgets the duplicates waiting for e. */
+static void
+dedup_drop_waiters(struct bn_dedup *dd, struct bn_dedup_ent *e)
+{
+	size_t	i, j;
+
+	if (!e->waited)
+		return;
+	for (i = j = 0; i < dd->nwait; i++)
+		if (dd->wait[i].e != e)
+			dd->wait[j++] = dd->wait[i];
+	dd->nwait = j;
+	e->waited = false;
+}
 
 void
 bn_dedup_init(struct bn_dedup *dd, size_t max_count, uint64_t max_age_ms)
@@ -70,9 +122,7 @@ dedup_unhash(struct bn_dedup *dd, struct bn_dedup_ent *e)
 		*pp = e->hash_next;
 	e->hash_next = NULL;
 	e->state = BN_DEDUP_GONE;
-	free(e->waiters);
-	e->waiters = NULL;
-	e->nwaiters = 0;
+	dedup_drop_waiters(dd, e);
 	dd->n--;
 }
 
@@ -89,22 +139,25 @@ dedup_pop(struct bn_dedup *dd)
 	dd->head = e->fifo_next;
 	if (dd->head == NULL)
 		dd->tail = NULL;
-	free(e);
+	dedup_ent_free(dd, e);
 }
 
 void
 bn_dedup_free(struct bn_dedup *dd)
 {
-	struct bn_dedup_ent	*e;
+	struct bn_dedup_slab	*s;
 
-	while ((e = dd->head) != NULL) {
-		dd->head = e->fifo_next;
-		free(e->waiters);
-		free(e);
+	while ((s = dd->slabs) != NULL) {
+		dd->slabs = s->next;
+		free(s);
 	}
+	free(dd->wait);
+	dd->wait = NULL;
+	dd->nwait = dd->capwait = 0;
+	dd->free_ents = NULL;
 	free(dd->b);
 	dd->b = NULL;
-	dd->tail = NULL;
+	dd->head = dd->tail = NULL;
 	dd->n = 0;
 }
 
@@ -133,7 +186,7 @@ bn_dedup_expire(struct bn_dedup *dd, uint64_t now_ms)
 			prev->fifo_next = next;
 		if (dd->tail == e)
 			dd->tail = prev;
-		free(e);
+		dedup_ent_free(dd, e);
 	}
 }
 
@@ -163,7 +216,7 @@ bn_dedup_add(struct bn_dedup *dd, const char *key, enum bn_dedup_state st,
 		dedup_pop(dd);
 	if (dd->n >= dd->nb)
 		dedup_grow(dd);
-	e = xcalloc(1, sizeof(*e));
+	e = dedup_ent_new(dd);
 	bn_dedup_fingerprint(dd, key, e->h);
 	e->state = (uint8_t)st;
 	e->ts_ms = now_ms;
@@ -189,18 +242,53 @@ bn_dedup_del(struct bn_dedup *dd, const char *key)
 }
 
 void
-bn_dedup_wait(struct bn_dedup_ent *e, uint64_t link, uint64_t seq)
+bn_dedup_wait(struct bn_dedup *dd, struct bn_dedup_ent *e, uint64_t link,
+    uint64_t seq)
 {
-	e->waiters = xrealloc(e->waiters, (e->nwaiters + 1) *
-	    sizeof(*e->waiters));
-	e->waiters[e->nwaiters].link = link;
-	e->waiters[e->nwaiters++].seq = seq;
+	if (dd->nwait == dd->capwait) {
+		dd->capwait = dd->capwait ? dd->capwait * 2 : 16;
+		dd->wait = xrealloc(dd->wait, dd->capwait * sizeof(*dd->wait));
+	}
+	dd->wait[dd->nwait].e = e;
+	dd->wait[dd->nwait].w.link = link;
+	dd->wait[dd->nwait++].w.seq = seq;
+	e->waited = true;
+}
+
+size_t
+bn_dedup_take_waiters(struct bn_dedup *dd, struct bn_dedup_ent *e,
+    struct bn_dedup_waiter **out)
+{
+	size_t	i, n = 0;
+
+	*out = NULL;
+	if (!e->waited)
+		return 0;
+	for (i = 0; i < dd->nwait; i++)
+		if (dd->wait[i].e == e) {
+			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+			(*out)[n++] = dd->wait[i].w;
+		}
+	dedup_drop_waiters(dd, e);
+	return n;
 }
 
 size_t
 bn_dedup_count(const struct bn_dedup *dd)
 {
 	return dd->n;
+}
+
+size_t
+bn_dedup_bytes(const struct bn_dedup *dd)
+{
+	const struct bn_dedup_slab	*s;
+	size_t				 bytes;
+
+	bytes = dd->nb * sizeof(*dd->b) + dd->capwait * sizeof(*dd->wait);
+	for (s = dd->slabs; s != NULL; s = s->next)
+		bytes += sizeof(*s);
+	return bytes;
 }
 
 int

@@ -137,7 +137,8 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 {
 	struct bn_link		*l = bn_link_find(d, rx->link);
 	struct bn_dedup_ent	*e = NULL;
-	size_t			 i;
+	struct bn_dedup_waiter	*w;
+	size_t			 i, n;
 
 	if (l != NULL && l->rx_pending > 0)
 		l->rx_pending--;
@@ -162,13 +163,12 @@ recv_rx_done(struct bn_daemon *d, struct recv_rx *rx, bool ok,
 	if (e != NULL) {
 		/* Remember it before the peer hears that it is stored. */
 		e->state = BN_DEDUP_STORED;
-		for (i = 0; i < e->nwaiters; i++) {
-			recv_ack_to(d, e->waiters[i].link, e->waiters[i].seq);
-			bn_pace_stored(d, e->waiters[i].link, rx->dest);
+		n = bn_dedup_take_waiters(&d->dedup, e, &w);
+		for (i = 0; i < n; i++) {
+			recv_ack_to(d, w[i].link, w[i].seq);
+			bn_pace_stored(d, w[i].link, rx->dest);
 		}
-		free(e->waiters);
-		e->waiters = NULL;
-		e->nwaiters = 0;
+		free(w);
 	}
 	recv_ack_to(d, rx->link, rx->seq);
 	/* the peer's credit counts what it sent us as stored */
@@ -301,7 +301,7 @@ recv_duplicate(struct bn_link *l, const char *key, uint64_t seq,
 		bn_link_queue_ack(l, seq);
 		bn_pace_stored(d, l->id, dest);
 	} else
-		bn_dedup_wait(e, l->id, seq);
+		bn_dedup_wait(&d->dedup, e, l->id, seq);
 	return true;
 }
 

@@ -20,6 +20,8 @@
 #include "brokernet/dedup.h"
 #include "brokernet/log.h"
 
+/* bridge/dedup.c's DEDUP_SLAB */
+#define DEDUP_SLAB_TEST	1024
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
@@ -155,8 +157,7 @@ test_get_add_del(void **state)
 	assert_string_equal(fifo_keys(&dd, s, sizeof(s)), "k1");
 	assert_int_equal(a->state, BN_DEDUP_STORING);
 	assert_int_equal(a->ts_ms, 1000);
-	assert_null(a->waiters);
-	assert_int_equal(a->nwaiters, 0);
+	assert_false(a->waited);
 	assert_ptr_equal(bn_dedup_get(&dd, "k1", 1000), a);
 	assert_null(bn_dedup_get(&dd, "zz", 1000));
 	assert_null(bn_dedup_get(&dd, "k", 1000));
@@ -395,32 +396,45 @@ test_waiters(void **state)
 {
 	struct bn_dedup		 dd;
 	struct bn_dedup_ent	*a, *b;
+	struct bn_dedup_waiter	*w;
 	size_t			 i;
 
 	bn_dedup_init(&dd, 2, 1000);
 	a = bn_dedup_add(&dd, "a", BN_DEDUP_STORING, 0);
 	b = bn_dedup_add(&dd, "b", BN_DEDUP_STORING, 0);
-	for (i = 0; i < 100; i++)
-		bn_dedup_wait(a, i % 3 + 1, 1000 + i);
-	bn_dedup_wait(b, UINT64_MAX, UINT64_MAX);
-	assert_int_equal(a->nwaiters, 100);
 	for (i = 0; i < 100; i++) {
-		assert_int_equal(a->waiters[i].link, i % 3 + 1);
-		assert_int_equal(a->waiters[i].seq, 1000 + i);
+		bn_dedup_wait(&dd, a, i % 3 + 1, 1000 + i);
+		if (i == 50)
+			bn_dedup_wait(&dd, b, UINT64_MAX, UINT64_MAX);
 	}
-	assert_int_equal(b->nwaiters, 1);
-	assert_int_equal(b->waiters[0].link, UINT64_MAX);
-	assert_int_equal(b->waiters[0].seq, UINT64_MAX);
+	assert_true(a->waited);
+	assert_int_equal(bn_dedup_take_waiters(&dd, a, &w), 100);
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(w[i].link, i % 3 + 1);
+		assert_int_equal(w[i].seq, 1000 + i);
+	}
+	free(w);
+	/* taken: they no longer wait */
+	assert_false(a->waited);
+	assert_int_equal(bn_dedup_take_waiters(&dd, a, &w), 0);
+	assert_null(w);
 	/* the same (link, seq) twice is kept twice: the caller decides */
-	bn_dedup_wait(b, UINT64_MAX, UINT64_MAX);
-	assert_int_equal(b->nwaiters, 2);
-	/* entries with waiters are freed by del, eviction and free */
+	bn_dedup_wait(&dd, b, UINT64_MAX, UINT64_MAX);
+	assert_int_equal(dd.nwait, 2);
+	/* del, eviction and free forget an entry's waiters */
 	bn_dedup_del(&dd, "b");
+	assert_int_equal(dd.nwait, 0);
 	bn_dedup_add(&dd, "c", BN_DEDUP_STORED, 0);
-	bn_dedup_wait(bn_dedup_get(&dd, "c", 0), 9, 9);
+	bn_dedup_wait(&dd, bn_dedup_get(&dd, "c", 0), 9, 9);
+	bn_dedup_wait(&dd, a, 8, 8);
 	bn_dedup_add(&dd, "d", BN_DEDUP_STORED, 0);	/* evicts a */
 	assert_null(bn_dedup_get(&dd, "a", 0));
-	assert_int_equal(bn_dedup_get(&dd, "c", 0)->nwaiters, 1);
+	assert_int_equal(dd.nwait, 1);
+	assert_int_equal(bn_dedup_take_waiters(&dd, bn_dedup_get(&dd, "c", 0),
+	    &w), 1);
+	assert_int_equal(w[0].seq, 9);
+	free(w);
+	bn_dedup_wait(&dd, bn_dedup_get(&dd, "d", 0), 7, 7);
 	bn_dedup_free(&dd);
 }
 
@@ -438,13 +452,12 @@ test_memory_full_window(void **state)
 		    "A|ID:vm-36871-1796208896226-3:3:1:1:%zu|,A,", i);
 		bn_dedup_add(&dd, key, BN_DEDUP_STORED, i);
 	}
-	/* what it allocated: entries (malloc rounds 56 to a 64-byte chunk)
-	 * and buckets */
-	bytes = dd.n * 64 + dd.nb * sizeof(*dd.b);
+	/* what it allocated: slabs of entries, and buckets */
+	bytes = bn_dedup_bytes(&dd);
 	print_message("full window: %zu keys, %zu buckets, %zu bytes\n",
 	    dd.n, dd.nb, bytes);
-	assert_true(sizeof(struct bn_dedup_ent) <= 56);
-	assert_true(bytes <= 8u * 1000 * 1000);
+	assert_true(sizeof(struct bn_dedup_ent) <= 48);
+	assert_true(bytes <= 6u * 1000 * 1000);
 	snprintf(key, sizeof(key), "A|ID:vm-36871-1796208896226-3:3:1:1:%d|,A,",
 	    99999);
 	assert_non_null(bn_dedup_find(&dd, key));
