@@ -476,6 +476,8 @@ daemon_broker_session(struct bn_daemon *d, const char *name,
 	o.tls_verify_host = d->cfg->ssl_verify_host;
 	o.heartbeat_ms = d->cfg->broker.heartbeat_ms;
 	o.receipt_window = d->cfg->broker.receipt_window;
+	o.flag_empty = d->cfg->broker.stomp_empty ==
+	    BN_STOMP_EMPTY_DEAD_LETTER;
 	return bn_stomp_new(d->base, &o, cbs, d);
 }
 
@@ -492,7 +494,8 @@ daemon_reload_warn(const struct bn_config *o, const struct bn_config *n)
 		log_warnx("reload: the broker name changed; restart to apply");
 	if (strcmp(o->broker.uri, n->broker.uri) != 0 ||
 	    (o->broker.login == NULL) != (n->broker.login == NULL) ||
-	    (o->broker.login && strcmp(o->broker.login, n->broker.login)))
+	    (o->broker.login && strcmp(o->broker.login, n->broker.login)) ||
+	    o->broker.stomp_empty != n->broker.stomp_empty)
 		log_warnx("reload: <broker> changed; restart to apply");
 	if (lst)
 		log_warnx("reload: <transportConnectors> changed; restart to"

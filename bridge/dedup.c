@@ -265,10 +265,11 @@ bn_dedup_take_waiters(struct bn_dedup *dd, struct bn_dedup_ent *e,
 	if (!e->waited)
 		return 0;
 	for (i = 0; i < dd->nwait; i++)
-		if (dd->wait[i].e == e) {
-			*out = xrealloc(*out, (n + 1) * sizeof(**out));
+		n += dd->wait[i].e == e;
+	*out = xcalloc(n, sizeof(**out));
+	for (i = n = 0; i < dd->nwait; i++)
+		if (dd->wait[i].e == e)
 			(*out)[n++] = dd->wait[i].w;
-		}
 	dedup_drop_waiters(dd, e);
 	return n;
 }

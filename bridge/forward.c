@@ -517,9 +517,10 @@ fwd_copied(struct bn_stomp *st, void *ctx, bool ok,
 		return;
 	}
 	n = ++l->d->c.unfaithful_refused;
-	bn_buf_printf(&msg, "forward: %s -> %s: the copy of an unfaithful "
-	    "message was not stored (%s); its original is not acked and comes "
-	    "back (%llu refused so far)", s->dest, l->peer, err != NULL &&
+	bn_buf_printf(&msg, "forward: %s -> %s: %s (%s); its original is not "
+	    "acked and comes back (%llu refused so far)", s->dest, l->peer,
+	    inf->nacked ? "the NACK of a message STOMP emptied was refused" :
+	    "the copy of an unfaithful message was not stored", err != NULL &&
 	    bn_frame_get(err, "message") ? bn_frame_get(err, "message") :
 	    "broker session lost", (unsigned long long)n);
 	/* a broker that refuses every copy would fill the log: 1, 2, 4, ... */
@@ -607,17 +608,13 @@ fwd_unfaithful(struct bn_fwd_sub *s, struct bn_frame *f, const char *why)
 void
 bn_fwd_on_broker_message(struct bn_daemon *d, struct bn_frame *f)
 {
-	const char		*sid, *ack, *dest, *why;
+	const char		*sid = bn_frame_get(f, "subscription");
+	const char		*ack = bn_frame_get(f, "ack");
+	const char		*dest = bn_frame_get(f, "destination");
+	const char		*why;
 	struct bn_fwd_sub	*s;
 	struct bn_link		*l;
 
-	/* an empty body the STOMP session flagged (stompwire.h), sent on */
-	if (!bn_stomp_openwire(d->cons) &&
-	    d->cfg->broker.stomp_empty == BN_STOMP_EMPTY_FORWARD)
-		bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
-	sid = bn_frame_get(f, "subscription");
-	ack = bn_frame_get(f, "ack");
-	dest = bn_frame_get(f, "destination");
 	s = sid != NULL ? bn_hmap_get(&d->subs_by_id, sid) : NULL;
 	if (s == NULL || ack == NULL || dest == NULL ||
 	    (strncmp(dest, "/queue/", 7) != 0 && !bn_topic_is(dest))) {

@@ -76,6 +76,7 @@ bn_stomp_new(struct event_base *base, const struct bn_stomp_opts *o,
 	    o->connect_timeout_ms : 10000;
 	s->tls = o->tls;
 	s->tls_verify_host = o->tls_verify_host;
+	s->flag_empty = o->flag_empty;
 	if (o->limits.max_frame_size == 0)
 		bn_frame_limits_default(&s->limits);
 	else
@@ -296,7 +297,7 @@ stomp_dispatch(struct bn_stomp *s, struct bn_frame *f)
 			return;
 		}
 		if (!s->ow_on)
-			bn_stompwire_message_in(f);
+			bn_stompwire_message_in(f, s->flag_empty);
 		if (s->cbs.message != NULL)
 			s->cbs.message(s, f, s->arg);
 		else

@@ -110,13 +110,13 @@ bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
  * (LegacyFrameTranslator), so an empty one is flagged.
  */
 void
-bn_stompwire_message_in(struct bn_frame *f)
+bn_stompwire_message_in(struct bn_frame *f, bool flag_empty)
 {
 	bn_frame_del_header(f, BN_OWSESS_NATIVE_HDR);
 	bn_frame_del_header(f, BN_OWSESS_UNFAITHFUL_HDR);
 	if (bn_frame_get(f, "content-length") == NULL &&
 	    bn_frame_get(f, "amq-msg-type") == NULL) {
-		if (f->body_len == 0)
+		if (flag_empty && f->body_len == 0)
 			bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR,
 			    BN_STOMPWIRE_EMPTY_WHY);
 		bn_frame_add_header(f, "amq-msg-type", "text");

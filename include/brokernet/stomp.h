@@ -34,6 +34,9 @@ struct bn_stomp_opts {
 	size_t		 receipt_window;/* outstanding receipts; 0: 1000 */
 	uint64_t	 connect_timeout_ms; /* TCP + CONNECTED; 0: 10000 */
 	struct bn_frame_limits limits;	/* zeroed: defaults */
+	/* over STOMP, flag a MESSAGE that may have lost its body
+	 * (stompwire.h; stompEmptyBody="deadLetter") */
+	bool		 flag_empty;
 };
 
 struct bn_stomp_cbs {

@@ -63,6 +63,7 @@ struct bn_stomp {
 	uint64_t		 connect_timeout_ms;
 	void			*tls;		/* the owner's SSL_CTX, or NULL */
 	bool			 tls_verify_host;
+	bool			 flag_empty;	/* opts' */
 	struct bn_frame_limits	 limits;
 	struct bn_stomp_cbs	 cbs;
 	void			*arg;

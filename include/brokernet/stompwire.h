@@ -43,13 +43,14 @@ void	 bn_stompwire_hb_agree(uint64_t ours, uint64_t sx, uint64_t sy,
  * content-length it was a TextMessage (says so); headers only the OpenWire
  * session sets (owsess.h) are dropped. One that is also empty may have been
  * a Map, Object, Stream or plain Message whose body ActiveMQ's STOMP
- * dropped: it gets the brokernet-unfaithful header with that reason
- * (BN_STOMPWIRE_EMPTY_WHY), as the OpenWire session flags what it cannot
- * carry; forward.c decides (stompEmptyBody). */
+ * dropped: with flag_empty (stompEmptyBody="deadLetter") it gets the
+ * brokernet-unfaithful header with that reason (BN_STOMPWIRE_EMPTY_WHY),
+ * as the OpenWire session flags what it cannot carry, and forward.c
+ * NACKs it. */
 #define BN_STOMPWIRE_EMPTY_WHY	"its body class cannot be seen over STOMP " \
 	"(an empty body without content-length: a Map, Object, Stream or " \
 	"plain Message, or an empty TextMessage)"
 
-void	bn_stompwire_message_in(struct bn_frame *);
+void	bn_stompwire_message_in(struct bn_frame *, bool flag_empty);
 
 #endif /* BN_STOMPWIRE_H */

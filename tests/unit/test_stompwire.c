@@ -86,21 +86,21 @@ test_mark_text(void **state)
 	(void)state;
 	f = bn_frame_new("MESSAGE");
 	bn_frame_set_body(f, "hi", 2);
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_int_equal(f->nheaders, 1);
 	bn_frame_free(f);
 	/* a BytesMessage comes with content-length: not marked */
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "content-length", "3");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, "amq-msg-type"));
 	bn_frame_free(f);
 	/* a mark already there is kept */
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "amq-msg-type", "bytes");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "bytes");
 	assert_int_equal(f->nheaders, 1);
 	bn_frame_free(f);
@@ -109,9 +109,9 @@ test_mark_text(void **state)
 /*
  * Empty, with neither content-length nor amq-msg-type: a Map, Object,
  * Stream or plain Message whose body ActiveMQ's STOMP dropped, or an empty
- * text; flagged with the reason (and marked text, for stompEmptyBody=
- * "forward"). An empty BytesMessage (content-length:0) and a declared text
- * are not.
+ * text; flagged with the reason (and marked text) when the session flags
+ * them (stompEmptyBody="deadLetter"), only marked text otherwise. An empty
+ * BytesMessage (content-length:0) and a declared text are not flagged.
  */
 static void
 test_empty_flagged(void **state)
@@ -121,27 +121,33 @@ test_empty_flagged(void **state)
 	(void)state;
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "priority", "4");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_string_equal(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR),
 	    BN_STOMPWIRE_EMPTY_WHY);
 	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
 	/* a second pass takes its own mark for a declared text */
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	bn_frame_free(f);
+	/* stompEmptyBody="forward": marked text only */
+	f = bn_frame_new("MESSAGE");
+	bn_stompwire_message_in(f, false);
+	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
+	assert_string_equal(bn_frame_get(f, "amq-msg-type"), "text");
 	bn_frame_free(f);
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "content-length", "0");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
 	bn_frame_free(f);
 	f = bn_frame_new("MESSAGE");
 	bn_frame_add_header(f, "amq-msg-type", "text");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
 	bn_frame_free(f);
 	f = bn_frame_new("MESSAGE");
 	bn_frame_set_body(f, "x", 1);
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
 	bn_frame_free(f);
 }
@@ -159,7 +165,7 @@ test_session_headers(void **state)
 	bn_frame_add_header(f, "color", "red");
 	bn_frame_add_header(f, BN_OWSESS_NATIVE_HDR, BN_OWSESS_NATIVE);
 	bn_frame_add_header(f, BN_OWSESS_UNFAITHFUL_HDR, "again");
-	bn_stompwire_message_in(f);
+	bn_stompwire_message_in(f, true);
 	assert_null(bn_frame_get(f, BN_OWSESS_UNFAITHFUL_HDR));
 	assert_null(bn_frame_get(f, BN_OWSESS_NATIVE_HDR));
 	assert_string_equal(bn_frame_get(f, "color"), "red");
