@@ -18,18 +18,13 @@ import time
 import uuid
 
 from netbase import NetTestCase, metric
-import test_topics as _tt
+from test_topics import TopicClients
 
 ROUNDS = 8
 
 
-class DurableAckOnKill(NetTestCase):
+class DurableAckOnKill(TopicClients, NetTestCase):
     BROKERS = ("B",)
-
-    topic = _tt.Topics.topic
-    publish = _tt.Topics.publish
-    durable = _tt.Topics.durable
-    client_with_id = _tt.Topics.client_with_id
 
     def setUp(self):
         super().setUp()

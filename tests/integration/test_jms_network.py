@@ -29,7 +29,7 @@ import uuid
 import netbase
 from netbase import NetTestCase, connector_xml, metric, wait_for
 from test_openwire_codec import CLASSPATH, JAVA, JAVAC, JMS_SRC, COUNT
-import test_topics as _tt
+from test_topics import TopicClients
 
 
 # What a JMS message loses over two stomp:// sessions, per field, for the
@@ -439,7 +439,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class StompEmptyFrames(NetTestCase):
+class StompEmptyFrames(TopicClients, NetTestCase):
     """A STOMP client's frame with no body and no content-length becomes an
     empty TextMessage, which ActiveMQ's STOMP sends on exactly as it sends a
     Map, Object or Stream message (no body, no content-length): over
@@ -448,13 +448,6 @@ class StompEmptyFrames(NetTestCase):
     while everything around it crosses once, in order. content-length:0 (a
     BytesMessage) crosses."""
     BROKERS = ("A", "B")
-
-    topic = _tt.Topics.topic
-    durable = _tt.Topics.durable
-    client_with_id = _tt.Topics.client_with_id
-    topic_subs = _tt.Topics.topic_subs
-    network_consumers = _tt.Topics.network_consumers
-    wait_topic_subs = _tt.Topics.wait_topic_subs
 
     N = 30      # every 10th (n = 5, 15, 25) empty without content-length
 

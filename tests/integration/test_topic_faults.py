@@ -14,7 +14,7 @@ import uuid
 
 from netbase import NetTestCase, ack_in_tx, connector_xml, metric, wait_for
 from test_ha import distinct_and_dups
-import test_topics as _tt
+from test_topics import TopicClients
 
 N = 3000
 
@@ -28,17 +28,8 @@ def _tt_grace():
         return int(re.search(r"BN_TSUB_GRACE_MS\s+(\d+)", f.read()).group(1)) / 1000.0
 
 
-class TopicFaults(NetTestCase):
+class TopicFaults(TopicClients, NetTestCase):
     BROKERS = ("A", "B")
-
-    topic = _tt.Topics.topic
-    publish = _tt.Topics.publish
-    gather = _tt.Topics.gather
-    durable = _tt.Topics.durable
-    client_with_id = _tt.Topics.client_with_id
-    topic_subs = _tt.Topics.topic_subs
-    network_consumers = _tt.Topics.network_consumers
-    wait_topic_subs = _tt.Topics.wait_topic_subs
 
     def pair(self):
         b = self.sidecar("B")

@@ -12,10 +12,12 @@ import uuid
 from netbase import NetTestCase, connector_xml, metric, wait_for
 
 
-class Topics(NetTestCase):
-    BROKERS = ("A", "B", "C")
+class TopicClients:
+    """Topic helpers for a NetTestCase: subscribers, durable ones, publishing,
+    gathering, and waiting for the network subscriptions to a topic. Other
+    modules mix it in (class X(TopicClients, NetTestCase)); it is no test
+    case itself, so importing it runs no test twice."""
 
-    # -- helpers
     def topic(self, tag):
         return "test.%s.%s" % (tag, uuid.uuid4().hex[:8])
 
@@ -94,6 +96,24 @@ class Topics(NetTestCase):
                  % (sc.name, n, dest))
         return subs
 
+    def durable(self, broker, dest, cid, name):
+        c = self.client_with_id(broker, cid)
+        c.subscribe("/topic/" + dest, "d1", ack="client-individual",
+                    headers={"activemq.subscriptionName": name}, receipt=True)
+        return c
+
+    def client_with_id(self, broker, cid):
+        from stompclient import StompClient
+        c = StompClient()
+        c.connect("127.0.0.1", self.brokers[broker].stomp_port, headers={"client-id": cid})
+        self.clients.append(c)
+        return c
+
+
+class Topics(TopicClients, NetTestCase):
+    BROKERS = ("A", "B", "C")
+
+    # -- helpers
     def link_totals(self, scs):
         """(messages_out, messages_in) per sidecar, summed over its links."""
         out = {}
@@ -279,19 +299,6 @@ class Topics(NetTestCase):
         self.assertEqual(a.link_to("B")["messages_out"], 20)
         self.assertEqual(b.status()["counters"]["link_errors"], 0)
         self.assertEqual(b.status()["counters"]["links_accepted"], 1, "the link never dropped")
-
-    def durable(self, broker, dest, cid, name):
-        c = self.client_with_id(broker, cid)
-        c.subscribe("/topic/" + dest, "d1", ack="client-individual",
-                    headers={"activemq.subscriptionName": name}, receipt=True)
-        return c
-
-    def client_with_id(self, broker, cid):
-        from stompclient import StompClient
-        c = StompClient()
-        c.connect("127.0.0.1", self.brokers[broker].stomp_port, headers={"client-id": cid})
-        self.clients.append(c)
-        return c
 
     def test_durable_offline_gets_everything_once(self):
         b = self.sidecar("B")
